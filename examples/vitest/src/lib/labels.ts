@@ -1,0 +1,7 @@
+// Shelf labels: product names as URL-safe slugs. Only the label tests use this module.
+export function slugify(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
