@@ -1,0 +1,43 @@
+# testpace: build, check, test and demo. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BIN := $(ROOT)/node_modules/.bin
+export COREPACK_ENABLE_DOWNLOAD_PROMPT := 0
+export COREPACK_INTEGRITY_KEYS := 0
+
+.PHONY: help setup build check lint typecheck test demo examples bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-22s %s\n", $$1, $$2}'
+
+setup: ## Install what is missing: Node packages (pnpm), Python packages (pip), Debian packages (apt-get)
+	@scripts/setup.sh
+
+build: setup ## Bundle the five tools into dist/
+	@node scripts/build.mjs
+
+check: setup ## Lint and type-check
+	$(BIN)/eslint .
+	$(BIN)/tsc --noEmit -p tsconfig.json
+
+lint: setup ## Lint only
+	$(BIN)/eslint .
+
+typecheck: setup ## Type-check only
+	$(BIN)/tsc --noEmit -p tsconfig.json
+
+test: setup ## Run the test suite (builds first)
+	$(BIN)/vitest run
+
+demo: build ## Profile, optimize, select and report on the bundled examples
+	@scripts/demo.sh
+
+examples: setup ## Run every example with its real runner
+	@$(MAKE) --no-print-directory -C examples all
+
+bench: build ## Run the benchmarks under bench/ (ratios measured side by side)
+	@for script in bench/*.ts; do echo "== $$script"; node scripts/run-ts.mjs "$$script" || exit 1; done
+
+clean: ## Remove build output and local testpace documents
+	rm -rf dist .testpace coverage

@@ -1,0 +1,42 @@
+// Start-up of each tool, median of interleaved runs beside `node -e 0` (the floor): `--version`
+// (answered before the command line is parsed) and `--help` (yargs and the tool's options loaded).
+// The budget: tools that do not parse source (profile, mem-profile, report) under ~120 ms.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { median } from '../lib/stats.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const runs = Number(process.env.BENCH_RUNS ?? 15);
+const tools = ['profile', 'mem-profile', 'report', 'optimize', 'select'];
+
+function time(args: string[]): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { stdio: 'ignore' });
+  if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+const floor: number[] = [];
+const flags = ['--version', '--help'];
+const samples = new Map<string, number[]>();
+for (let i = 0; i < runs; i++) {
+  // Interleaved, so that machine noise falls on every command alike.
+  floor.push(time(['-e', '0']));
+  for (const tool of tools) {
+    for (const flag of flags) {
+      const key = `${tool} ${flag}`;
+      samples.set(key, [...(samples.get(key) ?? []), time([path.join(root, 'dist', `testpace-${tool}.mjs`), flag])]);
+    }
+  }
+}
+const base = median(floor);
+console.log(`start-up, median of ${runs} interleaved runs (node -e 0: ${base.toFixed(1)} ms)`);
+for (const tool of tools) {
+  const cells = flags.map((flag) => {
+    const m = median(samples.get(`${tool} ${flag}`)!);
+    return `${flag} ${m.toFixed(1).padStart(6)} ms (${(m / base).toFixed(2)}x node)`;
+  });
+  const version = median(samples.get(`${tool} --version`)!);
+  const budget = ['optimize', 'select'].includes(tool) ? '' : version <= 120 ? '  within 120 ms' : '  OVER 120 ms';
+  console.log(`  testpace-${tool.padEnd(12)} ${cells.join('   ')}${budget}`);
+}

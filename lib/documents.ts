@@ -1,0 +1,137 @@
+// Reading testpace documents from files or stdin, and validating any document against its schema.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { InputError } from './errors.ts';
+import type { Io } from './io.ts';
+import { type DocumentKind, SCHEMA_VERSION, commonSchema, documentKinds, kindSchemas } from './schemas.ts';
+
+export type { DocumentKind } from './schemas.ts';
+
+/** Any testpace document, before its kind is known. */
+export interface AnyDocument {
+  kind: DocumentKind;
+  schemaVersion: number;
+  [key: string]: unknown;
+}
+
+let ajv: Ajv2020 | undefined;
+const validators = new Map<DocumentKind, ValidateFunction>();
+
+// Compiled lazily and once per kind: tools that never read or check a document pay nothing.
+function validatorFor(kind: DocumentKind): ValidateFunction {
+  const known = validators.get(kind);
+  if (known) return known;
+  if (!ajv) {
+    ajv = new Ajv2020({ allErrors: false, strict: true });
+    ajv.addFormat('date-time', (value: string) => !Number.isNaN(Date.parse(value)));
+    ajv.addSchema(commonSchema);
+  }
+  const validate = ajv.compile(kindSchemas[kind]);
+  validators.set(kind, validate);
+  return validate;
+}
+
+function describe(error: ErrorObject): { jsonPath: string; what: string } {
+  const jsonPath = '$' + error.instancePath.replace(/\/([^/]+)/g, (_, key: string) => (/^\d+$/.test(key) ? `[${key}]` : `.${key}`));
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return { jsonPath, what: `missing required property "${String(params.missingProperty)}"` };
+    case 'additionalProperties':
+      return { jsonPath, what: `unexpected property "${String(params.additionalProperty)}"` };
+    case 'enum':
+      return { jsonPath, what: `expected one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'const':
+      return { jsonPath, what: `expected ${JSON.stringify(params.allowedValue)}` };
+    default:
+      return { jsonPath, what: `expected ${error.message ?? 'a valid value'}` };
+  }
+}
+
+/**
+ * Checks a parsed value against the schema of its kind and returns it typed.
+ * Throws an InputError naming the source, the JSON path and what was expected.
+ */
+export function validateDocument<T = AnyDocument>(value: unknown, source: string, expected?: readonly DocumentKind[]): T {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputError(source, 'expected a testpace document (a JSON object with "kind" and "schemaVersion")');
+  }
+  const record = value as Record<string, unknown>;
+  const kind = record.kind;
+  if (typeof kind !== 'string' || !(documentKinds as readonly string[]).includes(kind)) {
+    throw new InputError(source, `expected "kind" to be one of ${documentKinds.join(', ')}, received ${JSON.stringify(kind)}`, {
+      jsonPath: '$.kind',
+    });
+  }
+  if (record.schemaVersion !== SCHEMA_VERSION) {
+    throw new InputError(source, `expected schemaVersion ${SCHEMA_VERSION}, received ${JSON.stringify(record.schemaVersion)}`, {
+      jsonPath: '$.schemaVersion',
+      hint: 'this document was written by another version of testpace',
+    });
+  }
+  if (expected && !expected.includes(kind as DocumentKind)) {
+    throw new InputError(source, `expected a ${expected.join(' or ')} document, received a ${kind} document`, { jsonPath: '$.kind' });
+  }
+  const validate = validatorFor(kind as DocumentKind);
+  if (!validate(value)) {
+    const first = validate.errors?.[0];
+    const { jsonPath, what } = first ? describe(first) : { jsonPath: '$', what: 'invalid document' };
+    throw new InputError(source, `not a valid ${kind} document: ${what}`, { jsonPath });
+  }
+  return value as T;
+}
+
+/** Parses JSON text, with the line and column of a syntax error. */
+export function parseJson(text: string, source: string): unknown {
+  if (text.trim() === '') {
+    throw new InputError(source, 'empty input; expected a testpace JSON document', {
+      hint: source === 'stdin' ? 'pipe a document in, or name a file' : undefined,
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message);
+    let where = '';
+    if (position) {
+      const offset = Number(position[1]);
+      const before = text.slice(0, offset);
+      const line = before.split('\n').length;
+      where = ` at line ${line} column ${offset - before.lastIndexOf('\n')}`;
+    }
+    throw new InputError(source, `not JSON${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}`, { cause: error });
+  }
+}
+
+async function readStream(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads the raw text of a file, or of stdin for '-'. */
+export async function readSource(source: string, io: Io): Promise<{ text: string; name: string }> {
+  if (source === '-') {
+    if (io.stdin.isTTY) {
+      throw new InputError('stdin', 'no document given; expected a file name or a document piped to stdin');
+    }
+    return { text: await readStream(io.stdin), name: 'stdin' };
+  }
+  try {
+    return { text: await readFile(path.resolve(io.cwd, source), 'utf8'), name: source };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const what = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a JSON file' : `cannot read (${code})`;
+    throw new InputError(source, what, { cause: error });
+  }
+}
+
+/** Reads, parses and validates one document from a file or stdin ('-'). */
+export async function readDocument<T = AnyDocument>(source: string, io: Io, expected?: readonly DocumentKind[]): Promise<T> {
+  const { text, name } = await readSource(source, io);
+  return validateDocument<T>(parseJson(text, name), name, expected);
+}

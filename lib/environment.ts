@@ -1,0 +1,48 @@
+// The run environment recorded in every document (schemas/common: environment).
+import { execFile } from 'node:child_process';
+import os from 'node:os';
+
+export interface Environment {
+  os: { platform: string; release: string; arch: string };
+  cpus: { count: number; model: string };
+  memoryBytes: number;
+  runtimes: Record<string, string>;
+  git: { commit: string; branch: string | null; dirty: boolean } | null;
+  ci?: boolean;
+}
+
+function run(command: string, args: string[], cwd: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd, timeout: 5000 }, (error, stdout) => resolve(error ? null : stdout.trim()));
+  });
+}
+
+/** Git state of `cwd`, or null outside a repository (or without git). */
+export async function gitState(cwd: string): Promise<Environment['git']> {
+  const [commit, branch, status] = await Promise.all([
+    run('git', ['rev-parse', 'HEAD'], cwd),
+    run('git', ['symbolic-ref', '--short', '-q', 'HEAD'], cwd),
+    run('git', ['status', '--porcelain', '--untracked-files=no'], cwd),
+  ]);
+  if (commit === null) return null;
+  return { commit, branch: branch || null, dirty: Boolean(status) };
+}
+
+/** Version of python3 on PATH, or null. Only asked for by tools that run Python. */
+export async function pythonVersion(cwd: string): Promise<string | null> {
+  const out = await run('python3', ['-c', 'import platform; print(platform.python_version())'], cwd);
+  return out || null;
+}
+
+/** Collects the environment; `runtimes` adds versions the caller knows of (e.g. python). */
+export async function collectEnvironment(cwd: string, env: NodeJS.ProcessEnv, runtimes: Record<string, string> = {}): Promise<Environment> {
+  const cpus = os.cpus();
+  return {
+    os: { platform: os.platform(), release: os.release(), arch: os.arch() },
+    cpus: { count: Math.max(1, cpus.length), model: cpus[0]?.model.trim() ?? 'unknown' },
+    memoryBytes: os.totalmem(),
+    runtimes: { node: process.versions.node, ...runtimes },
+    git: await gitState(cwd),
+    ci: env.CI === 'true' || env.CI === '1',
+  };
+}

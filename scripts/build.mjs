@@ -1,0 +1,46 @@
+// Bundles each tool into one self-contained executable: dist/testpace-<tool>.mjs.
+// ESM output with a small shim, because bundled CommonJS code (typescript, yargs' helpers)
+// expects require/__filename/__dirname; the .mjs extension keeps a copy runnable from any
+// directory, with no package.json next to it.
+import { build } from 'esbuild';
+import { chmod, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
+export const tools = ['profile', 'mem-profile', 'optimize', 'select', 'report'];
+
+const shim = [
+  '#!/usr/bin/env node',
+  "import { createRequire as __tpCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __tpFileURLToPath } from 'node:url';",
+  "import { dirname as __tpDirname } from 'node:path';",
+  'const require = __tpCreateRequire(import.meta.url);',
+  'const __tp_filename = __tpFileURLToPath(import.meta.url);',
+  'const __tp_dirname = __tpDirname(__tp_filename);',
+].join('\n');
+
+const only = process.argv.slice(2);
+await Promise.all(
+  tools
+    .filter((tool) => only.length === 0 || only.includes(tool))
+    .map(async (tool) => {
+      const outfile = path.join(root, 'dist', `testpace-${tool}.mjs`);
+      await build({
+        entryPoints: [path.join(root, 'tools', tool, 'bin.ts')],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        banner: { js: shim },
+        // Free uses of __filename/__dirname (in bundled CommonJS code) point at the bundle itself.
+        define: { TESTPACE_VERSION: JSON.stringify(pkg.version), __filename: '__tp_filename', __dirname: '__tp_dirname' },
+        legalComments: 'none',
+        logLevel: 'warning',
+        minifySyntax: true,
+      });
+      await chmod(outfile, 0o755);
+    }),
+);

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The demo: profile → optimize → select → report on the bundled examples, ending with where the report is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=.testpace/demo
+mkdir -p "$out"
+bin=dist
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "profile the pytest example (3 runs)"
+node $bin/testpace-profile.mjs --runs 3 --quiet --out "$out/profile.json" -- sh -c 'cd examples/pytest && python3 -m pytest -q -p no:cacheprovider'
+
+step "optimize: findings, savings and a parallel plan"
+node $bin/testpace-optimize.mjs examples/pytest --profile "$out/profile.json" --workers 4 --shards 2 --out "$out/optimization.json"
+
+step "select: tests affected by a change to one source module"
+node $bin/testpace-select.mjs --files examples/pytest/src/shop/pricing.py --format json --out "$out/selection.json"
+
+step "report"
+node $bin/testpace-report.mjs "$out/profile.json" "$out/optimization.json" "$out/selection.json"
+node $bin/testpace-report.mjs "$out/profile.json" "$out/optimization.json" "$out/selection.json" --format html --out "$out/report.html"
+printf '\nThe report is at %s\n' "$out/report.html"

@@ -1,0 +1,8 @@
+// testpace-optimize: the work itself. Not built yet.
+import { TestpaceError } from '../../lib/errors.ts';
+import type { Io } from '../../lib/io.ts';
+import type { OptimizeOptions } from './cli.ts';
+
+export async function run(_options: OptimizeOptions, _io: Io): Promise<number> {
+  throw new TestpaceError('not built yet');
+}
