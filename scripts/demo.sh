@@ -8,13 +8,13 @@ bin=dist
 step() { printf '\n== %s\n' "$*" >&2; }
 
 step "profile the pytest example (3 runs)"
-node $bin/testpace-profile.mjs --runs 3 --quiet --out "$out/profile.json" -- sh -c 'cd examples/pytest && python3 -m pytest -q -p no:cacheprovider'
+(cd examples/pytest && node ../../$bin/testpace-profile.mjs --runs 3 --quiet --out "../../$out/profile.json" -- python3 -m pytest -q -p no:cacheprovider)
 
 step "optimize: findings, savings and a parallel plan"
 node $bin/testpace-optimize.mjs examples/pytest --profile "$out/profile.json" --workers 4 --shards 2 --out "$out/optimization.json"
 
 step "select: tests affected by a change to one source module"
-node $bin/testpace-select.mjs --files examples/pytest/src/shop/pricing.py --format json --out "$out/selection.json"
+node $bin/testpace-select.mjs --files examples/pytest/src/shop/tax.py --format json --out "$out/selection.json"
 
 step "report"
 node $bin/testpace-report.mjs "$out/profile.json" "$out/optimization.json" "$out/selection.json"
