@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Usage: nix/stand-in.sh DIR [fixed-output]
+# Copies the stand-in for nixpkgs (nix/stand-in/) to DIR/stand-in and writes its host.nix: where
+# this machine's node, python3, bats, git and node_modules are. Prints the flake reference to pass
+# as `--override-input nixpkgs <ref>`. With "fixed-output", its fetchPnpmDeps is a fixed-output
+# derivation, as nixpkgs' is (for testing `make nix-hash`).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dir="${1:?usage: nix/stand-in.sh DIR [fixed-output]}/stand-in"
+fixed_output=false
+[ "${2:-}" = fixed-output ] && fixed_output=true
+
+need() {
+  command -v "$1" 2>/dev/null || { echo "nix/stand-in.sh: $1 is not on PATH; run 'make setup' first" >&2; exit 2; }
+}
+node="$(need node)"
+[ -d "$root/node_modules" ] || { echo "nix/stand-in.sh: no $root/node_modules; run 'make setup' first" >&2; exit 2; }
+
+mkdir -p "$dir"
+cp "$root"/nix/stand-in/*.nix "$root"/nix/stand-in/*.sh "$dir"/
+cat > "$dir/host.nix" <<NIX
+# Written by nix/stand-in.sh for this machine.
+{
+  bash = "$(need bash)";
+  path = "/usr/local/bin:/usr/bin:/bin";
+  node = "$node";
+  nodeVersion = "$("$node" -p 'process.versions.node')";
+  pnpm = "$(need pnpm)";
+  python = "$("$(need python3)" -c "import sys; print(sys.executable)")";
+  bats = "$(need bats)";
+  git = "$(need git)";
+  nodeModules = "$root/node_modules";
+  fixedOutputDeps = $fixed_output;
+}
+NIX
+echo "path:$dir"
