@@ -1,10 +1,130 @@
-// testpace-report: the work itself. So far it only reads and validates its documents.
+// testpace-report: reads documents, compares with a baseline or a history, renders, and gates.
+import { appendFile } from 'node:fs/promises';
+import path from 'node:path';
+import { palette, colourEnabled, stderrPalette } from '../../lib/colour.ts';
 import { readDocument } from '../../lib/documents.ts';
-import { TestpaceError } from '../../lib/errors.ts';
+import { ExitCode, InputError, UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
+import { formatDocument, writeProduct } from '../../lib/output.ts';
 import type { ReportOptions } from './cli.ts';
+import { compare, profileSide } from './compare.ts';
+import type { HistoryRecord } from './history.ts';
+import { appendHistory, historyRecord, readHistory, rollingBaseline } from './history.ts';
+import { mergeProfiles } from './merge.ts';
+import { type Section, comparisonSection, documentSection, trendSection, verdictLines } from './model.ts';
+import { renderHtml } from './render-html.ts';
+import { renderMarkdown } from './render-markdown.ts';
+import { renderTerminal } from './render-terminal.ts';
+import type { ComparisonDocument, Loaded, ProfileDocument, ReportDocument } from './types.ts';
+
+async function load(sources: readonly string[], io: Io, kinds?: readonly ReportDocument['kind'][]): Promise<Loaded[]> {
+  const loaded: Loaded[] = [];
+  for (const source of sources) {
+    const document = await readDocument<ReportDocument>(source, io, kinds);
+    loaded.push({ source: source === '-' ? 'stdin' : source, document });
+  }
+  return loaded;
+}
+
+/** Which documents to read: those named, else stdin when something is piped in. */
+function sourcesOf(options: ReportOptions, io: Io): string[] {
+  if (options.documents.length) {
+    if (options.documents.filter((d) => d === '-').length > 1) throw new UsageError('stdin (-) can be named only once');
+    return options.documents;
+  }
+  if (!io.stdin.isTTY) return ['-'];
+  if (options.history) return [];
+  throw new InputError('stdin', 'no document given; expected a file name or a document piped to stdin', { hint: 'testpace-profile -- pytest | testpace-report' });
+}
+
+const isProfile = (loaded: Loaded): loaded is Loaded<ProfileDocument> => loaded.document.kind === 'profile';
 
 export async function run(options: ReportOptions, io: Io): Promise<number> {
-  for (const source of options.documents) await readDocument(source, io);
-  throw new TestpaceError('rendering is not built yet');
+  const now = options.now ?? new Date();
+  if (options.mode === 'merge') {
+    const shards = (await load(options.documents, io, ['profile'])).filter(isProfile);
+    await writeProduct(io, options.out, formatDocument(mergeProfiles(shards, now)));
+    return ExitCode.ok;
+  }
+
+  const loaded = await load(sourcesOf(options, io), io);
+  const profiles = loaded.filter(isProfile);
+  let comparison: Loaded<ComparisonDocument> | undefined;
+  let rendered = loaded;
+
+  if (options.baseline) {
+    if (profiles.length !== 1) throw new UsageError(`--baseline: expected one current profile to compare, received ${profiles.length}`);
+    const baseline = await readDocument<ProfileDocument>(options.baseline, io, ['profile']);
+    const current = profiles[0]!;
+    comparison = { source: `${options.baseline} → ${current.source}`, document: compare(profileSide(baseline, options.baseline), profileSide(current.document, current.source), options.thresholds, now) };
+  } else if (profiles.length === 2 && loaded.length === 2 && !options.history) {
+    // Two profiles: the first is the baseline. Only the newer one is drawn beside the comparison.
+    const [before, after] = profiles as [Loaded<ProfileDocument>, Loaded<ProfileDocument>];
+    comparison = { source: `${before.source} → ${after.source}`, document: compare(profileSide(before.document, before.source), profileSide(after.document, after.source), options.thresholds, now) };
+    rendered = [after];
+  }
+
+  let history: { file: string; records: HistoryRecord[] } | undefined;
+  if (options.history) {
+    const file = path.resolve(io.cwd, options.history);
+    const { records, warnings } = await readHistory(file);
+    const palette_ = stderrPalette(io);
+    for (const warning of warnings) io.stderr.write(palette_.yellow(`testpace-report: warning: ${warning}`) + '\n');
+    if (profiles.length > 1) throw new UsageError(`--history: expected one current profile to record, received ${profiles.length}`);
+    const current = profiles[0];
+    if (!comparison && current && records.length) {
+      const baseline = rollingBaseline(records, options.historyWindow, options.historyStat, options.history);
+      comparison = { source: `${baseline.source} → ${current.source}`, document: compare(baseline, profileSide(current.document, current.source), options.thresholds, now) };
+    }
+    if (current && options.record) {
+      const record = historyRecord(current.document);
+      await appendHistory(file, record);
+      records.push(record);
+    }
+    history = { file: options.history, records };
+  }
+
+  const model = { top: options.top };
+  const sections: Section[] = [];
+  if (comparison) sections.push(comparisonSection(comparison, model));
+  for (const doc of rendered) sections.push(documentSection(doc, model));
+  if (history && history.records.length) sections.push(trendSection(history.records, history.file, model));
+  if (sections.length === 0) throw new InputError(options.history ?? 'stdin', 'nothing to report: the history is empty and no document was given');
+
+  const verdictDoc = comparison?.document ?? loaded.find((l): l is Loaded<ComparisonDocument> => l.document.kind === 'comparison')?.document;
+  switch (options.format) {
+    case 'terminal': {
+      const columns = io.stdout.columns ?? (Number(io.env.COLUMNS) || 100);
+      const colour = !options.out && colourEnabled(io.stdout, io.env);
+      await writeProduct(io, options.out, renderTerminal(sections, columns, palette(colour)));
+      break;
+    }
+    case 'markdown':
+      await writeProduct(io, options.out, renderMarkdown(sections));
+      break;
+    case 'html':
+      await writeProduct(io, options.out, renderHtml({ sections, documents: rendered, comparison: comparison?.document, history, now }));
+      break;
+    case 'json': {
+      if (!verdictDoc) {
+        throw new UsageError('--format json writes a comparison: give --baseline, two profiles, a --history with records, or a comparison document');
+      }
+      await writeProduct(io, options.out, formatDocument(verdictDoc));
+      break;
+    }
+  }
+  if (options.github) {
+    const summary = io.env.GITHUB_STEP_SUMMARY;
+    if (!summary) throw new UsageError('--github: $GITHUB_STEP_SUMMARY is not set', 'GitHub Actions sets it in every job step');
+    await appendFile(path.resolve(io.cwd, summary), renderMarkdown(sections) + '\n');
+  }
+  // Whatever went to stdout, people in CI logs see the verdict on stderr.
+  if (verdictDoc && (options.format !== 'terminal' || options.out)) {
+    const colours = stderrPalette(io);
+    for (const line of verdictLines(verdictDoc)) {
+      const paint = line.tone === 'bad' ? colours.red : line.tone === 'good' ? colours.green : (s: string) => s;
+      io.stderr.write(paint(`testpace-report: ${line.text}`) + '\n');
+    }
+  }
+  return options.failOnRegression && verdictDoc?.verdict === 'regression' ? ExitCode.fail : ExitCode.ok;
 }

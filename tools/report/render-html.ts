@@ -1,0 +1,172 @@
+// The report as one self-contained HTML file: inline CSS, inline SVG charts and a few lines of
+// inline script (sortable tables). A Content-Security-Policy of default-src 'none' makes sure the
+// page can load nothing from anywhere, so it works offline and leaks nothing when opened.
+import { VERSION } from '../../lib/version.ts';
+import { COLOURS, comparisonChart, escapeHtml as e, memoryChart, predictionsChart, slowestChart, slowestFiles, timelineChart, timelineFiles, trendChart } from './charts.ts';
+import type { HistoryRecord } from './history.ts';
+import type { Block, Cell, Section } from './model.ts';
+import type { ComparisonDocument, Loaded, ReportDocument } from './types.ts';
+
+export interface HtmlInput {
+  sections: Section[];
+  documents: Loaded[];
+  comparison: ComparisonDocument | undefined;
+  history: { file: string; records: HistoryRecord[] } | undefined;
+  now: Date;
+}
+
+const STYLE = `
+:root { --fg:#1f2430; --muted:#6b7280; --line:#e5e7eb; --bg:#f7f8fa; --card:#fff; --bad:#d62728; --good:#2ca02c; --warn:#b7791f; --accent:#4e79a7; }
+* { box-sizing: border-box; }
+body { margin:0; font:14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--fg); background:var(--bg); }
+header { padding:20px 32px; background:#1f2430; color:#fff; }
+header h1 { margin:0; font-size:20px; font-weight:600; }
+header p { margin:4px 0 0; color:#c5cad3; font-size:13px; }
+main { max-width:1100px; margin:0 auto; padding:16px 24px 48px; }
+section { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:16px 20px; margin:16px 0; box-shadow:0 1px 2px rgba(0,0,0,.04); }
+h2 { margin:0 0 8px; font-size:17px; }
+h3 { margin:18px 0 6px; font-size:14px; color:var(--muted); font-weight:600; text-transform:uppercase; letter-spacing:.04em; }
+p { margin:6px 0; }
+.bad { color:var(--bad); font-weight:600; } .good { color:var(--good); font-weight:600; } .warn { color:var(--warn); } .dim { color:var(--muted); }
+.verdict { font-size:16px; padding:10px 14px; border-radius:6px; background:#f3f4f6; }
+.verdict.bad { background:#fdecec; } .verdict.good { background:#eaf6ea; }
+table { border-collapse:collapse; width:100%; margin:6px 0; font-size:13px; }
+th, td { padding:5px 8px; border-bottom:1px solid var(--line); text-align:left; vertical-align:top; word-break:break-word; }
+th { background:#f3f4f6; cursor:pointer; user-select:none; white-space:nowrap; }
+th.sorted-asc::after { content:" ▲"; } th.sorted-desc::after { content:" ▼"; }
+td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
+caption { text-align:left; font-weight:600; padding:4px 0; }
+.footnote { color:var(--muted); font-size:12px; }
+.chart { display:block; margin:8px 0 4px; font-family:inherit; }
+.chart text { fill:var(--fg); } .chart .tick { fill:var(--muted); font-size:11px; } .chart .file { fill:var(--muted); font-size:11px; }
+.chart .grid { stroke:var(--line); } .chart .zero { stroke:#9ca3af; stroke-dasharray:3 3; }
+.chart .whisker { stroke:#1f2430; stroke-width:1.5; opacity:.55; }
+.chart rect.flaky { stroke:var(--bad); stroke-width:2; stroke-dasharray:4 2; }
+.chart .bar:hover rect, .chart .lane rect.span:hover, .chart .change:hover rect { opacity:.8; }
+.chart .lane-bg { fill:#f3f4f6; } .chart .startup { fill:#e5e7eb; opacity:.7; }
+.chart rect.span { stroke:#fff; stroke-width:1; } .chart rect.span.failed { stroke:var(--bad); stroke-width:2; }
+.chart .area { fill:#4e79a7; opacity:.25; } .chart .line { fill:none; stroke:#4e79a7; stroke-width:2; }
+.chart .band { fill:#f28e2b; opacity:.08; } .chart .band.odd { fill:#59a14f; } .chart .boundary { stroke:#f28e2b; stroke-width:1; opacity:.6; }
+.chart .test-span:hover .band { opacity:.25; }
+.chart .peak { fill:var(--bad); }
+.chart .prediction rect { fill:#a0b8d3; } .chart .prediction.recommended rect { fill:#2ca02c; }
+.chart .trend { fill:none; stroke:#4e79a7; stroke-width:2; } .chart .dot { fill:#4e79a7; } .chart .dot.failed { fill:var(--bad); }
+.chart .change rect { fill:#bab0ac; } .chart .change.regressed rect { fill:var(--bad); } .chart .change.improved rect { fill:var(--good); }
+.legend { display:flex; flex-wrap:wrap; gap:4px 14px; font-size:12px; color:var(--muted); margin:2px 0 6px; }
+.legend span::before { content:""; display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:5px; background:var(--swatch); vertical-align:-1px; }
+footer { text-align:center; color:var(--muted); font-size:12px; padding:12px; }
+`;
+
+// Sorts a table by the clicked column: numbers by value (ms, s, %, MiB understood), text otherwise.
+const SCRIPT = `
+(function () {
+  var units = { ms: 1, s: 1000, min: 60000, B: 1, KiB: 1024, MiB: 1048576, GiB: 1073741824, '%': 1 };
+  function value(text) {
+    var m = /^([+-]?\\d+(?:\\.\\d+)?)\\s*(ms|s|min|B|KiB|MiB|GiB|%)?/.exec(text.trim());
+    return m ? parseFloat(m[1]) * (units[m[2]] || 1) : null;
+  }
+  document.querySelectorAll('table.sortable').forEach(function (table) {
+    table.querySelectorAll('th').forEach(function (th, column) {
+      th.addEventListener('click', function () {
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        var descending = !th.classList.contains('sorted-desc');
+        table.querySelectorAll('th').forEach(function (other) { other.classList.remove('sorted-asc', 'sorted-desc'); });
+        th.classList.add(descending ? 'sorted-desc' : 'sorted-asc');
+        rows.sort(function (a, b) {
+          var x = a.cells[column].textContent, y = b.cells[column].textContent;
+          var vx = value(x), vy = value(y);
+          var order = vx !== null && vy !== null ? vx - vy : x.localeCompare(y);
+          return descending ? -order : order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  });
+  document.body.setAttribute('data-ready', 'true');
+})();
+`;
+
+function cellHtml(cell: Cell, numeric: boolean): string {
+  const [value, tone] = typeof cell === 'string' ? [cell, undefined] : [cell.text, cell.tone];
+  const classes = [numeric ? 'num' : '', tone ?? ''].filter(Boolean).join(' ');
+  return `<td${classes ? ` class="${classes}"` : ''}>${e(value)}</td>`;
+}
+
+function blockHtml(block: Block, isVerdict: boolean): string {
+  if (block.kind === 'text') {
+    const classes = [isVerdict ? 'verdict' : '', block.tone ?? ''].filter(Boolean).join(' ');
+    return `<p${classes ? ` class="${classes}"` : ''}>${e(block.text)}</p>`;
+  }
+  const { table } = block;
+  const head = table.columns.map((c) => `<th${c.align === 'right' ? ' class="num"' : ''}>${e(c.header)}</th>`).join('');
+  const rows = table.rows.map((row) => `<tr>${row.map((cell, i) => cellHtml(cell, table.columns[i]?.align === 'right')).join('')}</tr>`).join('\n');
+  return (
+    (table.caption ? `<h3>${e(table.caption)}</h3>` : '') +
+    `<table class="sortable"><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>` +
+    (table.footnote ? `<p class="footnote">${e(table.footnote)}</p>` : '')
+  );
+}
+
+function legend(entries: readonly string[]): string {
+  return `<div class="legend">${entries
+    .slice(0, 12)
+    .map((file, i) => `<span style="--swatch:${COLOURS[i % COLOURS.length]}">${e(file)}</span>`)
+    .join('')}${entries.length > 12 ? `<span style="--swatch:transparent">${entries.length - 12} more files</span>` : ''}</div>`;
+}
+
+function chartsFor(document: ReportDocument | undefined, section: Section, input: HtmlInput, top: number): string {
+  if (section.kind === 'trend') return input.history ? trendChart(input.history.records) : '';
+  if (!document) return '';
+  switch (document.kind) {
+    case 'profile': {
+      const timeline = timelineChart(document);
+      return (
+        `<h3>Slowest tests</h3>${legend(slowestFiles(document, top))}${slowestChart(document, top)}` +
+        (timeline ? `<h3>Timeline (one lane per worker)</h3>${legend(timelineFiles(document))}${timeline}` : '<p class="dim">No start and end times in this profile: no timeline.</p>')
+      );
+    }
+    case 'memory':
+      return `<h3>Memory over time (test boundaries shaded)</h3>${memoryChart(document)}`;
+    case 'optimization':
+      return document.parallel ? `<h3>Predicted wall time per worker count</h3>${predictionsChart(document)}` : '';
+    case 'comparison':
+      return `<h3>Change per test</h3>${comparisonChart(document, top)}`;
+    default:
+      return '';
+  }
+}
+
+/** Renders the whole report as one HTML page. */
+export function renderHtml(input: HtmlInput, top = 15): string {
+  const body: string[] = [];
+  // Sections were built in order: comparison (when any), one per rendered document, trend.
+  let docIndex = 0;
+  for (const section of input.sections) {
+    let document: ReportDocument | undefined;
+    if (section.kind === 'comparison' && input.comparison) document = input.comparison;
+    else if (section.kind !== 'trend') document = input.documents[docIndex++]?.document;
+    const blocks = section.blocks.map((block, i) => blockHtml(block, section.kind === 'comparison' && i === 0)).join('\n');
+    body.push(`<section class="${section.kind}"><h2>${e(section.title)}</h2>\n${chartsFor(document, section, input, top)}\n${blocks}</section>`);
+  }
+  const kinds = [...new Set(input.sections.map((s) => s.kind))].join(', ');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>testpace report</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header><h1>testpace report</h1><p>${e(kinds)} · generated ${e(input.now.toISOString())} by testpace-report ${e(VERSION)}</p></header>
+<main>
+${body.join('\n')}
+</main>
+<footer>Self-contained: this file loads nothing from the network. Hover a bar for details; click a column header to sort.</footer>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
