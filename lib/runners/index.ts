@@ -1,0 +1,17 @@
+// Runner adapters shared by testpace-profile and testpace-mem-profile: detect the runner in a command,
+// instrument the command so it streams test events (JSON lines) to a file, and read those events.
+export { type LocatedRunner, type RunnerName, detectRunner, locateRunner, runnerNames } from './detect.ts';
+export {
+  EVENTS_ENV,
+  type TestEndEvent,
+  type TestEvent,
+  type TestOutcome,
+  type TestStartEvent,
+  followEvents,
+  inFlight,
+  parseEvents,
+  readEvents,
+  withoutSuites,
+} from './events.ts';
+export { type InstrumentOptions, type Instrumented, instrument } from './instrument.ts';
+export { type JunitCase, readJunit } from './junit.ts';

@@ -1,0 +1,25 @@
+// JavaScript shared by the Node reporters (shipped as text): appending events, one writeSync per line.
+// Written without template literals so it can live inside a TypeScript template string.
+
+/** Body shared by every reporter; expects `fs` and `path` in scope. */
+export const EMITTER_JS = String.raw`
+var TESTPACE_EVENTS = process.env.TESTPACE_EVENTS;
+var testpaceFd;
+// Epoch milliseconds with sub-millisecond precision.
+function testpaceNow() { return performance.timeOrigin + performance.now(); }
+function testpaceEmit(record) {
+  if (!TESTPACE_EVENTS) return;
+  if (testpaceFd === undefined) testpaceFd = fs.openSync(TESTPACE_EVENTS, 'a');
+  fs.writeSync(testpaceFd, JSON.stringify(record) + '\n');
+}
+function testpaceFile(file) {
+  if (!file) return '(unknown)';
+  if (file.indexOf('file://') === 0) file = new URL(file).pathname;
+  return path.relative(process.cwd(), file).split(path.sep).join('/');
+}
+function testpaceFirstLine(text) {
+  if (text === undefined || text === null) return undefined;
+  var lines = String(text).split('\n').map(function (line) { return line.trim(); }).filter(Boolean);
+  return lines.length ? lines[0].slice(0, 500) : undefined;
+}
+`;

@@ -1,0 +1,54 @@
+// vitest: a reporter module added with --reporter next to the user's (or the default) reporter.
+// vitest's TestCase diagnostic gives each test's start (epoch ms, taken in the worker before its
+// beforeEach hooks) and duration (hooks included), so no phases; no worker id reaches reporters.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AdapterContext, Instrumented } from './instrument.ts';
+import { insertArgs, requireInsertAt } from './instrument.ts';
+import { EMITTER_JS } from './reporter-common.ts';
+
+export const VITEST_REPORTER_SOURCE = String.raw`import fs from 'node:fs';
+import path from 'node:path';
+` + EMITTER_JS + String.raw`
+function identity(testCase) {
+  return { file: testpaceFile(testCase.module.moduleId), name: testCase.fullName, id: testCase.id, worker: null, pid: process.pid };
+}
+export default class TestpaceVitestReporter {
+  onTestCaseReady(testCase) {
+    testpaceEmit(Object.assign({ event: 'start' }, identity(testCase), { t: testpaceNow() }));
+  }
+  onTestCaseResult(testCase) {
+    var result = testCase.result();
+    var diagnostic = testCase.diagnostic();
+    var state = result.state;
+    var outcome = state === 'passed' ? 'passed' : state === 'failed' ? 'failed' : 'skipped';
+    var duration = diagnostic && typeof diagnostic.duration === 'number' ? diagnostic.duration : 0;
+    var t = diagnostic && diagnostic.startTime ? diagnostic.startTime + duration : testpaceNow();
+    var record = Object.assign({ event: 'end' }, identity(testCase), { t: t, outcome: outcome, durationMs: duration });
+    if (diagnostic && diagnostic.retryCount) record.retries = diagnostic.retryCount;
+    if (diagnostic && typeof diagnostic.heap === 'number') record.heapUsedBytes = diagnostic.heap;
+    if (state === 'failed' && result.errors && result.errors[0]) record.message = testpaceFirstLine(result.errors[0].message);
+    testpaceEmit(record);
+  }
+  onTestModuleEnd(testModule) {
+    // A file that failed to load has no tests: report it as one errored entry so it is not lost.
+    var errors = testModule.errors();
+    if (errors.length && testModule.children.size === 0) {
+      var file = testpaceFile(testModule.moduleId);
+      testpaceEmit({ event: 'end', file: file, name: '(file)', id: testModule.id, worker: null, pid: process.pid, t: testpaceNow(),
+        outcome: 'error', durationMs: 0, message: testpaceFirstLine(errors[0].message) });
+    }
+  }
+}
+`;
+
+const hasReporter = (command: readonly string[]) => command.some((arg) => arg === '--reporter' || arg.startsWith('--reporter='));
+
+export async function instrumentVitest(context: AdapterContext): Promise<Instrumented> {
+  const at = requireInsertAt(context, 'vitest');
+  const reporter = path.join(context.tmpDir, 'testpace-vitest-reporter.mjs');
+  await writeFile(reporter, VITEST_REPORTER_SOURCE);
+  // --reporter on the command line replaces the configured reporters: keep the user's, or the default.
+  const args = hasReporter(context.command) ? [`--reporter=${reporter}`] : ['--reporter=default', `--reporter=${reporter}`];
+  return { command: insertArgs(context.command, at, args), env: context.env };
+}
