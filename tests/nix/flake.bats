@@ -3,6 +3,7 @@
 # `make nix-check`. What this proves and what only a real nixpkgs build proves: docs/nix.md.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup_file() {
   export WORK="$BATS_FILE_TMPDIR/nix"
@@ -77,21 +78,21 @@ setup_file() {
 }
 
 @test "nix run .#select -- --help prints select's usage" {
-  run nix_standin run "$FLAKE#select" -- --help
+  run --separate-stderr nix_standin run "$FLAKE#select" -- --help
   [ "$status" -eq 0 ]
   [[ "${lines[0]}" == "testpace-select "* ]]
   [[ "$output" == *"--since"* ]]
 }
 
 @test "nix run .#report -- --help prints report's usage" {
-  run nix_standin run "$FLAKE#report" -- --help
+  run --separate-stderr nix_standin run "$FLAKE#report" -- --help
   [ "$status" -eq 0 ]
   [[ "${lines[0]}" == "testpace-report "* ]]
   [[ "$output" == *"--baseline"* ]]
 }
 
 @test "nix run . runs testpace-profile" {
-  run nix_standin run "$FLAKE" -- --version
+  run --separate-stderr nix_standin run "$FLAKE" -- --version
   [ "$status" -eq 0 ]
   [ "$output" = "$VERSION" ]
 }
@@ -115,7 +116,7 @@ setup_file() {
 }
 
 @test "the dev shell puts the tools, Node.js, pnpm, Python with pytest and bats on PATH" {
-  run nix_standin develop "$FLAKE" -c bash -c \
+  run --separate-stderr nix_standin develop "$FLAKE" -c bash -c \
     'for b in testpace-profile testpace-mem-profile testpace-optimize testpace-select testpace-report node pnpm bats; do command -v $b >/dev/null || echo "missing $b"; done; python3 -c "import pytest, xdist"; testpace-select --version'
   [ "$status" -eq 0 ]
   [ "${lines[-1]}" = "$VERSION" ]
