@@ -9,7 +9,7 @@ nix_() { nix --extra-experimental-features 'nix-command flakes' "$@"; }
 pattern='^\( *pnpmDepsHash = \)"[^"]*";$'
 
 [ "$(grep -c "$pattern" flake.nix)" -eq 1 ] || { echo "nix-hash: flake.nix has no single 'pnpmDepsHash = \"...\";' line" >&2; exit 2; }
-old="$(sed -n "s/$pattern/\\1/p; s/^ *pnpmDepsHash = \"\\([^\"]*\\)\";$/\\1/p" flake.nix | tail -1)"
+old="$(sed -n 's/^ *pnpmDepsHash = "\([^"]*\)";$/\1/p' flake.nix)"
 set_hash() { sed -i "s|$pattern|\\1\"$1\";|" flake.nix; }
 
 system="$(nix_ eval --impure --raw --expr builtins.currentSystem)"
