@@ -20,7 +20,7 @@ if log="$(nix_ build ".#packages.$system.default.pnpmDeps" --no-link ${NIX_HASH_
   echo "nix-hash: the dependencies built with an empty hash; flake.nix left as it was" >&2
   exit 1
 fi
-new="$(grep -oE 'got: +sha256-[A-Za-z0-9+/]+=*' <<<"$log" | awk '{print $2}' | tail -1)"
+new="$(grep -oE 'got: +sha256-[A-Za-z0-9+/]+=*' <<<"$log" | awk '{print $2}' | tail -1 || true)"
 if [ -z "$new" ]; then
   set_hash "$old"
   printf '%s\n' "$log" | tail -20 >&2

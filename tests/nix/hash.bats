@@ -48,7 +48,6 @@ hash_in_flake() {
   sed -i 's|^\( *pnpmDepsHash = \)"[^"]*";|\1"sha256-kept";|' flake.nix
   git rm -q pnpm-lock.yaml
   run nix/update-hash.sh
-  echo "$output"
   [ "$status" -eq 1 ]
   [[ "$output" == *"no pnpm-lock.yaml in the source"* ]]
   [ "$(hash_in_flake)" = "sha256-kept" ]
