@@ -1,5 +1,5 @@
 // testpace-mem-profile: the command line. Parses arguments into MemProfileOptions and calls run().
-import { type CommandSpec, main, parseSize } from '../../lib/cli.ts';
+import { type CommandSpec, main, parseDuration, parseSize } from '../../lib/cli.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 
@@ -10,6 +10,19 @@ export interface MemProfileOptions {
   out: string | undefined;
   quiet: boolean;
   debug: boolean;
+  /** Leak check: samples before this are warm-up; undefined = the larger of 1 s and a tenth of the run. */
+  warmupMs: number | undefined;
+  leakGrowthPct: number;
+  leakR2: number;
+  /** Most timeline points kept in the document. */
+  maxPoints: number;
+  /** How many tests the summary lists. */
+  top: number;
+  /** Per-test attribution through the runner adapters (when a runner is detected). */
+  tests: boolean;
+  /** Run under the Python wrapper that reports the children's ru_maxrss. */
+  rusage: boolean;
+  sampler: 'auto' | 'procfs' | 'ps';
 }
 
 export const command: CommandSpec<MemProfileOptions> = {
@@ -19,26 +32,52 @@ export const command: CommandSpec<MemProfileOptions> = {
   passThrough: true,
   examples: [
     ['testpace-mem-profile -- pytest -q', 'memory of a pytest run, per process and per test'],
-    ['testpace-mem-profile --max-rss 2G --out memory.json -- npx vitest run', 'fail (exit 1) when the tree exceeds 2 GiB'],
+    ['testpace-mem-profile --max-rss 2G --out memory.json -- npx vitest run', 'fail (exit 1) when the tree exceeds 2 GiB, naming the test in flight'],
   ],
   configure: (args) =>
     args
       .option('interval', { type: 'number', default: 100, describe: 'Sampling interval in milliseconds' })
-      .option('max-rss', { type: 'string', describe: 'Exit 1 when the total RSS of the tree exceeds SIZE (e.g. 512M, 2G)' })
+      .option('max-rss', { type: 'string', describe: 'Stop the run and exit 1 when the tree exceeds SIZE (e.g. 512M, 2G)' })
       .option('out', { alias: 'o', type: 'string', describe: 'Write the document to FILE (atomically) instead of stdout' })
-      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: "Hide the command's own output" }),
+      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: "Hide the command's own output" })
+      .option('warmup', { type: 'string', describe: 'Leak check ignores samples before this (e.g. 2s); default: max(1 s, a tenth of the run)' })
+      .option('leak-growth', { type: 'number', default: 50, describe: 'Leak check: minimum growth, first to last tenth, in percent' })
+      .option('leak-r2', { type: 'number', default: 0.8, describe: 'Leak check: minimum R² of the fitted line' })
+      .option('max-points', { type: 'number', default: 2000, describe: 'Most timeline points in the document (peaks keep full resolution)' })
+      .option('top', { type: 'number', default: 5, describe: 'How many tests the summary lists' })
+      .option('tests', { type: 'boolean', default: true, describe: 'Attribute memory to tests when the command runs a known runner (--no-tests: run bare)' })
+      .option('rusage', { type: 'boolean', default: true, describe: "Ask the kernel for the children's ru_maxrss through a tiny python3 wrapper (--no-rusage: skip)" })
+      .option('sampler', { choices: ['auto', 'procfs', 'ps'], default: 'auto', describe: 'How to sample: /proc (Linux) or ps (elsewhere)' }),
   toOptions: (argv) => {
     const command = ((argv['--'] as string[] | undefined) ?? []).map(String);
     if (command.length === 0) throw new UsageError('no command given', 'usage: testpace-mem-profile [options] -- <command...>');
     const intervalMs = Number(argv.interval);
     if (!(intervalMs >= 5)) throw new UsageError(`--interval: expected milliseconds >= 5, received ${String(argv.interval)}`);
+    const leakGrowthPct = Number(argv.leakGrowth);
+    if (!(leakGrowthPct >= 0)) throw new UsageError(`--leak-growth: expected a percentage >= 0, received ${String(argv.leakGrowth)}`);
+    const leakR2 = Number(argv.leakR2);
+    if (!(leakR2 >= 0 && leakR2 <= 1)) throw new UsageError(`--leak-r2: expected a number from 0 to 1, received ${String(argv.leakR2)}`);
+    const maxPoints = Number(argv.maxPoints);
+    if (!(Number.isInteger(maxPoints) && maxPoints >= 50)) throw new UsageError(`--max-points: expected an integer >= 50, received ${String(argv.maxPoints)}`);
+    const top = Number(argv.top);
+    if (!(Number.isInteger(top) && top >= 0)) throw new UsageError(`--top: expected an integer >= 0, received ${String(argv.top)}`);
+    const maxRssBytes = argv.maxRss === undefined ? undefined : parseSize(String(argv.maxRss), '--max-rss');
+    if (maxRssBytes === 0) throw new UsageError('--max-rss: expected a size above zero');
     return {
       command,
       intervalMs,
-      maxRssBytes: argv.maxRss === undefined ? undefined : parseSize(String(argv.maxRss), '--max-rss'),
+      maxRssBytes,
       out: argv.out as string | undefined,
       quiet: Boolean(argv.quiet),
       debug: Boolean(argv.debug),
+      warmupMs: argv.warmup === undefined ? undefined : parseDuration(String(argv.warmup), '--warmup'),
+      leakGrowthPct,
+      leakR2,
+      maxPoints,
+      top,
+      tests: Boolean(argv.tests),
+      rusage: Boolean(argv.rusage),
+      sampler: argv.sampler as MemProfileOptions['sampler'],
     };
   },
   run: async (options, io) => (await import('./run.ts')).run(options, io),

@@ -1,8 +1,152 @@
-// testpace-mem-profile: the work itself. Not built yet.
-import { TestpaceError } from '../../lib/errors.ts';
+// testpace-mem-profile: run the command, sample its process tree, attribute memory to tests, write
+// the memory document and the summary. Exits with the command's own code (1 when --max-rss tripped).
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { constants } from 'node:os';
+import { stderrPalette } from '../../lib/colour.ts';
+import { documentHeader } from '../../lib/document.ts';
+import { collectEnvironment, pythonVersion } from '../../lib/environment.ts';
+import { ExitCode, UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
+import { formatDocument, writeProduct } from '../../lib/output.ts';
+import { type RunnerName, detectRunner, followEvents, instrument } from '../../lib/runners/index.ts';
 import type { MemProfileOptions } from './cli.ts';
+import { type Status, buildDocument } from './document.ts';
+import { formatBytes } from './format.ts';
+import { type LimitHit, startMonitor } from './monitor.ts';
+import { createProcfsSampler, procfsAvailable } from './procfs-sampler.ts';
+import { createPsSampler } from './ps-sampler.ts';
+import { Recorder } from './recorder.ts';
+import { wrapperPython } from './rusage-wrapper.ts';
+import type { Sampler } from './sampler.ts';
+import { type Exit, launch } from './spawn.ts';
+import { renderSummary } from './summary.ts';
+import { TestTracker } from './test-tracker.ts';
 
-export async function run(_options: MemProfileOptions, _io: Io): Promise<number> {
-  throw new TestpaceError('not built yet');
+/** After SIGTERM to a tree over its limit, how long it gets before SIGKILL. */
+const KILL_GRACE_MS = 3000;
+
+function chooseSampler(options: MemProfileOptions, root: number, includeRoot: boolean): Sampler {
+  const kind = options.sampler === 'auto' ? (procfsAvailable() ? 'procfs' : 'ps') : options.sampler;
+  if (kind === 'procfs') {
+    if (!procfsAvailable()) throw new UsageError('--sampler procfs: /proc is not available here', 'use --sampler ps');
+    return createProcfsSampler({ root, includeRoot, youngMs: options.intervalMs });
+  }
+  return createPsSampler({ root, includeRoot });
+}
+
+export async function run(options: MemProfileOptions, io: Io): Promise<number> {
+  const paint = stderrPalette(io);
+  const warnings: string[] = [];
+  const runner: RunnerName | undefined = options.tests ? detectRunner(options.command) : undefined;
+  const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'testpace-mem-'));
+  try {
+    let command = options.command;
+    let env: NodeJS.ProcessEnv = { ...io.env };
+    let afterExit: (() => Promise<void>) | undefined;
+    const eventsFile = path.join(tmpDir, 'events.jsonl');
+    if (runner) {
+      const instrumented = await instrument(runner, options.command, { cwd: io.cwd, eventsFile, tmpDir, env });
+      command = instrumented.command;
+      env = instrumented.env;
+      afterExit = instrumented.afterExit;
+    }
+    const python = options.rusage ? wrapperPython(io.env) : undefined;
+    if (options.rusage && !python) warnings.push("python3 not found: the children's ru_maxrss (kernel peak) was not measured");
+
+    const environmentPromise = collectEnvironment(io.cwd, io.env, {});
+    const started = performance.now();
+    const epochMs = performance.timeOrigin + started;
+    const now = () => performance.now() - started;
+    const running = await launch({ command, cwd: io.cwd, env, python, tmpDir, output: options.quiet ? undefined : io.stderr });
+    const sampler = chooseSampler(options, running.pid, !running.wrapped);
+    const recorder = new Recorder((pid) => sampler.command(pid));
+    const tracker = runner ? new TestTracker(epochMs, recorder) : undefined;
+
+    let limitHit: LimitHit | undefined;
+    let interrupted: NodeJS.Signals | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    const follower = runner ? followEvents(eventsFile) : undefined;
+    const monitor = startMonitor({
+      sampler,
+      recorder,
+      intervalMs: options.intervalMs,
+      now,
+      maxRssBytes: options.maxRssBytes,
+      events: follower && tracker ? { file: eventsFile, poll: () => follower.poll(), tracker } : undefined,
+      onLimit(hit) {
+        limitHit = hit;
+        io.stderr.write(
+          paint.red(`testpace-mem-profile: the tree reached ${formatBytes(hit.rssBytes)}, over --max-rss ${formatBytes(options.maxRssBytes!)}`) +
+            (hit.testInFlight ? ` (test in flight: ${hit.testInFlight})` : '') +
+            '; stopping the run\n',
+        );
+        running.signalGroup('SIGTERM');
+        killTimer = setTimeout(() => running.signalGroup('SIGKILL'), KILL_GRACE_MS);
+      },
+    });
+
+    // Ctrl-C reaches only testpace (the command has its own process group): pass it on, and on a second one, kill.
+    const onSignal = (signal: NodeJS.Signals) => {
+      running.signalGroup(interrupted ? 'SIGKILL' : signal);
+      interrupted = signal;
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    let exit: Exit;
+    try {
+      exit = await running.exited;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (killTimer) clearTimeout(killTimer);
+      await monitor.stop();
+    }
+    const wallMs = now();
+    if (afterExit) {
+      await afterExit();
+      if (follower && tracker) tracker.events(await follower.poll(), now(), undefined);
+    }
+
+    const status: Status = limitHit ? 'limit-exceeded' : interrupted ? 'interrupted' : exit.exitCode === 0 ? 'passed' : 'failed';
+    const runtimes: Record<string, string> = {};
+    if (runner === 'pytest') {
+      const version = await pythonVersion(io.cwd);
+      if (version) runtimes.python = version;
+    }
+    const environment = await environmentPromise;
+    Object.assign(environment.runtimes, runtimes);
+    if (runner && tracker && tracker.finished().length === 0) warnings.push(`no test events came from ${runner}; memory is not attributed to tests`);
+    const document = buildDocument({
+      header: documentHeader('memory', 'mem-profile'),
+      environment,
+      command: options.command,
+      cwd: io.cwd,
+      runner: runner ?? 'command',
+      status,
+      exitCode: exit.exitCode,
+      signal: exit.signal,
+      wallMs,
+      intervalMs: options.intervalMs,
+      sampler: sampler.kind,
+      recorder,
+      childrenMaxRssBytes: exit.childrenMaxRssBytes,
+      tracker,
+      warmupMs: options.warmupMs,
+      thresholds: { growthPct: options.leakGrowthPct, r2: options.leakR2 },
+      maxPoints: options.maxPoints,
+      maxRssBytes: options.maxRssBytes,
+      limitHit,
+      warnings,
+    });
+    await writeProduct(io, options.out, formatDocument(document));
+    io.stderr.write(renderSummary(document, options.top, paint));
+    if (status === 'limit-exceeded') return ExitCode.fail;
+    if (interrupted) return 128 + (constants.signals[interrupted] ?? 2);
+    if (exit.exitCode !== null) return exit.exitCode;
+    return 128 + (exit.signal ? (constants.signals[exit.signal as NodeJS.Signals] ?? 1) : 1);
+  } finally {
+    await rm(tmpDir, { recursive: true, force: true });
+  }
 }

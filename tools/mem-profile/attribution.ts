@@ -1,0 +1,98 @@
+// Per-test attribution: each test's RSS growth and peak within the process that ran it.
+//
+// The "scope" of a test is the process named by its events and, when that process has children of its
+// own (vitest and jest report from the coordinating process, not from the worker that runs the test),
+// its whole subtree. Readings of a scope are taken at every full sample and, for runners whose events
+// arrive while the test runs (pytest, mocha, node:test), again the moment an event is seen.
+
+/** RSS of one scope over time; `hwmBytes` only for a single process (a high-water mark does not add up). */
+export interface ScopeSeries {
+  tMs: number[];
+  rssBytes: number[];
+  hwmBytes: Array<number | null>;
+}
+
+/** One test's window, from its events (times in ms since the start of the run). */
+export interface TestWindow {
+  file: string;
+  name: string;
+  id: string;
+  worker: string | null;
+  pid: number;
+  startMs: number;
+  endMs: number;
+  heapUsedBytes?: number;
+}
+
+export interface TestMemory {
+  file: string;
+  name: string;
+  id: string;
+  worker?: string;
+  pid: number;
+  startMs: number;
+  endMs: number;
+  rssStartBytes: number;
+  rssEndBytes: number;
+  growthBytes: number;
+  peakRssBytes: number;
+  heapUsedBytes?: number;
+}
+
+export const emptySeries = (): ScopeSeries => ({ tMs: [], rssBytes: [], hwmBytes: [] });
+
+/** Index of the last reading at or before `t`, or -1. */
+function lastAtOrBefore(series: ScopeSeries, t: number): number {
+  let low = 0;
+  let high = series.tMs.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (series.tMs[middle]! <= t) {
+      found = middle;
+      low = middle + 1;
+    } else high = middle - 1;
+  }
+  return found;
+}
+
+/**
+ * The memory of one test: RSS at the last reading at or before its start and the first at or after its
+ * end; the peak is the highest reading in between, or the process's high-water mark if that rose during
+ * the test (the kernel saw a peak the readings missed). Undefined when its scope has no readings.
+ */
+export function attributeTest(test: TestWindow, series: ScopeSeries | undefined): TestMemory | undefined {
+  if (!series || series.tMs.length === 0) return undefined;
+  const before = Math.max(0, lastAtOrBefore(series, test.startMs));
+  const atEnd = lastAtOrBefore(series, test.endMs);
+  const after = atEnd >= 0 && series.tMs[atEnd] === test.endMs ? atEnd : Math.min(series.tMs.length - 1, atEnd + 1);
+  const rssStart = series.rssBytes[before]!;
+  const rssEnd = series.rssBytes[after]!;
+  let peak = Math.max(rssStart, rssEnd);
+  for (let i = before; i <= after; i++) peak = Math.max(peak, series.rssBytes[i]!);
+  const hwmStart = series.hwmBytes[before];
+  const hwmEnd = series.hwmBytes[after];
+  if (hwmStart != null && hwmEnd != null && hwmEnd > hwmStart) peak = Math.max(peak, hwmEnd);
+  const memory: TestMemory = {
+    file: test.file,
+    name: test.name,
+    id: test.id,
+    pid: test.pid,
+    startMs: round(test.startMs),
+    endMs: round(test.endMs),
+    rssStartBytes: rssStart,
+    rssEndBytes: rssEnd,
+    growthBytes: rssEnd - rssStart,
+    peakRssBytes: peak,
+  };
+  if (test.worker) memory.worker = test.worker;
+  if (test.heapUsedBytes !== undefined) memory.heapUsedBytes = test.heapUsedBytes;
+  return memory;
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** The `count` tests with the highest `key`, highest first (ties in run order). */
+export function topTests(tests: readonly TestMemory[], key: 'growthBytes' | 'peakRssBytes', count: number): TestMemory[] {
+  return [...tests].sort((a, b) => b[key] - a[key] || a.startMs - b.startMs).slice(0, count);
+}

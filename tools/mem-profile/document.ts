@@ -1,0 +1,163 @@
+// Building the memory document (schemas/memory.schema.json) from what a run recorded.
+import type { DocumentHeader } from '../../lib/document.ts';
+import type { Environment } from '../../lib/environment.ts';
+import { type TestMemory, type TestWindow, attributeTest } from './attribution.ts';
+import { argMax, downsampleIndices } from './downsample.ts';
+import { type LeakThresholds, type LeakVerdict, MIN_LEAK_SAMPLES, checkLeak } from './leak.ts';
+import type { LimitHit } from './monitor.ts';
+import type { Recorder } from './recorder.ts';
+import type { TestTracker } from './test-tracker.ts';
+
+export type Status = 'passed' | 'failed' | 'interrupted' | 'limit-exceeded' | 'error';
+
+export interface ProcessEntry {
+  pid: number;
+  ppid: number;
+  command: string;
+  firstSeenMs: number;
+  lastSeenMs: number;
+  peakRssBytes: number;
+  hwmBytes: number | null;
+  leak?: LeakVerdict;
+}
+
+export interface MemoryDocument extends DocumentHeader<'memory'> {
+  environment: Environment;
+  command: string[];
+  cwd: string;
+  runner: string;
+  status: Status;
+  exitCode: number | null;
+  signal: string | null;
+  wallMs: number;
+  intervalMs: number;
+  sampler: 'procfs' | 'ps';
+  timeline: { samplesTaken: number; tMs: number[]; rssBytes: number[]; processes: number[] };
+  peak: {
+    sampledRssBytes: number;
+    atMs: number;
+    largestProcessHwmBytes: number | null;
+    childrenMaxRssBytes: number | null;
+    averageRssBytes: number;
+  };
+  processes: ProcessEntry[];
+  leak: LeakVerdict;
+  tests: TestMemory[];
+  limit?: { maxRssBytes: number; exceeded: boolean; atMs?: number; rssBytes?: number; testInFlight?: string | null };
+  warnings?: string[];
+}
+
+export interface Facts {
+  header: DocumentHeader<'memory'>;
+  environment: Environment;
+  command: string[];
+  cwd: string;
+  runner: string;
+  status: Status;
+  exitCode: number | null;
+  signal: string | null;
+  wallMs: number;
+  intervalMs: number;
+  sampler: 'procfs' | 'ps';
+  recorder: Recorder;
+  childrenMaxRssBytes: number | null;
+  tracker: TestTracker | undefined;
+  warmupMs: number | undefined;
+  thresholds: LeakThresholds;
+  maxPoints: number;
+  maxRssBytes: number | undefined;
+  limitHit: LimitHit | undefined;
+  warnings: string[];
+}
+
+/** Samples kept at full resolution either side of a peak. */
+const PEAK_WINDOW = 25;
+const COMMAND_CHARS = 300;
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/** Default warm-up: start-up (imports, JIT, pools) is not growth. */
+export function defaultWarmupMs(wallMs: number): number {
+  return Math.max(1000, wallMs / 10);
+}
+
+export function buildDocument(facts: Facts): MemoryDocument {
+  const { recorder } = facts;
+  const timeline = recorder.timeline;
+  const peakIndex = argMax(timeline.rssBytes);
+  const around = [peakIndex];
+  if (facts.limitHit) around.push(timeline.tMs.findIndex((t) => t >= facts.limitHit!.atMs));
+  const kept = downsampleIndices(timeline.rssBytes, facts.maxPoints, around.filter((i) => i >= 0), PEAK_WINDOW);
+  const total = timeline.rssBytes.reduce((sum, value) => sum + value, 0);
+
+  const warmupMs = facts.warmupMs ?? defaultWarmupMs(facts.wallMs);
+  const leak = checkLeak('total RSS of the tree', timeline.tMs, timeline.rssBytes, warmupMs, facts.thresholds);
+  const processes: ProcessEntry[] = [...recorder.tracks.values()]
+    .sort((a, b) => a.firstSeenMs - b.firstSeenMs || a.pid - b.pid)
+    .map((track) => {
+      const entry: ProcessEntry = {
+        pid: track.pid,
+        ppid: track.ppid,
+        command: track.command.length > COMMAND_CHARS ? track.command.slice(0, COMMAND_CHARS - 1) + '…' : track.command,
+        firstSeenMs: round1(track.firstSeenMs),
+        lastSeenMs: round1(track.lastSeenMs),
+        peakRssBytes: track.peakRssBytes,
+        hwmBytes: track.hwmBytes,
+      };
+      // Long-lived: enough samples after the warm-up to fit a line through.
+      if (track.tMs.filter((t) => t >= warmupMs).length >= MIN_LEAK_SAMPLES) {
+        entry.leak = checkLeak(`pid ${track.pid} (${track.name})`, track.tMs, track.rssBytes, warmupMs, facts.thresholds);
+      }
+      return entry;
+    });
+
+  const tests: TestMemory[] = [];
+  let unattributed = 0;
+  for (const window of facts.tracker?.finished() ?? ([] as TestWindow[])) {
+    const memory = attributeTest(window, facts.tracker!.scopes.get(window.pid));
+    if (memory) tests.push(memory);
+    else unattributed++;
+  }
+  const warnings = [...facts.warnings];
+  if (unattributed > 0) warnings.push(`${unattributed} test(s) ran in processes that were never sampled; their memory is not attributed`);
+
+  const document: MemoryDocument = {
+    ...facts.header,
+    environment: facts.environment,
+    command: facts.command,
+    cwd: facts.cwd,
+    runner: facts.runner,
+    status: facts.status,
+    exitCode: facts.exitCode,
+    signal: facts.signal,
+    wallMs: round1(facts.wallMs),
+    intervalMs: facts.intervalMs,
+    sampler: facts.sampler,
+    timeline: {
+      samplesTaken: timeline.tMs.length,
+      tMs: kept.map((i) => round1(timeline.tMs[i]!)),
+      rssBytes: kept.map((i) => timeline.rssBytes[i]!),
+      processes: kept.map((i) => timeline.processes[i]!),
+    },
+    peak: {
+      sampledRssBytes: peakIndex === -1 ? 0 : timeline.rssBytes[peakIndex]!,
+      atMs: peakIndex === -1 ? 0 : round1(timeline.tMs[peakIndex]!),
+      largestProcessHwmBytes: recorder.largestHwmBytes(),
+      childrenMaxRssBytes: facts.childrenMaxRssBytes,
+      averageRssBytes: timeline.rssBytes.length === 0 ? 0 : Math.round(total / timeline.rssBytes.length),
+    },
+    processes,
+    leak,
+    tests,
+  };
+  if (facts.maxRssBytes !== undefined) {
+    document.limit = { maxRssBytes: facts.maxRssBytes, exceeded: Boolean(facts.limitHit) };
+    if (facts.limitHit) {
+      document.limit.atMs = round1(facts.limitHit.atMs);
+      document.limit.rssBytes = facts.limitHit.rssBytes;
+      document.limit.testInFlight = facts.limitHit.testInFlight;
+    }
+  }
+  if (warnings.length > 0) document.warnings = warnings;
+  return document;
+}

@@ -1,0 +1,103 @@
+// The leak check: a least-squares line through RSS against time after the warm-up. A leak is suspected
+// only when memory both grew a lot (first tenth → last tenth) and grew steadily (R² of the line), so a
+// one-off jump (a cache filled once) or a sawtooth (garbage collection) is not called a leak.
+
+export interface LeakThresholds {
+  /** Minimum growth from the first to the last tenth, in percent. */
+  growthPct: number;
+  /** Minimum R² of the fitted line. */
+  r2: number;
+}
+
+export interface LeakVerdict {
+  verdict: 'suspected-leak' | 'no-leak' | 'insufficient-data';
+  slopeMbPerMin?: number;
+  r2?: number;
+  growthPct?: number;
+  samples: number;
+  warmupMs: number;
+  thresholds: LeakThresholds;
+  basis: string;
+}
+
+/** Fewer samples than this after the warm-up give no verdict: a tenth would be a single point. */
+export const MIN_LEAK_SAMPLES = 10;
+
+const MB = 1024 * 1024;
+const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
+const seconds = (ms: number) => `${round(ms / 1000, 1)} s`;
+
+export interface Fit {
+  slope: number;
+  intercept: number;
+  r2: number;
+}
+
+/** Ordinary least squares of y on x. R² is 1 for a perfect line; a flat constant series has R² 0. */
+export function leastSquares(x: readonly number[], y: readonly number[]): Fit {
+  const n = x.length;
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < n; i++) {
+    sx += x[i]!;
+    sy += y[i]!;
+  }
+  const mx = sx / n;
+  const my = sy / n;
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i]! - mx;
+    const dy = y[i]! - my;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  const slope = sxx === 0 ? 0 : sxy / sxx;
+  const r2 = sxx === 0 || syy === 0 ? 0 : (sxy * sxy) / (sxx * syy);
+  return { slope, intercept: my - slope * mx, r2 };
+}
+
+const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+
+/**
+ * Judges one RSS series (`tMs` from the start of the run). `what` names it in the basis sentence
+ * ("total RSS", "pid 1234 (node)").
+ */
+export function checkLeak(what: string, tMs: readonly number[], rssBytes: readonly number[], warmupMs: number, thresholds: LeakThresholds): LeakVerdict {
+  const start = tMs.findIndex((t) => t >= warmupMs);
+  const t = start === -1 ? [] : tMs.slice(start);
+  const y = start === -1 ? [] : rssBytes.slice(start);
+  const base = { samples: t.length, warmupMs: round(warmupMs, 1), thresholds };
+  if (t.length < MIN_LEAK_SAMPLES) {
+    return {
+      verdict: 'insufficient-data',
+      ...base,
+      basis: `${what}: ${t.length} samples after the ${seconds(warmupMs)} warm-up; at least ${MIN_LEAK_SAMPLES} are needed`,
+    };
+  }
+  const fit = leastSquares(
+    t.map((ms) => ms / 60_000),
+    y.map((bytes) => bytes / MB),
+  );
+  const tenth = Math.max(1, Math.floor(t.length / 10));
+  const first = mean(y.slice(0, tenth));
+  const last = mean(y.slice(-tenth));
+  const growthPct = first === 0 ? (last === 0 ? 0 : 100) : ((last - first) / first) * 100;
+  const grew = growthPct >= thresholds.growthPct;
+  const steady = fit.r2 >= thresholds.r2;
+  const verdict = grew && steady ? 'suspected-leak' : 'no-leak';
+  const because = verdict === 'suspected-leak' ? 'both thresholds met' : !grew && !steady ? 'neither threshold met' : grew ? `grew, but not steadily (R² < ${thresholds.r2})` : `steady, but grew less than ${thresholds.growthPct}%`;
+  return {
+    verdict,
+    slopeMbPerMin: round(fit.slope, 3),
+    r2: round(fit.r2, 3),
+    growthPct: round(growthPct, 1),
+    ...base,
+    basis:
+      `${what}: least-squares fit over ${t.length} samples from ${seconds(t[0]!)} to ${seconds(t.at(-1)!)} (after a ${seconds(warmupMs)} warm-up): ` +
+      `slope ${round(fit.slope, 2)} MB/min, R² ${round(fit.r2, 2)}, growth ${growthPct >= 0 ? '+' : ''}${round(growthPct, 1)}% from the first to the last tenth ` +
+      `(${round(first / MB, 1)} → ${round(last / MB, 1)} MB); a leak is suspected when growth >= ${thresholds.growthPct}% and R² >= ${thresholds.r2}: ${because}`,
+  };
+}

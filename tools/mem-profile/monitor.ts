@@ -1,0 +1,126 @@
+// The sampling loop: a full sample of the tree every interval and, between samples, cheap glances
+// (new and young processes) and the runner's new test events; checks the --max-rss limit on each.
+import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import type { TestEvent } from '../../lib/runners/index.ts';
+import type { Recorder } from './recorder.ts';
+import type { Sampler } from './sampler.ts';
+import type { TestTracker } from './test-tracker.ts';
+
+export interface LimitHit {
+  atMs: number;
+  rssBytes: number;
+  testInFlight: string | null;
+}
+
+export interface MonitorOptions {
+  sampler: Sampler;
+  recorder: Recorder;
+  intervalMs: number;
+  /** Milliseconds since the start of the run. */
+  now: () => number;
+  maxRssBytes: number | undefined;
+  onLimit: (hit: LimitHit) => void;
+  /** Test events, when the run is instrumented. */
+  events?: { file: string; poll(): Promise<TestEvent[]>; tracker: TestTracker };
+}
+
+export interface Monitor {
+  /** Stops the loop and reads the last events (no sample: the tree is gone by then). */
+  stop(): Promise<void>;
+}
+
+/** Between full samples the loop glances this often (never more often than it samples). */
+const GLANCE_MS = 10;
+
+export function startMonitor(options: MonitorOptions): Monitor {
+  const { sampler, recorder, intervalMs, now } = options;
+  const glanceMs = Math.min(GLANCE_MS, intervalMs);
+  let nextSampleAt = 0;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let limitHit = false;
+  let busy: Promise<void> = Promise.resolve();
+
+  function checkLimit(): void {
+    if (options.maxRssBytes === undefined || limitHit) return;
+    const rss = recorder.currentRssBytes();
+    const hwm = recorder.largestHwmBytes() ?? 0;
+    // A single process's high-water mark above the limit means the tree was above it too, even if no sample saw it.
+    if (rss > options.maxRssBytes || hwm > options.maxRssBytes) {
+      limitHit = true;
+      options.onLimit({ atMs: now(), rssBytes: Math.max(rss, hwm), testInFlight: options.events?.tracker.inFlight() ?? null });
+    }
+  }
+
+  let eventsRunning = false;
+  let eventsAgain = false;
+  // Polls are serialised: a follower reads from its offset, and two polls at once would read a line twice.
+  async function pollEvents(): Promise<void> {
+    if (!options.events) return;
+    if (eventsRunning) {
+      eventsAgain = true;
+      return;
+    }
+    eventsRunning = true;
+    try {
+      do {
+        eventsAgain = false;
+        const events = await options.events.poll();
+        if (events.length > 0) options.events.tracker.events(events, now(), sampler.read?.bind(sampler));
+      } while (eventsAgain);
+    } finally {
+      eventsRunning = false;
+    }
+    checkLimit();
+  }
+
+  async function step(): Promise<void> {
+    const t = now();
+    if (t >= nextSampleAt) {
+      const readings = await sampler.sample();
+      const at = now();
+      recorder.sample(at, readings);
+      options.events?.tracker.sampled(at, readings);
+      // Stay on the grid; after a stall (a slow ps, a busy machine) skip the missed samples.
+      nextSampleAt = Math.max(nextSampleAt + intervalMs, at + intervalMs / 2);
+    } else if (sampler.glance) {
+      const readings = sampler.glance();
+      if (readings.length > 0) recorder.glance(t, readings);
+    }
+    checkLimit();
+    await pollEvents();
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      busy = step().then(schedule, schedule);
+    }, glanceMs);
+  }
+
+  // Events are read the moment the runner appends them (inotify), so a test's start is read while it runs.
+  let watcher: FSWatcher | undefined;
+  if (options.events) {
+    const base = path.basename(options.events.file);
+    try {
+      watcher = watch(path.dirname(options.events.file), (_, name) => {
+        if (!stopped && (name === null || name === base)) void pollEvents();
+      });
+    } catch {
+      watcher = undefined; // polling at each glance still reads them
+    }
+  }
+
+  busy = step().then(schedule, schedule);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      watcher?.close();
+      await busy;
+      while (eventsRunning) await new Promise((resolve) => setTimeout(resolve, 1));
+      await pollEvents();
+    },
+  };
+}

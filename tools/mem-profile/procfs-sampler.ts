@@ -1,0 +1,187 @@
+// Linux sampler: reads /proc/<pid>/status of the tree's processes (VmRSS, VmHWM, PPid and Tgid in one
+// read, so /proc/<pid>/stat is not needed) and discovers new processes cheaply.
+//
+// Discovery without scanning all of /proc: the last field of /proc/loadavg is the last pid the kernel
+// handed out in our pid namespace. When it moves, only the pids in between are new (threads take pids
+// too; their status says Tgid != Pid and they are skipped). A glance every few milliseconds costs one
+// small read, so a process that lives shorter than the sampling interval is still caught. On a pid
+// wrap-around or a jump of many pids, a full scan of /proc is made instead.
+import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { type ProcessReading, type Sampler, TreeMembers } from './sampler.ts';
+
+/** Beyond this many new pids between two looks, one readdir of /proc is cheaper than probing each. */
+const MAX_PROBED_PIDS = 256;
+
+export interface ProcfsOptions {
+  /** The process whose descendants are sampled. */
+  root: number;
+  /** Whether the root itself counts (false when it is testpace's own wrapper). */
+  includeRoot: boolean;
+  /** How long a process is read at every glance after it appears (one sampling interval). */
+  youngMs: number;
+  procRoot?: string;
+  now?: () => number;
+}
+
+interface StatusFields {
+  name: string;
+  tgid: number;
+  pid: number;
+  ppid: number;
+  rssBytes: number | null;
+  hwmBytes: number | null;
+}
+
+function field(text: string, key: string): string | undefined {
+  const at = text.indexOf('\n' + key + ':');
+  const start = at === -1 ? (text.startsWith(key + ':') ? key.length + 1 : -1) : at + key.length + 2;
+  if (start === -1) return undefined;
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end === -1 ? undefined : end).trim();
+}
+
+function kilobytes(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const kb = Number.parseInt(value, 10);
+  return Number.isNaN(kb) ? null : kb * 1024;
+}
+
+/** Parses the fields of /proc/<pid>/status this tool needs. Kernel threads and zombies have no Vm lines. */
+export function parseStatus(text: string): StatusFields | undefined {
+  const pid = Number(field(text, 'Pid'));
+  const tgid = Number(field(text, 'Tgid'));
+  const ppid = Number(field(text, 'PPid'));
+  if (!Number.isInteger(pid) || !Number.isInteger(tgid) || !Number.isInteger(ppid)) return undefined;
+  return { name: field(text, 'Name') ?? '?', tgid, pid, ppid, rssBytes: kilobytes(field(text, 'VmRSS')), hwmBytes: kilobytes(field(text, 'VmHWM')) };
+}
+
+/** Whether this machine can be sampled through /proc. */
+export function procfsAvailable(procRoot = '/proc'): boolean {
+  try {
+    return /\s\d+\/\d+\s+\d+\s*$/.test(readFileSync(path.join(procRoot, 'loadavg'), 'latin1'));
+  } catch {
+    return false;
+  }
+}
+
+export function createProcfsSampler(options: ProcfsOptions): Sampler {
+  const procRoot = options.procRoot ?? '/proc';
+  const now = options.now ?? (() => performance.now());
+  const tree = new TreeMembers(options.root, options.includeRoot);
+  const buffer = Buffer.alloc(8192);
+  const firstSeen = new Map<number, number>();
+  const commands = new Map<number, string>();
+  let lastPid = -1;
+
+  // One open/read/close into a reused buffer: the cheapest way Node has to read a small /proc file.
+  function readSmall(file: string): string | undefined {
+    let fd: number;
+    try {
+      fd = openSync(file, 'r');
+    } catch {
+      return undefined;
+    }
+    try {
+      const length = readSync(fd, buffer, 0, buffer.length, 0);
+      return buffer.toString('latin1', 0, length);
+    } catch {
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  function status(pid: number): StatusFields | undefined {
+    const text = readSmall(`${procRoot}/${pid}/status`);
+    return text === undefined ? undefined : parseStatus(text);
+  }
+
+  function reading(fields: StatusFields): ProcessReading {
+    return { pid: fields.pid, ppid: fields.ppid, name: fields.name, rssBytes: fields.rssBytes ?? 0, hwmBytes: fields.hwmBytes };
+  }
+
+  function readCommand(pid: number): void {
+    const raw = readSmall(`${procRoot}/${pid}/cmdline`);
+    if (raw) commands.set(pid, raw.replace(/\0+$/, '').replaceAll('\0', ' '));
+  }
+
+  function remember(pid: number): void {
+    firstSeen.set(pid, now());
+    readCommand(pid);
+  }
+
+  function readLastPid(): number {
+    const text = readSmall(`${procRoot}/loadavg`) ?? '';
+    const last = Number(text.trim().split(/\s+/).at(-1));
+    return Number.isInteger(last) ? last : -1;
+  }
+
+  /** Candidate processes created since the last look: probed one by one, or by a full scan. */
+  function discover(): ProcessReading[] {
+    const current = readLastPid();
+    if (current === lastPid && current !== -1) return [];
+    let pids: number[];
+    if (lastPid === -1 || current === -1 || current < lastPid || current - lastPid > MAX_PROBED_PIDS) {
+      pids = readdirSync(procRoot).filter((name) => /^\d+$/.test(name)).map(Number);
+    } else {
+      pids = [];
+      for (let pid = lastPid + 1; pid <= current; pid++) pids.push(pid);
+    }
+    lastPid = current;
+    const table: StatusFields[] = [];
+    for (const pid of pids) {
+      if (tree.has(pid)) continue;
+      const fields = status(pid);
+      if (fields && fields.tgid === fields.pid) table.push(fields);
+    }
+    const added = new Set(tree.adopt(table));
+    const found: ProcessReading[] = [];
+    for (const fields of table) {
+      if (!added.has(fields.pid)) continue;
+      remember(fields.pid);
+      found.push(reading(fields));
+    }
+    return found;
+  }
+
+  function readMembers(filter: (pid: number) => boolean): ProcessReading[] {
+    const readings: ProcessReading[] = [];
+    for (const pid of tree.pids()) {
+      if (!filter(pid)) continue;
+      const fields = status(pid);
+      // Gone, or a zombie (no VmRSS): its memory is released; the last reading stands.
+      if (!fields || fields.rssBytes === null) {
+        if (!fields) tree.forget(pid);
+        continue;
+      }
+      readings.push(reading(fields));
+    }
+    return readings;
+  }
+
+  return {
+    kind: 'procfs',
+    async sample() {
+      discover();
+      return readMembers(() => true);
+    },
+    glance() {
+      const found = discover();
+      const seen = new Set(found.map((r) => r.pid));
+      const t = now();
+      const young = readMembers((pid) => !seen.has(pid) && t - (firstSeen.get(pid) ?? 0) < options.youngMs);
+      return found.concat(young);
+    },
+    read(pid) {
+      if (!tree.has(pid)) return undefined;
+      const fields = status(pid);
+      return fields && fields.rssBytes !== null ? reading(fields) : undefined;
+    },
+    command(pid) {
+      // Read again: asked for when a process first shows up and after it exec()s into another program.
+      readCommand(pid);
+      return commands.get(pid) ?? '';
+    },
+  };
+}
