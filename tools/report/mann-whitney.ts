@@ -41,7 +41,8 @@ export function smallestPValue(n1: number, n2: number): number {
   return Math.min(1, 2 / combinations);
 }
 
-export function mannWhitney(first: readonly number[], second: readonly number[]): MannWhitneyResult {
+/** The test; `exactLimit` (combined size up to which the exact distribution is used) is for tests. */
+export function mannWhitney(first: readonly number[], second: readonly number[], exactLimit = EXACT_LIMIT): MannWhitneyResult {
   const n1 = first.length;
   const n2 = second.length;
   if (n1 === 0 || n2 === 0) throw new RangeError('Mann-Whitney U needs two non-empty samples');
@@ -50,7 +51,7 @@ export function mannWhitney(first: readonly number[], second: readonly number[])
   const u = rankSum - (n1 * (n1 + 1)) / 2;
   const total = n1 + n2;
   if (ties.length === 1 && ties[0] === total) return { u, pValue: 1, exact: true };
-  if (total <= EXACT_LIMIT) return { u, pValue: exactPValue(ranks, n1, rankSum), exact: true };
+  if (total <= exactLimit) return { u, pValue: exactPValue(ranks, n1, rankSum), exact: true };
   return { u, pValue: normalPValue(u, n1, n2, ties), exact: false };
 }
 

@@ -146,8 +146,13 @@ export function renderHtml(input: HtmlInput, top = 15): string {
     let document: ReportDocument | undefined;
     if (section.kind === 'comparison' && input.comparison) document = input.comparison;
     else if (section.kind !== 'trend') document = input.documents[docIndex++]?.document;
-    const blocks = section.blocks.map((block, i) => blockHtml(block, section.kind === 'comparison' && i === 0)).join('\n');
-    body.push(`<section class="${section.kind}"><h2>${e(section.title)}</h2>\n${chartsFor(document, section, input, top)}\n${blocks}</section>`);
+    // The leading lines (verdict, command, environment) come before the charts, the tables after.
+    const leading = section.blocks.findIndex((block) => block.kind !== 'text');
+    const split = leading < 0 ? section.blocks.length : leading;
+    const html = section.blocks.map((block, i) => blockHtml(block, section.kind === 'comparison' && i === 0));
+    body.push(
+      `<section class="${section.kind}"><h2>${e(section.title)}</h2>\n${html.slice(0, split).join('\n')}\n${chartsFor(document, section, input, top)}\n${html.slice(split).join('\n')}</section>`,
+    );
   }
   const kinds = [...new Set(input.sections.map((s) => s.kind))].join(', ');
   return `<!doctype html>
