@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
-# Debian packages: bats runs the bats example; more can be named in TESTPACE_APT_EXTRA.
+# Debian packages: bats runs the bats example, chromium renders the HTML report in tests; more can be named in TESTPACE_APT_EXTRA.
 apt_missing=()
 command -v bats >/dev/null 2>&1 || apt_missing+=(bats)
+command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
 for pkg in ${TESTPACE_APT_EXTRA:-}; do dpkg -s "$pkg" >/dev/null 2>&1 || apt_missing+=("$pkg"); done
 if [ ${#apt_missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
