@@ -6,7 +6,12 @@ BIN := $(ROOT)/node_modules/.bin
 export COREPACK_ENABLE_DOWNLOAD_PROMPT := 0
 export COREPACK_INTEGRITY_KEYS := 0
 
-.PHONY: help setup build check lint typecheck test demo examples bench clean
+.PHONY: help setup build check lint typecheck test demo examples bench clean nix-check nix-hash
+
+# The testpace workflows (test-profile, test-benchmark, test-select, ...) on this project's own
+# suite by default, with freshly built tools; TEST_CMD=... SUITE_DIR=... for another suite.
+TESTPACE_PREREQS ?= build
+include $(ROOT)/testpace.mk
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-22s %s\n", $$1, $$2}'
@@ -38,6 +43,12 @@ examples: setup ## Run every example with its real runner
 
 bench: build ## Run the benchmarks under bench/ (ratios measured side by side)
 	@for script in bench/*.ts; do echo "== $$script"; node scripts/run-ts.mjs "$$script" || exit 1; done
+
+nix-check: setup ## Check the Nix flake against a stand-in for nixpkgs (installs Nix from Debian when missing)
+	@nix/check.sh
+
+nix-hash: ## Refresh the pnpm dependency hash in flake.nix after a lockfile change (needs a real Nix with its cache)
+	@nix/update-hash.sh
 
 clean: ## Remove build output and local testpace documents
 	rm -rf dist .testpace coverage
