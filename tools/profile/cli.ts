@@ -1,5 +1,5 @@
 // testpace-profile: the command line. Parses arguments into ProfileOptions and calls run().
-import { type CommandSpec, main } from '../../lib/cli.ts';
+import { type CommandSpec, main, parseDuration } from '../../lib/cli.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 
@@ -25,7 +25,8 @@ export const command: CommandSpec<ProfileOptions> = {
   examples: [
     ['testpace-profile -- pytest -q', 'profile a pytest suite; the profile document goes to stdout'],
     ['testpace-profile --runs 5 --warmup 1 --out profile.json -- npx vitest run', 'five measured runs with statistics'],
-    ['testpace-profile --junit report.xml -- go test ./... 2>&1 | go-junit-report > report.xml', 'any runner through its JUnit XML'],
+    ['testpace-profile -- python -m pytest -n 2', 'pytest under pytest-xdist: per-worker busy time and balance'],
+    ['testpace-profile --junit report.xml -- gotestsum --junitfile report.xml', 'any runner through the JUnit XML it writes'],
   ],
   configure: (args) =>
     args
@@ -35,8 +36,8 @@ export const command: CommandSpec<ProfileOptions> = {
       .option('warmup', { type: 'number', default: 0, describe: 'Warm-up runs before the measured ones (left out of the statistics)' })
       .option('out', { alias: 'o', type: 'string', describe: 'Write the document to FILE (atomically) instead of stdout' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: "Hide the test command's own output" })
-      .option('allow-failures', { type: 'boolean', default: false, describe: 'Exit 0 even when tests fail' })
-      .option('timeout', { type: 'number', describe: 'Stop the run after this many seconds (a partial document is written)' })
+      .option('allow-failures', { type: 'boolean', default: false, describe: "Exit 0 even when tests fail (default: the test command's exit code)" })
+      .option('timeout', { type: 'string', describe: 'Stop a run after this long (60s, 1.5m; a bare number is seconds); a partial document marked interrupted is written' })
       .option('cpu-profile', { type: 'boolean', default: false, describe: "Function-level hotspots through the runtime's own profiler" }),
   toOptions: (argv) => {
     const command = ((argv['--'] as string[] | undefined) ?? []).map(String);
@@ -54,7 +55,7 @@ export const command: CommandSpec<ProfileOptions> = {
       out: argv.out as string | undefined,
       quiet: Boolean(argv.quiet),
       allowFailures: Boolean(argv.allowFailures),
-      timeoutMs: argv.timeout === undefined ? undefined : Number(argv.timeout) * 1000,
+      timeoutMs: argv.timeout === undefined ? undefined : parseDuration(String(argv.timeout), '--timeout'),
       cpuProfile: Boolean(argv.cpuProfile),
       debug: Boolean(argv.debug),
     };

@@ -1,8 +1,191 @@
-// testpace-profile: the work itself. Not built yet.
-import { TestpaceError } from '../../lib/errors.ts';
+// testpace-profile: runs the test command (warm-up + measured runs), collects every test's events
+// through the runner's adapter (or its JUnit XML), and writes the profile document.
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { stderrPalette } from '../../lib/colour.ts';
+import { documentHeader } from '../../lib/document.ts';
+import { collectEnvironment, pythonVersion } from '../../lib/environment.ts';
+import { ExitCode, InputError, UsageError, formatError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
+import { formatDocument, writeProduct } from '../../lib/output.ts';
+import { type RunnerName, detectRunner } from '../../lib/runners/detect.ts';
+import { readEvents } from '../../lib/runners/events.ts';
+import { instrument } from '../../lib/runners/instrument.ts';
+import { assembleRun, inferLanes, testsFromEvents } from './assemble.ts';
 import type { ProfileOptions } from './cli.ts';
+import { type CpuProfiling, prepareCpuProfile } from './cpu-profile.ts';
+import { execute, shellExitCode } from './execute.ts';
+import { junitTests } from './junit-results.ts';
+import type { ProfileDocument, ProfileRunner, ProfileStatus, RunRecord, TestResult } from './model.ts';
+import { measuredRuns, summariseRuns, summariseTests } from './statistics.ts';
+import { formatSummary } from './summary-text.ts';
 
-export async function run(_options: ProfileOptions, _io: Io): Promise<number> {
-  throw new TestpaceError('not built yet');
+function resolveRunner(options: ProfileOptions): ProfileRunner {
+  if (options.junit) return 'junit';
+  if (options.runner) return options.runner as RunnerName;
+  const detected = detectRunner(options.command);
+  if (detected) return detected;
+  throw new UsageError(
+    `cannot tell which test runner "${options.command.join(' ')}" runs`,
+    'name it with --runner (pytest, vitest, jest, node-test, mocha, bats), or read its JUnit XML with --junit FILE',
+  );
+}
+
+/** The command's directory relative to the git root (as documents store it), else absolute. */
+function displayCwd(cwd: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', '--show-toplevel'], { cwd, timeout: 5000 }, (error, stdout) => {
+      if (error || !stdout.trim()) resolve(cwd);
+      else resolve(path.relative(stdout.trim(), cwd).split(path.sep).join('/') || '.');
+    });
+  });
+}
+
+/** Stops on the first SIGINT/SIGTERM we receive; the run in progress forwards it to its process group. */
+function listenForSignals(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((name) => {
+    const handler = () => controller.abort(name);
+    process.on(name, handler);
+    return [name, handler] as const;
+  });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const [name, handler] of handlers) process.off(name, handler);
+    },
+  };
+}
+
+function statusOf(runs: readonly RunRecord[], unreadable: boolean): ProfileStatus {
+  if (runs.some((r) => r.interrupted)) return 'interrupted';
+  if (unreadable) return 'error';
+  return measuredRuns(runs).every((r) => r.exitCode === 0) ? 'passed' : 'failed';
+}
+
+export async function run(options: ProfileOptions, io: Io): Promise<number> {
+  const runner = resolveRunner(options);
+  const cwd = io.cwd;
+  const cores = os.availableParallelism();
+  // Everything that spawns processes of its own happens before the runs: the CPU of a run is read
+  // from this process's reaped-children counters.
+  const python = runner === 'pytest' ? await pythonVersion(cwd) : null;
+  const environment = await collectEnvironment(cwd, io.env, python ? { python } : {});
+  const documentCwd = await displayCwd(cwd);
+  const colour = stderrPalette(io);
+
+  const total = options.warmup + options.runs;
+  const runs: RunRecord[] = [];
+  const warnings: string[] = [];
+  let unreadable: InputError | undefined;
+  let cpuProfiling: CpuProfiling | undefined;
+  const tmpRoot = await mkdtemp(path.join(os.tmpdir(), 'testpace-profile-'));
+  const signals = listenForSignals();
+  let interruptedBy: string | undefined;
+  try {
+    if (options.cpuProfile) {
+      cpuProfiling = await prepareCpuProfile(runner, path.join(tmpRoot, 'cpu-profile'), io.env);
+      if (cpuProfiling) warnings.push(`--cpu-profile: every run ran under ${cpuProfiling.profiler}; its timings include the profiler's overhead`);
+      else warnings.push(`--cpu-profile: not available for ${runner}`);
+    }
+    for (let index = 0; index < total && !signals.signal.aborted; index++) {
+      const warmup = index < options.warmup;
+      if (total > 1) io.stderr.write(colour.dim(`testpace-profile: run ${index + 1} of ${total}${warmup ? ' (warm-up)' : ''}\n`));
+      const runDir = path.join(tmpRoot, `run-${index}`);
+      await mkdir(runDir);
+      const eventsFile = path.join(runDir, 'events.jsonl');
+      const baseEnv = { ...io.env, ...cpuProfiling?.env };
+      const prepared =
+        runner === 'junit'
+          ? { command: options.command, env: baseEnv, afterExit: undefined }
+          : await instrument(runner, options.command, { cwd, eventsFile, tmpDir: runDir, env: baseEnv });
+      const execution = await execute({
+        command: prepared.command,
+        env: prepared.env,
+        cwd,
+        io,
+        quiet: options.quiet,
+        timeoutMs: options.timeoutMs,
+        interrupt: signals.signal,
+      });
+      await prepared.afterExit?.();
+      let tests: TestResult[] = [];
+      if (runner === 'junit') {
+        try {
+          tests = await junitTests(path.resolve(cwd, options.junit!), options.junit!, execution.startEpochMs);
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          if (!execution.interruptedBy) unreadable ??= error;
+          warnings.push(error.message);
+        }
+      } else {
+        tests = testsFromEvents(await readEvents(eventsFile), execution.startEpochMs);
+        inferLanes(tests);
+      }
+      if (tests.length === 0 && !execution.interruptedBy && !unreadable) {
+        warnings.push(`run ${index}: no test results were recorded (exit code ${shellExitCode(execution)})`);
+      }
+      runs.push(assembleRun({ index, warmup, execution, tests, cores }));
+      if (execution.interruptedBy) {
+        interruptedBy = execution.interruptedBy;
+        warnings.push(`run ${index} was stopped by ${interruptedBy === 'timeout' ? `--timeout after ${options.timeoutMs} ms` : interruptedBy}; its data is partial`);
+      }
+    }
+  } finally {
+    signals.dispose();
+  }
+  if (signals.signal.aborted && !interruptedBy) interruptedBy = String(signals.signal.reason);
+  if (runs.length === 0) {
+    await rm(tmpRoot, { recursive: true, force: true });
+    io.stderr.write(`testpace-profile: interrupted by ${interruptedBy} before the first run started\n`);
+    return 128 + (os.constants.signals[interruptedBy as NodeJS.Signals] ?? 0);
+  }
+
+  try {
+    const measured = measuredRuns(runs);
+    const tests = summariseTests(measured);
+    const document: ProfileDocument = {
+      ...documentHeader('profile', 'profile'),
+      environment,
+      command: options.command,
+      cwd: documentCwd,
+      runner,
+      status: statusOf(runs, unreadable !== undefined),
+      runs,
+      tests,
+      summary: summariseRuns(runs, measured, tests),
+    };
+    if (interruptedBy && runs.every((r) => !r.interrupted)) {
+      // The signal came between runs: the data is complete for the runs made, but not all were made.
+      document.status = 'interrupted';
+      warnings.push(`stopped by ${interruptedBy} after ${runs.length} of ${total} runs`);
+    }
+    if (cpuProfiling) {
+      try {
+        const section = await cpuProfiling.summarise(cwd);
+        if (section) document.cpuProfile = section;
+        else warnings.push('--cpu-profile: the profiler wrote no data');
+      } catch (error) {
+        warnings.push(`--cpu-profile: ${(error as Error).message}`);
+      }
+    }
+    if (warnings.length) document.warnings = warnings;
+    await writeProduct(io, options.out, formatDocument(document));
+    io.stderr.write(formatSummary(document, colour, { cores }));
+    if (options.out) io.stderr.write(colour.dim(`testpace-profile: wrote ${options.out}\n`));
+
+    if (interruptedBy === 'timeout') return ExitCode.fail;
+    if (interruptedBy) return 128 + (os.constants.signals[interruptedBy as NodeJS.Signals] ?? 0);
+    if (unreadable) {
+      io.stderr.write(formatError('profile', unreadable, options.debug));
+      return ExitCode.usage;
+    }
+    const failing = measured.find((r) => r.exitCode !== 0);
+    if (!failing || options.allowFailures) return ExitCode.ok;
+    return shellExitCode(failing);
+  } finally {
+    await rm(tmpRoot, { recursive: true, force: true });
+  }
 }

@@ -1,0 +1,136 @@
+// Running the test command once: in its own process group (so a signal reaches every process it
+// started), with its output on our stderr, its wall time and the CPU of its whole tree measured,
+// and Ctrl-C, SIGTERM and --timeout forwarded to the group. No process of the group outlives an
+// interrupted run: after a grace period the group gets SIGKILL.
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { SubprocessError } from '../../lib/errors.ts';
+import type { Io } from '../../lib/io.ts';
+import { type ChildrenCpu, childrenCpu, cpuBetween } from './cpu-time.ts';
+
+export interface Execution {
+  /** Epoch ms at spawn (float). */
+  startEpochMs: number;
+  wallMs: number;
+  cpu: ChildrenCpu | undefined;
+  exitCode: number | null;
+  signal: string | null;
+  /** Why we stopped the run, if we did. */
+  interruptedBy: 'SIGINT' | 'SIGTERM' | 'timeout' | undefined;
+  pid: number;
+}
+
+export interface ExecuteOptions {
+  command: readonly string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  io: Io;
+  quiet: boolean;
+  timeoutMs: number | undefined;
+  /** Aborted with reason 'SIGINT' or 'SIGTERM' when we receive one. */
+  interrupt: AbortSignal;
+  /** Time the group gets between the forwarded signal and SIGKILL. */
+  graceMs?: number;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is gone already.
+  }
+}
+
+/** Whether any process of the group is still alive. */
+export function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the command once and reports how it went; throws SubprocessError when it cannot start. */
+export async function execute(options: ExecuteOptions): Promise<Execution> {
+  const { io, command } = options;
+  // Our own stderr as the child's stdout and stderr when it is a real file descriptor: no copying,
+  // and the runner still sees a terminal (colours, progress) when there is one.
+  const stderrFd = (io.stderr as { fd?: unknown }).fd;
+  const direct = typeof stderrFd === 'number' && io.stderr === process.stderr;
+  const output = options.quiet ? 'ignore' : direct ? stderrFd : 'pipe';
+  const stdin = io.stdin === process.stdin ? 'inherit' : 'ignore';
+
+  const cpuBefore = childrenCpu();
+  const startEpochMs = now();
+  const child = spawn(command[0]!, command.slice(1), {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: [stdin, output, output],
+  });
+  if (output === 'pipe') {
+    child.stdout?.on('data', (chunk: Buffer) => io.stderr.write(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => io.stderr.write(chunk));
+  }
+
+  let interruptedBy: Execution['interruptedBy'];
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = (reason: 'SIGINT' | 'SIGTERM' | 'timeout') => {
+    if (child.pid === undefined) return;
+    if (interruptedBy) {
+      // A second Ctrl-C: no more waiting.
+      killGroup(child.pid, 'SIGKILL');
+      return;
+    }
+    interruptedBy = reason;
+    killGroup(child.pid, reason === 'timeout' ? 'SIGTERM' : reason);
+    killTimer = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), options.graceMs ?? 5000);
+  };
+  const onInterrupt = () => stop(options.interrupt.reason === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
+  if (options.interrupt.aborted) queueMicrotask(onInterrupt);
+  options.interrupt.addEventListener('abort', onInterrupt);
+  const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), options.timeoutMs);
+
+  try {
+    const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        if (child.pid === undefined) {
+          const what = error.code === 'ENOENT' ? 'command not found' : error.code === 'EACCES' ? 'permission denied' : `cannot start (${error.code ?? error.message})`;
+          reject(new SubprocessError(command[0]!, what, { hint: `could not run: ${command.join(' ')}`, cause: error }));
+        }
+      });
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+    });
+    const wallMs = now() - startEpochMs;
+    if (output === 'pipe' && child.stdout && !child.stdout.closed) {
+      // Let the last of the output through, without waiting on descendants that keep the pipe open.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        child.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    const cpu = cpuBetween(cpuBefore, childrenCpu());
+    if (interruptedBy) {
+      // The group leader is gone; make sure nothing it started lingers.
+      killGroup(child.pid!, 'SIGKILL');
+    }
+    return { startEpochMs, wallMs, cpu, exitCode: code, signal, interruptedBy, pid: child.pid! };
+  } finally {
+    if (timeout) clearTimeout(timeout);
+    if (killTimer) clearTimeout(killTimer);
+    options.interrupt.removeEventListener('abort', onInterrupt);
+  }
+}
+
+/** The exit code a shell would show for a run: its code, or 128 + the signal's number. */
+export function shellExitCode(execution: Pick<Execution, 'exitCode' | 'signal'>): number {
+  if (execution.exitCode !== null) return execution.exitCode;
+  const number = execution.signal ? (constants.signals as Record<string, number>)[execution.signal] : undefined;
+  return 128 + (number ?? 0);
+}

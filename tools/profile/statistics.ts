@@ -1,0 +1,77 @@
+// Statistics over the measured runs: per test (median, MAD, outliers, flaky) and for the whole run.
+import type { TestOutcome } from '../../lib/runners/events.ts';
+import { median, outliers, summarize } from '../../lib/stats.ts';
+import { testKey } from '../../lib/test-id.ts';
+import type { ProfileSummary, RunRecord, TestResult, TestSummary } from './model.ts';
+
+interface Seen {
+  run: number;
+  result: TestResult;
+}
+
+/** The runs statistics rest on: the measured ones, or, when none got going (interrupted during warm-up), all. */
+export function measuredRuns(runs: readonly RunRecord[]): RunRecord[] {
+  const measured = runs.filter((run) => !run.warmup);
+  return measured.length ? measured : [...runs];
+}
+
+export function summariseTests(runs: readonly RunRecord[]): TestSummary[] {
+  const byTest = new Map<string, Seen[]>();
+  for (const run of runs) {
+    for (const result of run.tests) {
+      const key = testKey(result);
+      const seen = byTest.get(key) ?? [];
+      seen.push({ run: run.index, result });
+      byTest.set(key, seen);
+    }
+  }
+  const keepValues = runs.length > 1;
+  const summaries: TestSummary[] = [];
+  for (const seen of byTest.values()) {
+    const last = seen[seen.length - 1]!.result;
+    const outcomes: TestOutcome[] = seen.map((s) => s.result.outcome);
+    const durations = seen.map((s) => s.result.durationMs);
+    const summary: TestSummary = {
+      file: last.file,
+      name: last.name,
+      ...(last.id ? { id: last.id } : {}),
+      outcome: last.outcome,
+      outcomes,
+      durationMs: summarize(durations, keepValues),
+      flaky: new Set(outcomes).size > 1,
+    };
+    for (const phase of ['setupMs', 'callMs', 'teardownMs'] as const) {
+      const values = seen.flatMap((s) => (typeof s.result.phases?.[phase] === 'number' ? [s.result.phases[phase]!] : []));
+      if (values.length === seen.length && values.length > 0) summary[phase] = summarize(values, keepValues);
+    }
+    if (last.worker) summary.worker = last.worker;
+    const flagged = outliers(durations).map((i) => seen[i]!.run);
+    if (flagged.length) summary.outlierRuns = flagged;
+    summaries.push(summary);
+  }
+  // Slowest first: what a reader looks for.
+  return summaries.sort((a, b) => b.durationMs.median - a.durationMs.median || a.file.localeCompare(b.file) || a.name.localeCompare(b.name));
+}
+
+export function summariseRuns(all: readonly RunRecord[], measured: readonly RunRecord[], tests: readonly TestSummary[]): ProfileSummary {
+  const keepValues = measured.length > 1;
+  const last = measured[measured.length - 1]!;
+  const summary: ProfileSummary = {
+    runs: measured.filter((r) => !r.warmup).length,
+    warmup: all.filter((r) => r.warmup).length,
+    wallMs: summarize(measured.map((r) => r.wallMs), keepValues),
+    counts: last.counts,
+    flaky: tests.filter((t) => t.flaky).length,
+    workers: last.workers.length,
+    parallelEfficiency: null,
+  };
+  const cpu = measured.flatMap((r) => (r.cpu ? [r.cpu.userMs + r.cpu.systemMs] : []));
+  if (cpu.length === measured.length) summary.cpuMs = summarize(cpu, keepValues);
+  const collection = measured.flatMap((r) => (r.collectionMs === null ? [] : [r.collectionMs]));
+  if (collection.length) summary.collectionMs = summarize(collection, keepValues);
+  const sums = measured.filter((r) => r.tests.length > 0).map((r) => r.tests.reduce((sum, t) => sum + t.durationMs, 0));
+  if (sums.length) summary.testsMs = summarize(sums, keepValues);
+  const efficiencies = measured.flatMap((r) => (r.parallelEfficiency === null ? [] : [r.parallelEfficiency]));
+  if (efficiencies.length) summary.parallelEfficiency = Math.round(median(efficiencies) * 1000) / 1000;
+  return summary;
+}
