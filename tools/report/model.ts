@@ -32,6 +32,8 @@ export interface Column {
   align?: 'left' | 'right';
   /** The column that takes what width is left (test names, paths); wraps when too long. */
   flexible?: boolean;
+  /** A column a narrow terminal may leave out. */
+  optional?: boolean;
 }
 
 export interface Table {
@@ -72,6 +74,13 @@ function warningsBlocks(doc: ReportDocument): Block[] {
   return (doc.warnings ?? []).map((w) => text(`warning: ${w}`, 'warn'));
 }
 
+/** 4 passed, 1 failed */
+function outcomeCounts(outcomes: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const outcome of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  return [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ');
+}
+
 export function profileSection(loaded: Loaded<ProfileDocument>, options: ModelOptions): Section {
   const doc = loaded.document;
   const summary = doc.summary;
@@ -89,7 +98,12 @@ export function profileSection(loaded: Loaded<ProfileDocument>, options: ModelOp
   if (summary.cpuMs) overview.push(['CPU (process tree)', formatMs(summary.cpuMs.median), formatSpread(summary.cpuMs), formatMs(summary.cpuMs.mad)]);
   if (summary.collectionMs) overview.push(['start-up + collection', formatMs(summary.collectionMs.median), formatSpread(summary.collectionMs), formatMs(summary.collectionMs.mad)]);
   if (summary.testsMs) overview.push(['sum of test durations', formatMs(summary.testsMs.median), formatSpread(summary.testsMs), formatMs(summary.testsMs.mad)]);
-  blocks.push(table({ columns: [{ header: `over ${plural(summary.runs, 'run')}` }, { header: 'median', align: 'right' }, { header: 'min–max', align: 'right' }, { header: 'MAD', align: 'right' }], rows: overview }));
+  blocks.push(
+    table({
+      columns: [{ header: `over ${plural(summary.runs, 'run')}`, flexible: true }, { header: 'median', align: 'right' }, { header: 'min–max', align: 'right', optional: true }, { header: 'MAD', align: 'right', optional: true }],
+      rows: overview,
+    }),
+  );
   const facts = [
     `${counts.total} tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped, ${counts.error} errors`,
     `${summary.flaky} flaky`,
@@ -106,15 +120,15 @@ export function profileSection(loaded: Loaded<ProfileDocument>, options: ModelOp
     { header: '#', align: 'right' },
     { header: 'test', flexible: true },
     { header: 'median', align: 'right' },
-    { header: 'min–max', align: 'right' },
-    { header: 'share', align: 'right' },
+    { header: 'min–max', align: 'right', optional: true },
+    { header: 'share', align: 'right', optional: true },
   ];
-  if (hasPhases) columns.push({ header: 'setup', align: 'right' }, { header: 'call', align: 'right' }, { header: 'teardown', align: 'right' });
-  columns.push({ header: 'outcome' });
+  if (hasPhases) columns.push({ header: 'setup', align: 'right', optional: true }, { header: 'call', align: 'right', optional: true }, { header: 'teardown', align: 'right', optional: true });
+  columns.push({ header: 'outcome', flexible: true });
   const rows = shown.map((t, i): Cell[] => {
     const row: Cell[] = [String(i + 1), testLabel(t), formatMs(t.durationMs.median), formatSpread(t.durationMs), formatShare(testsTotal ? t.durationMs.median / testsTotal : null)];
     if (hasPhases) row.push(formatMs(t.setupMs?.median), formatMs(t.callMs?.median), formatMs(t.teardownMs?.median));
-    const outcome = t.flaky ? `flaky (${(t.outcomes ?? [t.outcome]).join(', ')})` : t.outcome;
+    const outcome = t.flaky ? `flaky: ${outcomeCounts(t.outcomes ?? [t.outcome])}` : t.outcome;
     row.push(t.flaky || t.outcome === 'failed' || t.outcome === 'error' ? { text: outcome, tone: 'bad' } : outcome);
     return row;
   });
@@ -338,9 +352,9 @@ export function comparisonSection(loaded: Loaded<ComparisonDocument>, options: M
     { header: 'baseline', align: 'right' },
     { header: 'current', align: 'right' },
     { header: 'change', align: 'right' },
-    { header: 'Δ', align: 'right' },
-    { header: 'p', align: 'right' },
-    { header: 'status' },
+    { header: 'Δ', align: 'right', optional: true },
+    { header: 'p', align: 'right', optional: true },
+    { header: 'status', flexible: true },
   ];
   const notable = doc.tests.filter((t) => t.status !== 'unchanged' || t.newlyFlaky);
   const shown = notable.slice(0, options.top);

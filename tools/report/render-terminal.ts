@@ -4,7 +4,8 @@ import Table from 'cli-table3';
 import type { Palette } from '../../lib/colour.ts';
 import type { Cell, Section, Table as ModelTable, Tone } from './model.ts';
 
-const MIN_FLEX = 16;
+const MIN_FLEX = 10;
+const COMFORTABLE = 30;
 
 function paint(palette: Palette, value: string, tone: Tone | undefined): string {
   switch (tone) {
@@ -37,14 +38,35 @@ export function columnWidths(model: ModelTable, columns: number): number[] {
   const flexible = model.columns.flatMap((column, i) => (column.flexible ? [i] : []));
   if (flexible.length === 0) return natural;
   const fixed = natural.reduce((sum, w, i) => (flexible.includes(i) ? sum : sum + w), 0);
-  const room = Math.max(MIN_FLEX * flexible.length, columns - fixed - borders);
-  const flexNatural = flexible.reduce((sum, i) => sum + natural[i]!, 0);
+  // Water-filling: narrow flexible columns keep their natural width, the wide ones share the rest.
+  let room = Math.max(MIN_FLEX * flexible.length, columns - fixed - borders);
   const widths = [...natural];
-  for (const i of flexible) widths[i] = Math.max(MIN_FLEX, Math.floor((natural[i]! / flexNatural) * room));
+  const byNatural = [...flexible].sort((a, b) => natural[a]! - natural[b]!);
+  byNatural.forEach((i, k) => {
+    const share = Math.floor(room / (byNatural.length - k));
+    widths[i] = Math.min(natural[i]!, Math.max(MIN_FLEX, share));
+    room -= widths[i]!;
+  });
   return widths;
 }
 
-function renderTable(model: ModelTable, columns: number, palette: Palette): string {
+/** Leaves out optional columns, from the right, until the table fits or none is left. */
+export function fitColumns(model: ModelTable, columns: number): ModelTable {
+  let fitted = model;
+  for (;;) {
+    const widths = columnWidths(fitted, columns);
+    const total = widths.reduce((sum, w) => sum + w, 0) + widths.length + 1;
+    const natural = columnWidths(fitted, Infinity);
+    // Names squeezed below a readable width cost more than a left-out statistic.
+    const squeezed = fitted.columns.some((c, i) => c.flexible && widths[i]! < Math.min(natural[i]!, COMFORTABLE));
+    const drop = fitted.columns.map((c) => Boolean(c.optional)).lastIndexOf(true);
+    if ((total <= columns && !squeezed) || drop < 0) return fitted;
+    fitted = { ...fitted, columns: fitted.columns.filter((_, i) => i !== drop), rows: fitted.rows.map((row) => row.filter((_, i) => i !== drop)) };
+  }
+}
+
+function renderTable(full: ModelTable, columns: number, palette: Palette): string {
+  const model = fitColumns(full, columns);
   const widths = columnWidths(model, columns);
   const table = new Table({
     head: model.columns.map((c) => palette.bold(c.header)),
@@ -56,10 +78,24 @@ function renderTable(model: ModelTable, columns: number, palette: Palette): stri
   });
   for (const row of model.rows) table.push(row.map((cell) => (typeof cell === 'string' ? cell : paint(palette, cell.text, cell.tone))));
   const lines: string[] = [];
-  if (model.caption) lines.push(palette.bold(model.caption));
+  if (model.caption) lines.push(...wrapText(model.caption, columns).map((line) => palette.bold(line)));
   lines.push(table.toString());
-  if (model.footnote) lines.push(palette.dim(model.footnote));
+  if (model.footnote) lines.push(...wrapText(model.footnote, columns).map((line) => palette.dim(line)));
   return lines.join('\n');
+}
+
+/** Breaks text at spaces into lines of at most `columns` (a longer word keeps its own line). */
+export function wrapText(value: string, columns: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of value.split(' ')) {
+    if (line && width(line) + 1 + width(word) > columns) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines;
 }
 
 /** Renders sections for a terminal `columns` wide. */
@@ -68,7 +104,7 @@ export function renderTerminal(sections: readonly Section[], columns: number, pa
   for (const section of sections) {
     out.push(palette.bold(palette.cyan(`== ${section.title}`)));
     for (const block of section.blocks) {
-      if (block.kind === 'text') out.push(paint(palette, block.text, block.tone));
+      if (block.kind === 'text') out.push(...wrapText(block.text, columns).map((line) => paint(palette, line, block.tone)));
       else out.push(renderTable(block.table, columns, palette));
     }
     out.push('');
