@@ -1,8 +1,104 @@
-// testpace-optimize: the work itself. Not built yet.
-import { TestpaceError } from '../../lib/errors.ts';
+// testpace-optimize: read the test code and a profile, write the optimization document.
+import { collectEnvironment, pythonVersion } from '../../lib/environment.ts';
+import { documentHeader } from '../../lib/document.ts';
+import { readDocument } from '../../lib/documents.ts';
+import { ExitCode } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
+import { formatDocument, writeProduct } from '../../lib/output.ts';
+import { testKey } from '../../lib/test-id.ts';
+import { analyseFiles } from './analyse.ts';
 import type { OptimizeOptions } from './cli.ts';
+import { discover } from './discover.ts';
+import { buildFindings, byRule, totalSavings } from './findings.ts';
+import type { Runner } from './model.ts';
+import { planParallel } from './parallel.ts';
+import { type ProfileDocument, readMeasured } from './profile-data.ts';
+import { planShards } from './shards.ts';
+import { printSummary } from './summary.ts';
 
-export async function run(_options: OptimizeOptions, _io: Io): Promise<number> {
-  throw new TestpaceError('not built yet');
+export async function run(options: OptimizeOptions, io: Io, now: Date = new Date()): Promise<number> {
+  const profile = options.profile ? await readDocument<ProfileDocument>(options.profile, io, ['profile']) : undefined;
+  const measured = profile ? readMeasured(profile) : undefined;
+  const candidates = await discover(options.paths, io.cwd);
+  const profileRunner = measured && measured.runner !== 'other' ? (measured.runner as Runner) : undefined;
+  const python = io.env.TESTPACE_PYTHON || 'python3';
+  const analyses = await analyseFiles(candidates, io.cwd, { python, runner: profileRunner });
+  const built = buildFindings(analyses, measured, { sleepMs: options.minSleepMs, slowTestMs: options.slowTestMs, collectionShare: 0.3 });
+  const warnings: string[] = [];
+  const environment = await collectEnvironment(io.cwd, io.env, candidates.some((c) => c.language === 'python') ? await pythonRuntime(io.cwd, python) : {});
+
+  let parallel = null;
+  let shards = null;
+  if (measured) {
+    const analysedTests = new Set(analyses.flatMap((a) => a.tests.map((t) => testKey({ file: a.file, name: t.name }))));
+    if (analyses.length && measured.tests.length && !measured.tests.some((t) => analysedTests.has(testKey(t)) || analysedTests.has(testKey({ file: t.file, name: t.name.split('[')[0]! })))) {
+      warnings.push(`no analysed test matches a test of the profile: run testpace-optimize from the directory the profile was recorded in (profile files look like ${measured.tests[0]!.file})`);
+    }
+    const serial = new Set([...built.serial].filter((key) => measured.byKey.has(key)));
+    // Measured tests behind a static name (parametrized cases) are serial with it.
+    for (const key of built.serial) for (const t of measured.byKey.get(key) ?? []) serial.add(testKey(t));
+    if (measured.tests.length) {
+      parallel = planParallel(measured, { maxWorkers: options.workers ?? Math.max(2, environment.cpus.count), dist: options.dist, serial, cpus: environment.cpus.count });
+    } else warnings.push('the profile holds no measured tests: no parallel plan');
+    if (options.shards) shards = shardPlan(measured, analyses, options.shards);
+  }
+
+  if (options.format === 'list' && shards && options.shard) {
+    const group = shards.groups[options.shard[0] - 1]!;
+    await writeProduct(io, options.out, group.items.map((item) => item + '\n').join(''));
+    io.stderr.write(`shard ${options.shard[0]}/${options.shard[1]}: ${group.items.length} ${shards.unit}s, predicted ${Math.round(group.predictedMs)} ms (imbalance ${shards.imbalance})\n`);
+    return ExitCode.ok;
+  }
+
+  const failed = analyses.filter((a) => a.error).map((a) => ({ file: a.file, line: a.error!.line, error: a.error!.message }));
+  const current = measured ? Math.max(1, measured.workersSeen) : 1;
+  const currentWall = parallel?.predictions.find((p) => p.workers === current)?.predictedWallMs;
+  const document = {
+    ...documentHeader('optimization', 'optimize', now),
+    environment,
+    inputs: {
+      paths: options.paths,
+      profile: profile && measured ? { source: options.profile!, runs: measured.runs, runner: profile.runner } : null,
+    },
+    files: { analysed: analyses.length - failed.length, failed },
+    findings: built.findings,
+    parallel,
+    shards,
+    summary: {
+      findings: built.findings.length,
+      byRule: byRule(built.findings),
+      totalSavingsMs: totalSavings(built, measured),
+      parallelGainMs: parallel && currentWall !== undefined ? Math.max(0, Math.round((currentWall - parallel.predictions[parallel.recommended.workers - 1]!.predictedWallMs) * 10) / 10) : null,
+      parallelSafeTests: measured ? measured.tests.length - (parallel?.serialTests.length ?? 0) : analyses.reduce((n, a) => n + a.tests.length, 0) - built.serial.size,
+      serialTests: measured ? (parallel?.serialTests.length ?? 0) : built.serial.size,
+    },
+    ...(warnings.length ? { warnings } : {}),
+  };
+  for (const warning of warnings) io.stderr.write(`testpace-optimize: warning: ${warning}\n`);
+  await writeProduct(io, options.out, formatDocument(document));
+  printSummary(io, document);
+  return ExitCode.ok;
+}
+
+async function pythonRuntime(cwd: string, python: string): Promise<Record<string, string>> {
+  if (python !== 'python3') return {};
+  const version = await pythonVersion(cwd);
+  return version ? { python: version } : {};
+}
+
+function shardPlan(measured: ReturnType<typeof readMeasured>, analyses: Awaited<ReturnType<typeof analyseFiles>>, count: number) {
+  // pytest selects single tests by node id; the JS runners and bats select files.
+  if (measured.runner === 'pytest') {
+    const items = measured.tests.map((t) => ({ item: t.id, ms: t.durationMs }));
+    const known = new Set(measured.tests.map((t) => t.file));
+    for (const analysis of analyses) {
+      if (analysis.language !== 'python' || known.has(analysis.file) || !analysis.tests.length) continue;
+      for (const test of analysis.tests) items.push({ item: `${analysis.file}::${test.name}`, ms: undefined as unknown as number });
+    }
+    return planShards(items, count, 'test', `measured medians over ${measured.runs} run${measured.runs === 1 ? '' : 's'}, longest first onto the least-loaded shard`);
+  }
+  const byFile = new Map<string, number | undefined>();
+  for (const test of measured.tests) byFile.set(test.file, (byFile.get(test.file) ?? measured.fileOverheadMs) + test.durationMs);
+  for (const analysis of analyses) if (!byFile.has(analysis.file) && analysis.tests.length) byFile.set(analysis.file, undefined);
+  return planShards([...byFile].map(([item, ms]) => ({ item, ms })), count, 'file', `measured medians over ${measured.runs} run${measured.runs === 1 ? '' : 's'} (tests plus ${Math.round(measured.fileOverheadMs)} ms per-file overhead), longest first onto the least-loaded shard`);
 }

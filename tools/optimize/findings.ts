@@ -1,0 +1,323 @@
+// From the analysers' hits (and a profile, when given) to findings: rule, place, test identity,
+// message, fix and savings with their basis. Savings are never double-counted (see totalSavings).
+import type { TestId } from '../../lib/test-id.ts';
+import { testKey } from '../../lib/test-id.ts';
+import * as fixes from './fixes.ts';
+import type { FileAnalysis, Hit, Rule, Runner, StaticFixture } from './model.ts';
+import { type Measured, type MeasuredTest, measuredFor } from './profile-data.ts';
+
+export interface Savings {
+  ms: number | null;
+  basis: 'measured' | 'static' | 'none';
+  detail: string;
+}
+
+export interface Finding {
+  rule: Rule;
+  file: string;
+  line: number;
+  column?: number;
+  test?: TestId;
+  tests?: TestId[];
+  message: string;
+  fix: string;
+  savings: Savings;
+  severity: 'high' | 'medium' | 'low';
+}
+
+export interface Thresholds {
+  /** Sleeps (and fixture set-ups) shorter than this are not reported. */
+  sleepMs: number;
+  /** Tests whose measured median is at least this are slow. */
+  slowTestMs: number;
+  /** Start-up and collection above this share of the wall time are reported. */
+  collectionShare: number;
+}
+
+/** Claims on test time, kept beside the findings so the total counts each test at most once. */
+export interface Claim {
+  /** testKey of the test whose time is saved, or a suite-level key. */
+  key: string;
+  ms: number;
+  /** Claims in one pool save the same time (a fixture's sleep and its wider scope): the largest counts. */
+  pool?: string;
+}
+
+export interface Built {
+  findings: Finding[];
+  claims: Map<Finding, Claim[]>;
+  /** Keys (testKey) of tests that must stay serial. */
+  serial: Set<string>;
+}
+
+const ms = (value: number) => Math.round(value * 10) / 10;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const overRuns = (measured: Measured) => `over ${plural(measured.runs, 'measured run')}`;
+
+function severity(rule: Rule, savedMs: number | null): Finding['severity'] {
+  if (rule === 'parallel-unsafe') return 'high';
+  if (savedMs === null) return rule === 'slow-test' || rule === 'slow-collection' ? 'medium' : 'low';
+  return savedMs >= 500 ? 'high' : savedMs >= 100 ? 'medium' : 'low';
+}
+
+const userIds = (fixture: StaticFixture): TestId[] =>
+  fixture.users.map((key) => {
+    const [file, name] = key.split('\u0000') as [string, string];
+    return { file, name };
+  });
+
+const sumOf = (tests: MeasuredTest[], pick: (t: MeasuredTest) => number | undefined) => tests.reduce((sum, t) => sum + (pick(t) ?? t.durationMs), 0);
+
+export function buildFindings(analyses: readonly FileAnalysis[], measured: Measured | undefined, thresholds: Thresholds): Built {
+  const findings: Finding[] = [];
+  const claims = new Map<Finding, Claim[]>();
+  const serial = new Set<string>();
+  const add = (finding: Omit<Finding, 'severity'>, claimed: Claim[] = []) => {
+    const full: Finding = { ...finding, severity: severity(finding.rule, finding.savings.ms) };
+    findings.push(full);
+    claims.set(full, claimed);
+  };
+
+  for (const analysis of analyses) {
+    if (analysis.error) continue;
+    const runner = analysis.runner;
+    const fixtures = new Map(analysis.fixtures.map((f) => [f.name, f]));
+    // Env variables some after-hook or finally block puts back count as restored everywhere in the file.
+    const restoredEnv = new Set(analysis.hits.filter((h) => h.restore && h.detail.kind === 'env').map((h) => h.detail.name));
+    const countedCalls = new Set<string>();
+
+    for (const hit of analysis.hits) {
+      if (hit.restore || !hit.owner) continue;
+      const fixture = hit.owner.kind === 'fixture' ? fixtures.get(hit.owner.name) : undefined;
+      const ownerTest: TestId | undefined = hit.owner.kind === 'test' ? { file: analysis.file, name: hit.owner.name } : undefined;
+      const users = fixture ? userIds(fixture) : [];
+      const perTest = !fixture || fixture.scope === 'function';
+      const runsFor = ownerTest ? [ownerTest] : users;
+      const where = ownerTest ? `test "${ownerTest.name}"` : `${fixture?.kind === 'pytest-fixture' ? 'fixture' : 'hook'} "${hit.owner.name}"${users.length ? ` (runs for ${plural(perTest ? users.length : 1, 'test')})` : ''}`;
+      const identity = { ...(ownerTest ? { test: ownerTest } : {}), ...(users.length ? { tests: users } : {}) };
+      const base = { file: analysis.file, line: hit.line, column: hit.column, ...identity };
+      const measuredTests = runsFor.flatMap((t) => measuredFor(measured, t.file, t.name));
+
+      if (hit.rule === 'sleep') {
+        const seconds = hit.detail.seconds;
+        if (seconds != null && seconds * 1000 < thresholds.sleepMs) continue;
+        const times = perTest ? Math.max(1, runsFor.length) : 1;
+        const savings: Savings =
+          seconds == null
+            ? { ms: null, basis: 'none', detail: 'the duration is not a literal' }
+            : { ms: ms(seconds * 1000 * times), basis: 'static', detail: `${seconds * 1000} ms literal × ${plural(times, 'run')} per suite run` };
+        const claimed =
+          seconds == null ? [] : (perTest ? runsFor : runsFor.slice(0, 1)).map((t) => ({ key: testKey(t), ms: seconds * 1000, pool: fixture ? `fixture\u0000${fixture.name}` : undefined }));
+        add(
+          {
+            rule: 'sleep',
+            ...base,
+            message: `${hit.detail.call}(${seconds == null ? '…' : seconds}) in ${where} waits ${seconds == null ? 'an unknown time' : `${ms(seconds * 1000)} ms`} of real time`,
+            fix: fixes.sleepFix(runner),
+            savings,
+          },
+          claimed,
+        );
+      } else if (hit.rule === 'real-network' || hit.rule === 'real-database' || hit.rule === 'subprocess') {
+        const what = hit.rule === 'real-network' ? 'makes a real network call' : hit.rule === 'real-database' ? 'opens a real database' : 'starts a process';
+        const ownerKey = `${hit.rule}\u0000${hit.owner.kind}\u0000${hit.owner.name}`;
+        let savings: Savings = { ms: null, basis: 'none', detail: 'no profile: the cost of the call is not measured (give --profile)' };
+        let claimed: Claim[] = [];
+        if (measuredTests.length && measured) {
+          if (countedCalls.has(ownerKey)) {
+            savings = { ms: 0, basis: 'measured', detail: `counted with the first ${hit.rule} call of the same ${hit.owner.kind}` };
+          } else {
+            const total = sumOf(measuredTests, (t) => t.callMs);
+            savings = { ms: ms(total), basis: 'measured', detail: `upper bound: measured median call time of the ${plural(measuredTests.length, 'test')} that make${measuredTests.length === 1 ? 's' : ''} it, ${overRuns(measured)}` };
+            claimed = measuredTests.map((t) => ({ key: testKey(t), ms: t.callMs ?? t.durationMs }));
+          }
+        }
+        countedCalls.add(ownerKey);
+        add({
+          rule: hit.rule,
+          ...base,
+          message: `${hit.detail.call} in ${where} ${what}`,
+          fix: hit.rule === 'real-network' ? fixes.networkFix(runner) : hit.rule === 'real-database' ? fixes.databaseFix(runner) : fixes.subprocessFix(runner),
+          savings,
+        }, claimed);
+      } else if (hit.rule === 'parallel-unsafe') {
+        if (hit.detail.kind === 'env' && restoredEnv.has(hit.detail.name)) continue;
+        for (const t of runsFor) serial.add(testKey(t));
+        const what =
+          hit.detail.kind === 'env'
+            ? `writes the environment variable ${hit.detail.name} without restoring it`
+            : hit.detail.kind === 'fixed-path'
+              ? `writes the fixed path ${hit.detail.name}, which every worker shares`
+              : hit.detail.kind === 'fixed-port'
+                ? `listens on the fixed port ${hit.detail.name}`
+                : hit.detail.kind === 'chdir'
+                  ? 'changes the process working directory'
+                  : `mutates ${hit.detail.name}${hit.detail.module ? ` from ${hit.detail.module}` : ''}, shared module state`;
+        add({
+          rule: 'parallel-unsafe',
+          ...base,
+          message: `${where} ${what}: ${runsFor.length ? 'it must stay serial' : 'results depend on test order'}`,
+          fix: fixes.serialFix(runner, hit.detail.kind),
+          savings: { ms: null, basis: 'none', detail: 'fixing it lets these tests run in parallel; the gain is in the parallel plan' },
+        });
+      }
+    }
+
+    for (const fixture of analysis.fixtures) {
+      if (fixture.scope !== 'function' || fixture.users.length < 2) continue;
+      const users = userIds(fixture);
+      const measuredUsers = users.flatMap((t) => measuredFor(measured, t.file, t.name));
+      const withSetup = measuredUsers.filter((t) => t.setupMs !== undefined);
+      const staticMs = analysis.hits
+        .filter((h) => h.rule === 'sleep' && h.owner?.kind === 'fixture' && h.owner.name === fixture.name && h.detail.seconds != null)
+        .reduce((sum, h) => sum + h.detail.seconds! * 1000, 0);
+      let cost: number;
+      let savings: Savings;
+      const uses = users.length;
+      if (withSetup.length && measured) {
+        cost = [...withSetup.map((t) => t.setupMs!)].sort((a, b) => a - b)[withSetup.length >> 1]!;
+        savings = { ms: ms((uses - 1) * cost), basis: 'measured', detail: `(${uses} uses − 1) × ${ms(cost)} ms measured median set-up, ${overRuns(measured)}` };
+      } else if (staticMs > 0) {
+        cost = staticMs;
+        savings = { ms: ms((uses - 1) * cost), basis: 'static', detail: `(${uses} uses − 1) × ${ms(cost)} ms of sleep literals in the set-up${measured ? ` (${measured.runner} reports no separate set-up time)` : ''}` };
+      } else continue;
+      if (cost < thresholds.sleepMs) continue;
+      add(
+        {
+          rule: 'costly-fixture',
+          file: analysis.file,
+          line: fixture.line,
+          tests: users,
+          message: `${fixture.kind === 'pytest-fixture' ? 'fixture' : 'set-up'} "${fixture.name}" costs ${ms(cost)} ms and runs again for each of its ${uses} tests`,
+          fix: fixes.fixtureFix(runner, fixture.kind),
+          savings,
+        },
+        users.slice(1).map((t) => ({ key: testKey(t), ms: cost, pool: `fixture\u0000${fixture.name}` })),
+      );
+    }
+  }
+
+  duplicates(analyses, measured, add);
+  if (measured) slowTests(analyses, measured, thresholds, add);
+  if (measured) slowCollection(analyses, measured, thresholds, add);
+  return { findings, claims, serial };
+}
+
+type Add = (finding: Omit<Finding, 'severity'>, claimed?: Claim[]) => void;
+
+function duplicates(analyses: readonly FileAnalysis[], measured: Measured | undefined, add: Add): void {
+  const groups = new Map<string, Array<{ analysis: FileAnalysis; name: string; line: number }>>();
+  for (const analysis of analyses) {
+    for (const test of analysis.tests) {
+      if (!test.hash) continue;
+      const key = `${analysis.language}\u0000${test.hash}`;
+      const group = groups.get(key) ?? [];
+      group.push({ analysis, name: test.name, line: test.line });
+      groups.set(key, group);
+    }
+  }
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const ids = group.map((g) => ({ file: g.analysis.file, name: g.name }));
+    group.forEach((member, index) => {
+      const others = group.filter((g) => g !== member).map((g) => `"${g.name}"${g.analysis.file === member.analysis.file ? '' : ` (${g.analysis.file})`}`);
+      const own = measuredFor(measured, member.analysis.file, member.name);
+      let savings: Savings;
+      let claimed: Claim[] = [];
+      if (index === 0) savings = { ms: 0, basis: own.length ? 'measured' : 'none', detail: 'the one to keep' };
+      else if (own.length && measured) {
+        savings = { ms: ms(sumOf(own, () => undefined)), basis: 'measured', detail: `measured median duration of the duplicate, ${overRuns(measured)}` };
+        claimed = own.map((t) => ({ key: testKey(t), ms: t.durationMs }));
+      } else savings = { ms: null, basis: 'none', detail: 'no profile: the duplicate’s duration is not measured' };
+      add(
+        {
+          rule: 'duplicate-test',
+          file: member.analysis.file,
+          line: member.line,
+          test: { file: member.analysis.file, name: member.name },
+          tests: ids,
+          message: `"${member.name}" has the same body as ${others.join(', ')} once names are normalised`,
+          fix: fixes.duplicateFix(member.analysis.runner),
+          savings,
+        },
+        claimed,
+      );
+    });
+  }
+}
+
+function runnerOfFile(analyses: readonly FileAnalysis[], file: string, measured: Measured): Runner {
+  return analyses.find((a) => a.file === file)?.runner ?? (measured.runner === 'other' ? 'pytest' : measured.runner);
+}
+
+function slowTests(analyses: readonly FileAnalysis[], measured: Measured, thresholds: Thresholds, add: Add): void {
+  for (const test of measured.tests) {
+    if (test.durationMs < thresholds.slowTestMs) continue;
+    const analysis = analyses.find((a) => a.file === test.file);
+    const known = analysis?.tests.find((t) => t.name === test.name || test.name.startsWith(t.name + '['));
+    add({
+      rule: 'slow-test',
+      file: test.file,
+      line: known?.line ?? 0,
+      test: { file: test.file, name: test.name, id: test.id },
+      message: `"${test.name}" takes ${ms(test.durationMs)} ms (median ${overRuns(measured)}), above the ${thresholds.slowTestMs} ms threshold`,
+      fix: fixes.slowTestFix(runnerOfFile(analyses, test.file, measured)),
+      savings: { ms: null, basis: 'none', detail: `measured ${ms(test.durationMs)} ms; what a fix saves depends on the fix (other findings on this test say more)` },
+    });
+  }
+}
+
+function slowCollection(analyses: readonly FileAnalysis[], measured: Measured, thresholds: Thresholds, add: Add): void {
+  if (!measured.wallMs || measured.startupMs / measured.wallMs < thresholds.collectionShare) return;
+  const share = Math.round((measured.startupMs / measured.wallMs) * 100);
+  const runner: Runner = measured.runner === 'other' ? (analyses[0]?.runner ?? 'pytest') : measured.runner;
+  add({
+    rule: 'slow-collection',
+    file: '.',
+    line: 0,
+    message: `start-up and collection take ${ms(measured.startupMs)} ms, ${share}% of the ${ms(measured.wallMs)} ms run (medians ${overRuns(measured)})`,
+    fix: fixes.collectionFix(runner),
+    savings: { ms: null, basis: 'none', detail: `measured ${ms(measured.startupMs)} ms before the first test; how much of it a fix removes is not known` },
+  });
+}
+
+/**
+ * Total savings with each test's time counted at most once: the claims on one test are summed and
+ * capped at its measured duration (when measured), so a sleep and a network call in the same test
+ * cannot save more than the test takes.
+ */
+export function totalSavings(built: Built, measured: Measured | undefined): number {
+  const pools = new Map<string, Map<string, number>>();
+  let unique = 0;
+  for (const claimed of built.claims.values()) {
+    for (const claim of claimed) {
+      const byPool = pools.get(claim.key) ?? new Map<string, number>();
+      const pool = claim.pool ?? `#${unique++}`;
+      byPool.set(pool, Math.max(byPool.get(pool) ?? 0, claim.ms));
+      pools.set(claim.key, byPool);
+    }
+  }
+  const perTest = new Map([...pools].map(([key, byPool]) => [key, [...byPool.values()].reduce((sum, v) => sum + v, 0)]));
+  let total = 0;
+  for (const [key, claimed] of perTest) {
+    const [file, name] = key.split('\u0000') as [string, string];
+    const tests = measuredFor(measured, file, name);
+    const cap = tests.length ? tests.reduce((sum, t) => sum + t.durationMs, 0) : Infinity;
+    total += Math.min(claimed, cap);
+  }
+  return ms(total);
+}
+
+export function byRule(findings: readonly Finding[]): Record<string, { count: number; savingsMs: number; basis: string }> {
+  const out: Record<string, { count: number; savingsMs: number; basis: string }> = {};
+  for (const finding of findings) {
+    const entry = (out[finding.rule] ??= { count: 0, savingsMs: 0, basis: '' });
+    entry.count++;
+    entry.savingsMs = ms(entry.savingsMs + (finding.savings.ms ?? 0));
+    const bases = new Set([...entry.basis.split('+').filter(Boolean), finding.savings.basis].filter((b) => b !== 'none' || finding.savings.ms !== null));
+    entry.basis = [...bases].sort().join('+') || 'none';
+  }
+  return out;
+}
+
+export type { Hit };

@@ -1,0 +1,512 @@
+// Analysis of JavaScript and TypeScript test files through @typescript-eslint/typescript-estree.
+// typescript-estree (and TypeScript under it) is imported lazily: only a run that meets JS/TS files pays for it.
+import { createHash } from 'node:crypto';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { FileAnalysis, Hit, Owner, Runner, StaticFixture, StaticTest } from './model.ts';
+import { joinTestName } from './names.ts';
+
+type Node = TSESTree.Node;
+
+export interface SourceFile {
+  file: string;
+  text: string;
+  runner: Runner;
+  jsx: boolean;
+}
+
+const SUITES = new Set(['describe', 'suite', 'context', 'fdescribe', 'xdescribe']);
+const TESTS = new Set(['test', 'it', 'specify', 'fit', 'xit', 'xtest']);
+const BEFORE_EACH = new Set(['beforeEach', 'setup']);
+const BEFORE_ALL = new Set(['beforeAll', 'before', 'suiteSetup']);
+const AFTER = new Set(['afterEach', 'afterAll', 'after', 'teardown', 'suiteTeardown']);
+const MODIFIERS = new Set(['only', 'skip', 'todo', 'concurrent', 'sequential', 'fails', 'skipIf', 'runIf', 'each', 'for']);
+
+const NETWORK = new Set([
+  'fetch', 'http.get', 'http.request', 'https.get', 'https.request', 'http2.connect', 'net.connect', 'net.createConnection',
+  'tls.connect', 'axios', 'axios.get', 'axios.post', 'axios.put', 'axios.patch', 'axios.delete', 'axios.head', 'axios.request',
+  'undici.request', 'undici.fetch', 'undici.stream', 'got', 'got.get', 'got.post', 'got.put', 'got.patch', 'got.delete',
+  'node-fetch', 'superagent.get', 'superagent.post', 'ky.get', 'ky.post', 'ky', 'WebSocket', 'ws',
+]);
+const NETWORK_INSTANCE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'request', 'fetch']);
+const NETWORK_CLIENTS = new Set(['axios.create()', 'got.extend()', 'undici.Client()', 'undici.Pool()']);
+const DATABASE = new Set([
+  'pg.Client', 'pg.Pool', 'pg', 'postgres', 'mysql.createConnection', 'mysql.createPool', 'mysql2.createConnection',
+  'mysql2.createPool', 'mysql2/promise.createConnection', 'mysql2/promise.createPool', 'redis.createClient', 'ioredis',
+  'ioredis.Redis', 'mongodb.MongoClient', 'mongodb.MongoClient.connect', 'mongoose.connect', 'mongoose.createConnection',
+  'better-sqlite3', 'sqlite3.Database', 'sqlite.open', 'knex', '@prisma/client.PrismaClient', 'typeorm.DataSource',
+  'sequelize.Sequelize', 'sequelize',
+]);
+const SUBPROCESS_MODULE_FUNCTIONS = new Set(['exec', 'execSync', 'execFile', 'execFileSync', 'spawn', 'spawnSync', 'fork']);
+const SUBPROCESS = new Set(['execa.execa', 'execa.execaSync', 'execa.execaNode', 'execa.execaCommand', 'execa.execaCommandSync', 'execa.$', 'execa', 'zx.$', 'cross-spawn', 'cross-spawn.sync']);
+const FS_WRITES_FIRST = new Set(['writeFileSync', 'writeFile', 'appendFileSync', 'appendFile', 'mkdirSync', 'mkdir', 'rmSync', 'rm', 'rmdirSync', 'rmdir', 'unlinkSync', 'unlink', 'createWriteStream', 'truncateSync', 'truncate', 'outputFile', 'outputFileSync', 'writeJson', 'writeJsonSync', 'ensureDir', 'ensureDirSync', 'emptyDir', 'emptyDirSync', 'remove', 'removeSync']);
+const FS_WRITES_SECOND = new Set(['renameSync', 'rename', 'copyFileSync', 'copyFile', 'cpSync', 'cp', 'symlinkSync', 'symlink', 'linkSync', 'link']);
+const FS_MODULES = new Set(['fs', 'fs/promises', 'fs.promises', 'fs-extra']);
+const MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', 'set', 'delete', 'clear', 'add']);
+
+interface Binding {
+  /** Qualified name of what the local name refers to (module, module.export, or module.Class() for instances). */
+  qualified: string;
+  imported: boolean;
+  /** The module an imported name comes from. */
+  module?: string;
+}
+
+interface Context {
+  suite: string[];
+  owner: Owner | null;
+  restore: boolean;
+}
+
+type Parse = typeof import('@typescript-eslint/typescript-estree').parse;
+
+/** Analyses JS/TS test files; a file that does not parse comes back with `error`. */
+export async function analyseJavaScript(files: readonly SourceFile[]): Promise<FileAnalysis[]> {
+  if (files.length === 0) return [];
+  const { parse } = await import('@typescript-eslint/typescript-estree');
+  return files.map((source) => analyseOne(parse, source));
+}
+
+function analyseOne(parse: Parse, source: SourceFile): FileAnalysis {
+  const result: FileAnalysis = { file: source.file, language: 'javascript', runner: source.runner, tests: [], fixtures: [], hits: [], imports: [] };
+  let program: TSESTree.Program;
+  try {
+    program = parse(source.text, { loc: true, range: false, comment: false, tokens: false, jsx: source.jsx });
+  } catch (error) {
+    const parseError = error as { lineNumber?: number; message?: string };
+    result.error = { line: parseError.lineNumber ?? 0, message: String(parseError.message ?? error).split('\n')[0]! };
+    return result;
+  }
+  new FileWalker(source, result).run(program);
+  return result;
+}
+
+const moduleName = (specifier: string): string => specifier.replace(/^node:/, '');
+
+function staticString(node: Node | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
+  if (node.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis.map((q) => q.value.cooked).join('');
+  return undefined;
+}
+
+/** Test titles: literal strings, or templates shown with their placeholders. */
+function titleOf(node: Node | undefined): string | undefined {
+  const plain = staticString(node);
+  if (plain !== undefined) return plain;
+  if (node?.type === 'TemplateLiteral') return node.quasis.map((q) => q.value.cooked).join('${…}');
+  return undefined;
+}
+
+class FileWalker {
+  private readonly bindings = new Map<string, Binding>();
+  private readonly constants = new Map<string, number>();
+  private readonly fixtureSuites: Array<{ fixture: StaticFixture; suite: string[] }> = [];
+
+  constructor(
+    private readonly source: SourceFile,
+    private readonly result: FileAnalysis,
+  ) {}
+
+  run(program: TSESTree.Program): void {
+    for (const statement of program.body) this.collectTopLevel(statement);
+    this.visit(program, { suite: [], owner: null, restore: false });
+    for (const { fixture, suite } of this.fixtureSuites) {
+      const prefix = suite.length ? joinTestName(this.source.runner, suite) : '';
+      const users = this.result.tests.filter((test) => suite.length === 0 || isInside(this.source.runner, suite, test.name));
+      fixture.users = users.map((test) => `${this.source.file}\u0000${test.name}`);
+      for (const test of users) test.fixtures.push(fixture.name);
+    }
+  }
+
+  private collectTopLevel(statement: Node): void {
+    if (statement.type === 'ImportDeclaration') {
+      const module = moduleName(String(statement.source.value));
+      this.result.imports.push(module);
+      for (const specifier of statement.specifiers) {
+        const qualified =
+          specifier.type === 'ImportSpecifier'
+            ? `${module}.${specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value)}`
+            : module;
+        this.bindings.set(specifier.local.name, { qualified, imported: true, module });
+      }
+    } else if (statement.type === 'VariableDeclaration') {
+      for (const declarator of statement.declarations) this.declare(declarator, true);
+    } else if (statement.type === 'ExportNamedDeclaration' && statement.declaration?.type === 'VariableDeclaration') {
+      for (const declarator of statement.declaration.declarations) this.declare(declarator, true);
+    }
+  }
+
+  /** Records what a declared name refers to: a require()d module, an instance, a numeric constant. */
+  private declare(declarator: TSESTree.VariableDeclarator, topLevel: boolean): void {
+    const init = declarator.init ? unwrap(declarator.init) : undefined;
+    const required = init && requireOf(init);
+    if (required !== undefined) {
+      const module = moduleName(required.module);
+      if (topLevel) this.result.imports.push(module);
+      const base = required.path.length ? `${module}.${required.path.join('.')}` : module;
+      if (declarator.id.type === 'Identifier') this.bindings.set(declarator.id.name, { qualified: base, imported: true, module });
+      else if (declarator.id.type === 'ObjectPattern') {
+        for (const property of declarator.id.properties) {
+          if (property.type !== 'Property' || property.key.type !== 'Identifier') continue;
+          const local = property.value.type === 'Identifier' ? property.value : property.value.type === 'AssignmentPattern' && property.value.left.type === 'Identifier' ? property.value.left : undefined;
+          if (local) this.bindings.set(local.name, { qualified: `${base}.${property.key.name}`, imported: true, module });
+        }
+      }
+      return;
+    }
+    if (declarator.id.type !== 'Identifier') {
+      for (const name of patternNames(declarator.id)) this.bindings.set(name, { qualified: '', imported: false });
+      return;
+    }
+    const name = declarator.id.name;
+    if (topLevel && init) {
+      const value = this.number(init);
+      if (value !== undefined) this.constants.set(name, value);
+    }
+    const kind = init && (init.type === 'CallExpression' || init.type === 'NewExpression') ? this.qualify(init) : undefined;
+    this.bindings.set(name, { qualified: kind ?? '', imported: false });
+  }
+
+  private number(node: Node): number | undefined {
+    node = unwrap(node);
+    if (node.type === 'Literal' && typeof node.value === 'number') return node.value;
+    if (node.type === 'Identifier') return this.constants.get(node.name);
+    if (node.type === 'UnaryExpression' && node.operator === '-') {
+      const inner = this.number(node.argument);
+      return inner === undefined ? undefined : -inner;
+    }
+    if (node.type === 'BinaryExpression' && node.left.type !== 'PrivateIdentifier') {
+      const left = this.number(node.left);
+      const right = this.number(node.right);
+      if (left === undefined || right === undefined) return undefined;
+      if (node.operator === '*') return left * right;
+      if (node.operator === '+') return left + right;
+      if (node.operator === '-') return left - right;
+      if (node.operator === '/' && right !== 0) return left / right;
+    }
+    return undefined;
+  }
+
+  /** The qualified name an expression refers to (e.g. `child_process.execFileSync`, `pg.Client()`), if known. */
+  private qualify(node: Node): string | undefined {
+    node = unwrap(node);
+    switch (node.type) {
+      case 'Identifier': {
+        const binding = this.bindings.get(node.name);
+        if (binding) return binding.qualified || undefined;
+        return node.name;
+      }
+      case 'MemberExpression': {
+        const base = this.qualify(node.object);
+        if (base === undefined) return undefined;
+        const property = node.computed ? staticString(node.property) : node.property.type === 'Identifier' ? node.property.name : undefined;
+        if (property === undefined) return undefined;
+        // fs.promises.writeFile and require('fs').promises read like fs/promises.
+        return base === 'fs' && property === 'promises' ? 'fs/promises' : `${base}.${property}`;
+      }
+      case 'CallExpression':
+      case 'NewExpression': {
+        const callee = this.qualify(node.callee);
+        return callee === undefined ? undefined : `${callee}()`;
+      }
+      case 'AwaitExpression':
+        return this.qualify(node.argument);
+      default:
+        return undefined;
+    }
+  }
+
+  private rootImported(node: Node): { name: string; module: string } | undefined {
+    let current = unwrap(node);
+    while (current.type === 'MemberExpression') current = unwrap(current.object);
+    if (current.type !== 'Identifier') return undefined;
+    const binding = this.bindings.get(current.name);
+    return binding?.imported ? { name: current.name, module: binding.module ?? binding.qualified } : undefined;
+  }
+
+  private hit(rule: Hit['rule'], node: Node, context: Context, detail: Hit['detail'], at?: Node): void {
+    const loc = (at ?? node).loc.start;
+    this.result.hits.push({ rule, line: loc.line, column: loc.column + 1, owner: context.owner, detail, restore: context.restore });
+  }
+
+  private visit(node: Node, context: Context): void {
+    switch (node.type) {
+      case 'CallExpression':
+        if (this.structure(node, context)) return;
+        this.call(node, context);
+        break;
+      case 'NewExpression':
+        this.construct(node, context);
+        break;
+      case 'AssignmentExpression':
+        this.write(node.left, node, context);
+        break;
+      case 'UpdateExpression':
+        this.write(node.argument, node, context);
+        break;
+      case 'UnaryExpression':
+        if (node.operator === 'delete') this.write(node.argument, node, context);
+        break;
+      case 'VariableDeclarator':
+        if (context.owner || context.suite.length) this.declare(node, false);
+        break;
+      case 'TryStatement':
+        this.visit(node.block, context);
+        if (node.handler) this.visit(node.handler, context);
+        if (node.finalizer) this.visit(node.finalizer, { ...context, restore: true });
+        return;
+      default:
+        break;
+    }
+    for (const child of children(node)) this.visit(child, context);
+  }
+
+  /** describe/test/hook calls: returns true when the call was one (its callback is walked here). */
+  private structure(node: TSESTree.CallExpression, context: Context): boolean {
+    const callee = calleeBase(node.callee);
+    if (!callee) return false;
+    const { name } = callee;
+    // A locally bound name (a helper called `test`) is not the runner's function, unless imported from the runner.
+    const binding = this.bindings.get(name);
+    if (binding && !binding.imported) return false;
+    const callback = [...node.arguments].reverse().find((arg) => arg.type === 'ArrowFunctionExpression' || arg.type === 'FunctionExpression');
+    if (SUITES.has(name)) {
+      const title = titleOf(node.arguments[0]) ?? '<dynamic>';
+      if (callback) this.visit(callback.body, { suite: [...context.suite, title], owner: null, restore: false });
+      return true;
+    }
+    if (TESTS.has(name) && context.owner?.kind !== 'test') {
+      const title = titleOf(node.arguments[0]);
+      if (title === undefined || !callback) return false;
+      const fullName = joinTestName(this.source.runner, [...context.suite, title]);
+      const test: StaticTest = { name: fullName, line: node.loc.start.line, endLine: node.loc.end.line, hash: this.hash(callback), fixtures: [] };
+      this.result.tests.push(test);
+      this.visit(callback.body, { suite: context.suite, owner: { kind: 'test', name: fullName }, restore: false });
+      return true;
+    }
+    const hook = BEFORE_EACH.has(name) ? 'each' : BEFORE_ALL.has(name) ? 'all' : AFTER.has(name) ? 'after' : undefined;
+    if (hook && callback) {
+      const base = joinTestName(this.source.runner, [...context.suite, name]);
+      let fixtureName = base;
+      for (let n = 2; this.result.fixtures.some((f) => f.name === fixtureName); n++) fixtureName = `${base} #${n}`;
+      if (hook !== 'after') {
+        const fixture: StaticFixture = { name: fixtureName, line: node.loc.start.line, scope: hook === 'each' ? 'function' : 'suite', kind: 'beforeEach', users: [] };
+        this.result.fixtures.push(fixture);
+        this.fixtureSuites.push({ fixture, suite: context.suite });
+      }
+      this.visit(callback.body, { suite: context.suite, owner: { kind: 'fixture', name: fixtureName }, restore: hook === 'after' });
+      return true;
+    }
+    return false;
+  }
+
+  private call(node: TSESTree.CallExpression, context: Context): void {
+    if (!context.owner) return;
+    const name = this.qualify(node.callee);
+    // Point at the called name itself: in a chain spread over lines (`http\n.get(...)`) that is the line of `.get`.
+    const at = node.callee.type === 'MemberExpression' ? node.callee.property : node;
+    if (name === undefined) return;
+    const parts = name.split('.');
+    const last = parts[parts.length - 1]!;
+    const module = parts.slice(0, -1).join('.');
+    if (name === 'setTimeout' || name === 'timers.setTimeout' || name === 'global.setTimeout' || name === 'globalThis.setTimeout') {
+      const delay = node.arguments[1] ? this.number(node.arguments[1] as Node) : undefined;
+      if (delay !== undefined) this.hit('sleep', node, context, { call: 'setTimeout', seconds: delay / 1000 }, at);
+    } else if (name === 'timers/promises.setTimeout' || name === 'timers.promises.setTimeout' || name === 'timers/promises.scheduler.wait') {
+      const delay = node.arguments[0] ? this.number(node.arguments[0] as Node) : undefined;
+      this.hit('sleep', node, context, { call: 'timers/promises setTimeout', seconds: delay === undefined ? null : delay / 1000 }, at);
+    } else if (name === 'Atomics.wait') {
+      const delay = node.arguments[3] ? this.number(node.arguments[3] as Node) : undefined;
+      if (delay !== undefined) this.hit('sleep', node, context, { call: 'Atomics.wait', seconds: delay / 1000 }, at);
+    } else if (NETWORK.has(name) || (NETWORK_CLIENTS.has(module) && NETWORK_INSTANCE_METHODS.has(last))) {
+      this.hit('real-network', node, context, { call: name }, at);
+    } else if (DATABASE.has(name)) {
+      this.database(node, name, context, at);
+    } else if ((module === 'child_process' && SUBPROCESS_MODULE_FUNCTIONS.has(last)) || SUBPROCESS.has(name)) {
+      this.hit('subprocess', node, context, { call: name }, at);
+    } else if (name === 'process.chdir') {
+      this.hit('parallel-unsafe', node, context, { kind: 'chdir', name: 'cwd' }, at);
+    } else if (name === 'Object.assign' && node.arguments[0]) {
+      const target = node.arguments[0] as Node;
+      if (this.qualify(target) === 'process.env') this.hit('parallel-unsafe', node, context, { kind: 'env', name: '*' }, at);
+      else this.globalMutation(target, node, context, at);
+    } else if (FS_MODULES.has(module) && (FS_WRITES_FIRST.has(last) || FS_WRITES_SECOND.has(last))) {
+      const target = node.arguments[FS_WRITES_FIRST.has(last) ? 0 : 1] as Node | undefined;
+      const fixed = target && this.fixedPath(target);
+      if (fixed !== undefined) this.hit('parallel-unsafe', node, context, { kind: 'fixed-path', name: fixed }, at);
+    } else if (last === 'listen' && node.arguments[0]) {
+      const port = this.number(node.arguments[0] as Node);
+      if (port) this.hit('parallel-unsafe', node, context, { kind: 'fixed-port', name: String(port) }, at);
+    } else if (MUTATORS.has(last) && node.callee.type === 'MemberExpression') {
+      this.globalMutation(node.callee.object, node, context, at);
+    }
+  }
+
+  private construct(node: TSESTree.NewExpression, context: Context): void {
+    if (!context.owner) return;
+    const name = this.qualify(node.callee);
+    if (name === undefined) return;
+    if (NETWORK.has(name)) this.hit('real-network', node, context, { call: `new ${name}` });
+    else if (DATABASE.has(name)) this.database(node, name, context, node);
+  }
+
+  private database(node: TSESTree.CallExpression | TSESTree.NewExpression, name: string, context: Context, at: Node): void {
+    const target = staticString(node.arguments[0] as Node | undefined);
+    if ((name === 'better-sqlite3' || name === 'sqlite3.Database') && (target === ':memory:' || target === '')) return;
+    this.hit('real-database', node, context, { call: name }, at);
+  }
+
+  /** A path every run (and every worker) writes to: a literal, or path.join/resolve of literals, __dirname and os.tmpdir(). */
+  private fixedPath(node: Node): string | undefined {
+    node = unwrap(node);
+    const literal = staticString(node);
+    if (literal !== undefined) return literal;
+    if (node.type === 'Identifier' && node.name === '__dirname') return '<dir>';
+    if (node.type === 'CallExpression') {
+      const name = this.qualify(node.callee);
+      if (name === 'os.tmpdir') return '<tmp>';
+      if (name === 'path.join' || name === 'path.resolve' || name === 'path.posix.join') {
+        const parts = node.arguments.map((arg) => this.fixedPath(arg as Node));
+        if (parts.length && parts.every((part) => part !== undefined)) return parts.join('/');
+      }
+    }
+    return undefined;
+  }
+
+  private write(target: Node, node: Node, context: Context): void {
+    if (!context.owner) return;
+    target = unwrap(target);
+    if (target.type !== 'MemberExpression') return;
+    if (this.qualify(target.object) === 'process.env') {
+      const key = target.computed ? staticString(target.property) : target.property.type === 'Identifier' ? target.property.name : undefined;
+      this.hit('parallel-unsafe', node, context, { kind: 'env', name: key ?? '?' });
+      return;
+    }
+    this.globalMutation(target.object, node, context, node);
+  }
+
+  private globalMutation(object: Node, node: Node, context: Context, at: Node): void {
+    const root = this.rootImported(object);
+    if (!root) return;
+    const shown = unwrap(object).type === 'Identifier' ? root.name : (this.qualify(object) ?? root.name).split('.').pop()!;
+    this.hit('parallel-unsafe', node, context, { kind: 'module-global', name: shown, module: root.module }, at);
+  }
+
+  /** Hash of a test body with its own local names erased, so renamed copies compare equal. */
+  private hash(callback: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression): string | null {
+    if (callback.body.type === 'BlockStatement' && callback.body.body.length === 0) return null;
+    const locals = new Set<string>();
+    for (const param of callback.params) for (const name of patternNames(param)) locals.add(name);
+    collectDeclared(callback.body, locals);
+    const renamed = new Map<string, string>();
+    const parts: string[] = [callback.async ? 'async' : 'sync', String(callback.params.length)];
+    const serialise = (node: Node): void => {
+      parts.push(node.type);
+      if (node.type === 'Identifier') {
+        if (locals.has(node.name)) {
+          if (!renamed.has(node.name)) renamed.set(node.name, `_v${renamed.size}`);
+          parts.push(renamed.get(node.name)!);
+        } else parts.push(node.name);
+      } else if (node.type === 'Literal') parts.push(JSON.stringify(node.raw));
+      else if (node.type === 'TemplateElement') parts.push(JSON.stringify(node.value.raw));
+      else if ('operator' in node) parts.push(String(node.operator));
+      for (const child of children(node)) serialise(child);
+      parts.push(')');
+    };
+    serialise(callback.body);
+    return createHash('sha1').update(parts.join(' ')).digest('hex');
+  }
+}
+
+function isInside(runner: Runner, suite: string[], testName: string): boolean {
+  const prefix = joinTestName(runner, suite);
+  return testName.startsWith(prefix) && testName.length > prefix.length;
+}
+
+function unwrap(node: Node): Node {
+  while (
+    node.type === 'TSAsExpression' ||
+    node.type === 'TSNonNullExpression' ||
+    node.type === 'TSSatisfiesExpression' ||
+    node.type === 'TSTypeAssertion' ||
+    node.type === 'ChainExpression'
+  ) {
+    node = node.expression;
+  }
+  return node;
+}
+
+/** require('x'), require('x').a.b → module and property path. */
+function requireOf(node: Node): { module: string; path: string[] } | undefined {
+  const path: string[] = [];
+  let current = node;
+  while (current.type === 'MemberExpression' && !current.computed && current.property.type === 'Identifier') {
+    path.unshift(current.property.name);
+    current = unwrap(current.object);
+  }
+  if (current.type === 'AwaitExpression') current = unwrap(current.argument);
+  if (current.type === 'ImportExpression') {
+    const module = staticString(current.source);
+    return module === undefined ? undefined : { module, path };
+  }
+  if (current.type !== 'CallExpression' || current.callee.type !== 'Identifier' || current.callee.name !== 'require') return undefined;
+  const module = staticString(current.arguments[0] as Node | undefined);
+  return module === undefined ? undefined : { module, path };
+}
+
+/** `describe.only.each` → describe; `test` → test. */
+function calleeBase(callee: Node): { name: string } | undefined {
+  let current = callee;
+  // test.each(table)('name', fn): the callee is itself a call.
+  if (current.type === 'CallExpression') current = current.callee;
+  while (current.type === 'MemberExpression' && !current.computed && current.property.type === 'Identifier' && MODIFIERS.has(current.property.name)) {
+    current = current.object;
+  }
+  return current.type === 'Identifier' ? { name: current.name } : undefined;
+}
+
+function patternNames(node: Node): string[] {
+  switch (node.type) {
+    case 'Identifier':
+      return [node.name];
+    case 'ObjectPattern':
+      return node.properties.flatMap((p) => (p.type === 'RestElement' ? patternNames(p.argument) : patternNames(p.value)));
+    case 'ArrayPattern':
+      return node.elements.flatMap((e) => (e ? patternNames(e) : []));
+    case 'AssignmentPattern':
+      return patternNames(node.left);
+    case 'RestElement':
+      return patternNames(node.argument);
+    case 'TSParameterProperty':
+      return patternNames(node.parameter);
+    default:
+      return [];
+  }
+}
+
+function collectDeclared(node: Node, into: Set<string>): void {
+  if (node.type === 'VariableDeclarator') for (const name of patternNames(node.id)) into.add(name);
+  if ((node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression')) {
+    if (node.type !== 'ArrowFunctionExpression' && node.id) into.add(node.id.name);
+    for (const param of node.params) for (const name of patternNames(param)) into.add(name);
+  }
+  if (node.type === 'CatchClause' && node.param) for (const name of patternNames(node.param)) into.add(name);
+  for (const child of children(node)) collectDeclared(child, into);
+}
+
+const SKIPPED_KEYS = new Set(['parent', 'loc', 'range', 'typeAnnotation', 'returnType', 'typeArguments', 'typeParameters', 'decorators']);
+
+/** Child nodes in source order. */
+function children(node: Node): Node[] {
+  const out: Node[] = [];
+  for (const key of Object.keys(node)) {
+    if (SKIPPED_KEYS.has(key)) continue;
+    const value = (node as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(value)) {
+      for (const item of value) if (item && typeof item === 'object' && typeof (item as Node).type === 'string') out.push(item as Node);
+    } else if (value && typeof value === 'object' && typeof (value as Node).type === 'string') {
+      out.push(value as Node);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,169 @@
+// What optimize takes from a profile document: per-test medians, the start-up and tail of a run,
+// per-file overheads and per-worker start-up, each with the number of runs it rests on.
+import { median } from '../../lib/stats.ts';
+import { testKey } from '../../lib/test-id.ts';
+import type { Runner } from './model.ts';
+import { baseName } from './names.ts';
+
+interface Stats {
+  runs: number;
+  median: number;
+}
+
+interface ProfileTest {
+  file: string;
+  name: string;
+  id?: string;
+  outcome: string;
+  durationMs: Stats;
+  setupMs?: Stats;
+  callMs?: Stats;
+}
+
+interface ProfileRunTest {
+  file: string;
+  name: string;
+  durationMs: number;
+  startMs?: number;
+  endMs?: number;
+  worker?: string;
+}
+
+interface ProfileRun {
+  warmup: boolean;
+  wallMs: number;
+  collectionMs?: number | null;
+  tailMs?: number | null;
+  tests: ProfileRunTest[];
+}
+
+/** The profile document, as far as optimize reads it (validated against schemas/profile first). */
+export interface ProfileDocument {
+  kind: 'profile';
+  command: string[];
+  runner: string;
+  runs: ProfileRun[];
+  tests: ProfileTest[];
+  summary: { runs: number; wallMs: Stats; collectionMs?: Stats; workers?: number };
+}
+
+export interface MeasuredTest {
+  file: string;
+  name: string;
+  /** The id a runner can select it by (pytest nodeid). */
+  id: string;
+  durationMs: number;
+  setupMs: number | undefined;
+  callMs: number | undefined;
+  /** Position in the runner's own order (first measured run). */
+  order: number;
+}
+
+export interface Measured {
+  runner: Runner | 'other';
+  command: string[];
+  runs: number;
+  wallMs: number;
+  tests: MeasuredTest[];
+  byKey: Map<string, MeasuredTest[]>;
+  /** Process start to first test, median over measured runs. */
+  startupMs: number;
+  /** Last test end to process exit, median. */
+  tailMs: number;
+  /** Wall time between tests not inside any test, per test (reporting, collection of later files). */
+  gapPerTestMs: number;
+  /** Per-file overhead of per-file runners: the gap before a file's first test, median over files. */
+  fileOverheadMs: number;
+  /** Worker start-up measured from a run with several workers; undefined when the profile ran on one. */
+  workerStartupMs: number | undefined;
+  workersSeen: number;
+}
+
+const runnerOf = (runner: string): Runner | 'other' =>
+  (['pytest', 'vitest', 'jest', 'node-test', 'mocha', 'bats'] as const).find((r) => r === runner) ?? 'other';
+
+export function readMeasured(profile: ProfileDocument): Measured {
+  const measuredRuns = profile.runs.filter((run) => !run.warmup);
+  const firstRun = measuredRuns[0] ?? profile.runs[0];
+  const orderOf = new Map<string, number>();
+  if (firstRun) {
+    const ordered = [...firstRun.tests].sort((a, b) => (a.startMs ?? 0) - (b.startMs ?? 0));
+    ordered.forEach((test, index) => orderOf.set(testKey(test), index));
+  }
+  const tests: MeasuredTest[] = profile.tests
+    .filter((test) => test.outcome !== 'skipped')
+    .map((test, index) => ({
+      file: test.file,
+      name: test.name,
+      id: test.id ?? `${test.file}::${test.name}`,
+      durationMs: test.durationMs.median,
+      setupMs: test.setupMs?.median,
+      callMs: test.callMs?.median,
+      order: orderOf.get(testKey(test)) ?? 100000 + index,
+    }))
+    .sort((a, b) => a.order - b.order);
+  const byKey = new Map<string, MeasuredTest[]>();
+  for (const test of tests) {
+    for (const key of new Set([testKey(test), testKey({ file: test.file, name: baseName(test.name) })])) {
+      const list = byKey.get(key) ?? [];
+      list.push(test);
+      byKey.set(key, list);
+    }
+  }
+  const medianOf = (values: number[], fallback = 0) => (values.length ? median(values) : fallback);
+  const startupMs = profile.summary.collectionMs?.median ?? medianOf(measuredRuns.flatMap((run) => (run.collectionMs == null ? [] : [run.collectionMs])));
+  const tailMs = medianOf(measuredRuns.flatMap((run) => (run.tailMs == null ? [] : [run.tailMs])));
+  const sumMs = tests.reduce((sum, test) => sum + test.durationMs, 0);
+  const workersSeen = profile.summary.workers ?? 1;
+  // Gaps and per-file overheads come from serial runs only: with several workers the wall time overlaps.
+  const serialRuns = measuredRuns.filter((run) => new Set(run.tests.map((t) => t.worker ?? 'main')).size <= 1);
+  const gaps: number[] = [];
+  const fileGaps: number[] = [];
+  for (const run of serialRuns) {
+    const ordered = run.tests.filter((t) => t.startMs !== undefined && t.endMs !== undefined).sort((a, b) => a.startMs! - b.startMs!);
+    for (let i = 1; i < ordered.length; i++) {
+      const gap = Math.max(0, ordered[i]!.startMs! - ordered[i - 1]!.endMs!);
+      (ordered[i]!.file === ordered[i - 1]!.file ? gaps : fileGaps).push(gap);
+    }
+  }
+  const wallMs = profile.summary.wallMs.median;
+  let gapPerTestMs = 0;
+  let fileOverheadMs = 0;
+  if (serialRuns.length && tests.length) {
+    gapPerTestMs = medianOf(gaps);
+    fileOverheadMs = Math.max(0, medianOf(fileGaps) - gapPerTestMs);
+  } else if (workersSeen <= 1 && tests.length) {
+    gapPerTestMs = Math.max(0, (wallMs - startupMs - tailMs - sumMs) / tests.length);
+  }
+  let workerStartupMs: number | undefined;
+  const parallelRun = measuredRuns.find((run) => new Set(run.tests.map((t) => t.worker ?? 'main')).size > 1);
+  if (parallelRun) {
+    const firstStart = new Map<string, number>();
+    for (const test of parallelRun.tests) {
+      if (test.startMs === undefined) continue;
+      const worker = test.worker ?? 'main';
+      firstStart.set(worker, Math.min(firstStart.get(worker) ?? Infinity, test.startMs));
+    }
+    if (firstStart.size) workerStartupMs = median([...firstStart.values()]);
+  }
+  return {
+    runner: runnerOf(profile.runner),
+    command: profile.command,
+    runs: profile.summary.runs,
+    wallMs,
+    tests,
+    byKey,
+    startupMs,
+    tailMs,
+    gapPerTestMs,
+    fileOverheadMs,
+    workerStartupMs,
+    workersSeen,
+  };
+}
+
+/** Measured tests matching a static test (parametrized cases included). */
+export function measuredFor(measured: Measured | undefined, file: string, name: string): MeasuredTest[] {
+  if (!measured) return [];
+  return measured.byKey.get(testKey({ file, name })) ?? [];
+}

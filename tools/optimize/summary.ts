@@ -1,0 +1,40 @@
+// The summary people read on stderr: findings by place, savings by rule, the parallel plan.
+import { palette, colourEnabled } from '../../lib/colour.ts';
+import type { Io } from '../../lib/io.ts';
+import type { Finding } from './findings.ts';
+import type { ParallelPlan } from './parallel.ts';
+
+interface Summary {
+  files: { analysed: number; failed: Array<{ file: string; line?: number; error: string }> };
+  findings: Finding[];
+  parallel: ParallelPlan | null;
+  summary: { byRule: Record<string, { count: number; savingsMs: number; basis: string }>; totalSavingsMs: number; parallelGainMs: number | null };
+}
+
+const seconds = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+
+export function printSummary(io: Io, document: Summary): void {
+  const c = palette(colourEnabled(io.stderr, io.env));
+  const lines: string[] = [];
+  lines.push(c.bold(`testpace-optimize: ${document.files.analysed} files analysed, ${document.findings.length} findings`));
+  for (const failed of document.files.failed) lines.push(c.red(`  not parsed: ${failed.file}${failed.line ? `:${failed.line}` : ''}: ${failed.error}`));
+  for (const f of document.findings) {
+    const saved = f.savings.ms === null ? '' : c.dim(` (saves ${seconds(f.savings.ms)}, ${f.savings.basis})`);
+    const tone = f.severity === 'high' ? c.red : f.severity === 'medium' ? c.yellow : c.dim;
+    lines.push(`  ${tone(f.rule.padEnd(16))} ${f.file}${f.line ? `:${f.line}` : ''}  ${f.message}${saved}`);
+  }
+  const rules = Object.entries(document.summary.byRule);
+  if (rules.length) {
+    lines.push(c.bold('savings by rule:'));
+    for (const [rule, entry] of rules) lines.push(`  ${rule.padEnd(16)} ${String(entry.count).padStart(3)}  ${seconds(entry.savingsMs).padStart(9)}  ${entry.basis}`);
+    lines.push(`  total, each test counted once: ${seconds(document.summary.totalSavingsMs)}`);
+  }
+  if (document.parallel) {
+    const p = document.parallel;
+    lines.push(c.bold(`parallel plan (${p.policy}):`) + ' ' + p.predictions.map((x) => `${x.workers}: ${seconds(x.predictedWallMs)}`).join(', '));
+    lines.push(`  recommended: ${c.cyan(p.recommended.command)} (${p.recommended.reason})`);
+    if (document.summary.parallelGainMs !== null) lines.push(`  predicted gain, apart from the findings: ${seconds(document.summary.parallelGainMs)}`);
+    if (p.serialTests.length) lines.push(`  ${p.serialTests.length} tests must stay serial (parallel-unsafe findings)`);
+  }
+  io.stderr.write(lines.join('\n') + '\n');
+}
