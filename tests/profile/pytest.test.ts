@@ -1,0 +1,183 @@
+// testpace-profile on the real pytest example: serial and under pytest-xdist, failing and interrupted suites.
+import { spawn } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { validateDocument } from '../../lib/documents.ts';
+import { binary, memoryIo, tempDir, writeTree } from '../helpers.ts';
+import { cli } from '../../tools/profile/cli.ts';
+import type { ProfileDocument } from '../../tools/profile/model.ts';
+import { type Profiled, example, expectSleep, profile, testNamed } from './profile-helpers.ts';
+
+describe('profile on the pytest example', () => {
+  let serial: Profiled;
+  let xdist: Profiled;
+  beforeAll(async () => {
+    serial = await profile(example('pytest'), ['--', 'python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider']);
+    xdist = await profile(example('pytest'), ['--', 'python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-n', '2']);
+  });
+
+  it('measures every test, and a 300 ms sleep as at least 300 ms', () => {
+    expect(serial.code).toBe(0);
+    expect(serial.document.status).toBe('passed');
+    expect(serial.document.runner).toBe('pytest');
+    expect(serial.document.tests).toHaveLength(20);
+    expectSleep(testNamed(serial.document, 'test_receipt_prints_after_printer_warmup'), 300);
+    expectSleep(testNamed(serial.document, 'test_checkout_waits_for_payment_gateway'), 500);
+  });
+
+  it('puts fixture time in setup, not in call', () => {
+    const test = testNamed(serial.document, 'test_tea_costs_four_fifty');
+    expect(test.setupMs!.median).toBeGreaterThanOrEqual(99);
+    expect(test.callMs!.median).toBeLessThan(50);
+    const sleeper = testNamed(serial.document, 'test_receipt_prints_after_printer_warmup');
+    expect(sleeper.callMs!.median).toBeGreaterThanOrEqual(299);
+    expect(sleeper.setupMs!.median).toBeLessThan(50);
+  });
+
+  it('places tests on the run timeline and accounts for collection, tail, CPU and the worker', () => {
+    const run = serial.document.runs[0]!;
+    expect(run.collectionMs).toBeGreaterThan(0);
+    expect(run.tailMs).toBeGreaterThanOrEqual(0);
+    for (const test of run.tests) {
+      expect(test.startMs!).toBeGreaterThanOrEqual(run.collectionMs! - 0.001);
+      expect(test.endMs!).toBeLessThanOrEqual(run.wallMs);
+    }
+    expect(run.cpu!.userMs + run.cpu!.systemMs).toBeGreaterThan(0);
+    expect(run.workers.map((w) => w.id)).toEqual(['main']);
+    expect(run.workers[0]!.busyMs).toBeGreaterThanOrEqual(1100); // 0.5 + 0.3 + 3 × 0.1 s of sleeps
+    expect(run.workers[0]!.utilisation).toBeLessThanOrEqual(1);
+    expect(serial.document.tests[0]!.name).toBe('test_checkout_waits_for_payment_gateway'); // slowest first
+    expect(serial.stderr).toContain('slowest tests');
+    expect(serial.stderr).toMatch(/20 passed/);
+  });
+
+  it('names the two xdist workers and their busy time', () => {
+    expect(xdist.code).toBe(0);
+    const run = xdist.document.runs[0]!;
+    expect(run.workers.map((w) => w.id)).toEqual(['gw0', 'gw1']);
+    expect(run.workers.reduce((sum, w) => sum + w.tests, 0)).toBe(20);
+    expect(xdist.document.summary.workers).toBe(2);
+    expectSleep(testNamed(xdist.document, 'test_receipt_prints_after_printer_warmup'), 300);
+    expect(testNamed(xdist.document, 'test_tea_costs_four_fifty').setupMs!.median).toBeGreaterThanOrEqual(99);
+    expect(xdist.stderr).toMatch(/workers: gw0 .*gw1/);
+  });
+});
+
+const failingSuite = {
+  'test_mixed.py': [
+    'import time',
+    'def test_passes():',
+    '    time.sleep(0.05)',
+    'def test_fails():',
+    '    assert 1 + 1 == 3, "arithmetic is broken"',
+    '',
+  ].join('\n'),
+};
+
+describe('profile on a failing pytest suite', () => {
+  it('exits 1 like pytest and still writes a valid document marking the failure', async () => {
+    const dir = await tempDir();
+    await writeTree(dir, failingSuite);
+    const result = await profile(dir, ['--', 'python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider']);
+    expect(result.code).toBe(1);
+    expect(result.document.status).toBe('failed');
+    expect(result.document.runs[0]!.exitCode).toBe(1);
+    expect(result.document.summary.counts).toMatchObject({ total: 2, passed: 1, failed: 1 });
+    const failed = result.document.runs[0]!.tests.find((t) => t.name === 'test_fails')!;
+    expect(failed.outcome).toBe('failed');
+    expect(failed.message).toContain('arithmetic is broken');
+  });
+
+  it('exits 0 with --allow-failures (run in-process), writing the document to --out', async () => {
+    const dir = await tempDir();
+    await writeTree(dir, failingSuite);
+    const io = memoryIo({ cwd: dir });
+    const code = await cli(['--allow-failures', '--quiet', '--out', 'profile.json', '--', 'python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider'], io);
+    expect(code).toBe(0);
+    expect(io.out()).toBe('');
+    const document = validateDocument<ProfileDocument>(JSON.parse(await readFile(path.join(dir, 'profile.json'), 'utf8')), 'profile.json', ['profile']);
+    expect(document.status).toBe('failed');
+    expect(io.err()).not.toContain('passed in'); // --quiet: pytest's own summary line is not shown
+    expect(io.err()).toContain('testpace-profile: pytest, 2 tests');
+  });
+});
+
+/** True while the process exists (a zombie counts; it has not been reaped). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+// Every pytest process (controller and xdist workers) and a grandchild `sleep` record their pids.
+const hangingSuite = (pids: string) => ({
+  'conftest.py': [
+    'import os',
+    'def pytest_configure(config):',
+    `    open(os.path.join(${JSON.stringify(pids)}, "pytest-%d" % os.getpid()), "w").close()`,
+    '',
+  ].join('\n'),
+  'test_hang.py': [
+    'import os, subprocess, time',
+    'def test_quick():',
+    '    pass',
+    'def test_hangs():',
+    '    child = subprocess.Popen(["sleep", "60"])',
+    `    open(os.path.join(${JSON.stringify(pids)}, "sleep-%d" % child.pid), "w").close()`,
+    '    time.sleep(60)',
+    '',
+  ].join('\n'),
+});
+
+describe('profile on an interrupted run', () => {
+  it('forwards SIGTERM to the whole process group, leaves no process behind and writes an interrupted document', async () => {
+    const dir = await tempDir();
+    const pids = await tempDir();
+    await writeTree(dir, hangingSuite(pids));
+    const child = spawn(process.execPath, [binary('profile'), '--', 'python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-n', '2'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // Wait until the hanging test has started its grandchild, then stop the tool as a CI runner would.
+    await waitFor(async () => ((await readdir(pids)).some((f) => f.startsWith('sleep-')) ? true : undefined), 30_000);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    const document = validateDocument<ProfileDocument>(JSON.parse(stdout), 'stdout', ['profile']);
+    expect(document.status).toBe('interrupted');
+    expect(document.runs[0]!.interrupted).toBe(true);
+    expect(document.runs[0]!.tests.map((t) => t.name)).toContain('test_quick');
+    const recorded = (await readdir(pids)).map((f) => Number(f.split('-')[1]));
+    expect(recorded.length).toBeGreaterThanOrEqual(4); // controller, two workers, the sleep
+    await waitFor(async () => (recorded.every((pid) => !alive(pid)) ? true : undefined), 5000);
+  });
+
+  it('stops a run at --timeout and exits 1 with an interrupted document', async () => {
+    const dir = await tempDir();
+    const pids = await tempDir();
+    await writeTree(dir, hangingSuite(pids));
+    const result = await profile(dir, ['--timeout', '3s', '--', 'python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider']);
+    expect(result.code).toBe(1);
+    expect(result.document.status).toBe('interrupted');
+    expect(result.document.runs[0]!.wallMs).toBeGreaterThanOrEqual(3000);
+    expect(result.document.warnings!.join('\n')).toContain('--timeout');
+    const recorded = (await readdir(pids)).map((f) => Number(f.split('-')[1]));
+    await waitFor(async () => (recorded.every((pid) => !alive(pid)) ? true : undefined), 5000);
+  });
+});
