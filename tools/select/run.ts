@@ -1,8 +1,211 @@
-// testpace-select: the work itself. Not built yet.
-import { TestpaceError } from '../../lib/errors.ts';
+// testpace-select: changed files → dependency graph → affected tests, with the reason for each.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { glob } from 'tinyglobby';
+import { collectEnvironment } from '../../lib/environment.ts';
+import { documentHeader } from '../../lib/document.ts';
+import { ExitCode, InputError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
+import { formatDocument, writeProduct } from '../../lib/output.ts';
+import { readSource } from '../../lib/documents.ts';
+import { toPosixRelative } from '../../lib/test-id.ts';
+import { cacheDirectory, readCache, writeCache, CACHE_FORMAT } from './cache.ts';
+import { type Changes, gitChanges, gitRoot, listFiles, listedChanges } from './changes.ts';
+import { createClassifier } from './classify.ts';
+import { extractAll, languageOf } from './extract.ts';
+import { buildGraph, inGraph } from './graph.ts';
+import { discoverTests, loadProject } from './project.ts';
+import { type Selected, selectTests } from './select.ts';
+import { type Timings, budget, order, readTimings, shard } from './schedule.ts';
 import type { SelectOptions } from './cli.ts';
+import { explain } from './explain.ts';
+import { VERSION } from '../../lib/version.ts';
 
-export async function run(_options: SelectOptions, _io: Io): Promise<number> {
-  throw new TestpaceError('not built yet');
+/** Files whose content decides how specifiers resolve: a change to one re-resolves everything. */
+const RESOLUTION_INPUTS = /(^|\/)(package\.json|(ts|js)config[\w.-]*\.json|(jest|vitest|vite)\.config\.[cm]?[jt]s|jest\.config\.json|\.mocharc[\w.]*|pytest\.ini|pyproject\.toml|setup\.cfg|tox\.ini|testpace\.config\.json)$/;
+
+export interface SelectionResult {
+  changes: Changes;
+  tests: string[];
+  selected: Map<string, Selected>;
+  runAll: { reason: string; files: string[] } | null;
 }
+
+async function changedFromOption(files: string[], io: Io): Promise<string[]> {
+  if (files.length === 1 && files[0] === '-') {
+    const { text } = await readSource('-', io);
+    return text.split(/\r?\n|\0/).filter((line) => line.trim() !== '');
+  }
+  return files;
+}
+
+export async function run(options: SelectOptions, io: Io): Promise<number> {
+  const started = performance.now();
+  const inGit = await gitRoot(io.cwd);
+  if (!inGit && !options.files) {
+    throw new InputError(io.cwd, 'not inside a git repository, so the changed files are not known', { hint: 'pass them with --files a b (or --files - to read them from stdin)' });
+  }
+  const root = inGit?.root ?? io.cwd;
+  let changes: Changes;
+  let listed: string[];
+  if (options.files) {
+    changes = listedChanges(root, io.cwd, await changedFromOption(options.files, io));
+    listed = inGit ? await listFiles(root) : await glob(['**'], { cwd: root, ignore: ['**/node_modules/**', '**/.git/**'], dot: true });
+  } else {
+    const result = await gitChanges(root, { since: options.since, committedOnly: options.committedOnly, onMissingBase: options.onMissingBase, shallow: inGit!.shallow });
+    changes = result;
+    listed = result.files;
+  }
+  const deleted = new Set<string>();
+  for (const change of changes.changed) {
+    if (change.status === 'deleted') deleted.add(change.path);
+    if (change.status === 'renamed' && change.oldPath) deleted.add(change.oldPath);
+  }
+  const existing = listed.filter((file) => !deleted.has(file));
+  const resolvable = new Set([...existing, ...deleted]);
+  const dirs = new Set<string>();
+  for (const file of resolvable) {
+    for (let at = file.lastIndexOf('/'); at > 0; at = file.lastIndexOf('/', at - 1)) {
+      const dir = file.slice(0, at);
+      if (dirs.has(dir)) break;
+      dirs.add(dir);
+    }
+  }
+
+  const project = loadProject(root, existing, new Set(existing));
+  const tests = discoverTests(project, existing, options.tests ?? null);
+
+  // The graph, from the cache where the content and the resolution settings are unchanged.
+  const cacheDir = cacheDirectory(root, io.env);
+  const cache = options.cache ? readCache(cacheDir) : null;
+  const keyHash = createHash('sha1');
+  keyHash.update([...resolvable].sort().join('\0'));
+  for (const file of existing) {
+    if (!RESOLUTION_INPUTS.test(file)) continue;
+    try {
+      keyHash.update(file + '\0' + readFileSync(path.join(root, file)));
+    } catch {
+      // unreadable: its absence is part of the key already
+    }
+  }
+  const resolutionKey = keyHash.digest('base64');
+  const code = existing.filter((file) => languageOf(file) !== null);
+  const extraction = extractAll(root, code, cache?.entries);
+  const sameSettings = cache?.resolutionKey === resolutionKey;
+  const graph = buildGraph({
+    project,
+    fileSet: resolvable,
+    dirs,
+    entries: extraction.entries,
+    stale: (file) => !sameSettings || extraction.fresh.has(file),
+    tests,
+    ignoreTypeImports: options.ignoreTypeImports,
+  });
+  if (options.cache) {
+    writeCache(cacheDir, { format: CACHE_FORMAT, version: VERSION, resolutionKey, entries: Object.fromEntries(extraction.entries) });
+  }
+
+  // Which changes the graph answers for, which are noise, which force everything.
+  const classifier = createClassifier(project);
+  const runAllFiles: string[] = [];
+  let runAllReason: string | null = changes.missingBase ? `${changes.missingBase}; --on-missing-base=all` : null;
+  const ignored: Array<{ file: string; why: string }> = [];
+  const starts: string[] = [];
+  for (const change of changes.changed) {
+    for (const file of change.oldPath ? [change.path, change.oldPath] : [change.path]) {
+      const verdict = classifier.classify(file, tests.has(file) || inGraph(graph, file));
+      if (verdict.kind === 'run-all') {
+        runAllFiles.push(file);
+        runAllReason ??= `${file}: ${verdict.why}`;
+      } else if (verdict.kind === 'ignored') ignored.push({ file, why: verdict.why });
+      else starts.push(file);
+    }
+  }
+  const selected = selectTests(graph, starts, (file) => tests.has(file) && !deleted.has(file));
+
+  // Scope: the tests under the current directory, as the runner started here would see them.
+  const scope = toPosixRelative(root, io.cwd);
+  const inScope = (file: string): boolean => scope === '' || file.startsWith(`${scope}/`);
+  const allTests = [...tests.keys()].filter(inScope).sort();
+  const runAll = runAllReason ? { reason: runAllReason, files: runAllFiles } : null;
+  let chosen: string[] = runAll ? allTests : [...selected.keys()].filter(inScope).sort();
+  const distance = (file: string): number => selected.get(file)?.distance ?? 0;
+
+  // Timings: order, shard, budget.
+  let timings: Timings | null = null;
+  if (options.timings) timings = await readTimings(options.timings, io, scope);
+  const skipped: Array<{ file: string; why: string }> = [];
+  const notes: string[] = [];
+  if (options.budgetMs !== undefined && timings) {
+    const result = budget(chosen, distance, timings, options.budgetMs);
+    chosen = result.kept;
+    skipped.push(...result.skipped);
+    notes.push(
+      `budget ${(options.budgetMs / 1000).toFixed(1)} s: kept ${result.kept.length} test files (${(result.usedMs / 1000).toFixed(1)} s by ${timings.source}, medians over ${timings.runs} run${timings.runs === 1 ? '' : 's'})` +
+        (result.skipped.length > 0 ? `, left out ${result.skipped.length}: ${result.skipped.slice(0, 5).map((s) => s.file).join(', ')}${result.skipped.length > 5 ? ', …' : ''}` : ''),
+    );
+  }
+  if (options.shard) {
+    const result = shard(chosen, timings, options.shard.index, options.shard.count);
+    chosen = result.kept;
+    skipped.push(...result.skipped);
+  }
+  if (options.order && timings) chosen = order(chosen, timings, options.order);
+
+  const warnings = [...project.warnings];
+  const toCwd = (file: string): string => path.relative(io.cwd, path.join(root, file)).split(path.sep).join('/') || '.';
+
+  if (options.explain !== undefined) {
+    const target = toPosixRelative(root, path.resolve(io.cwd, options.explain));
+    const text = explain({ target, tests, selected, runAll, changes, graph, chosen, skipped, toCwd });
+    io.stdout.write(text.text);
+    return text.selected ? ExitCode.ok : ExitCode.fail;
+  }
+
+  if (options.format === 'json') {
+    const environment = await collectEnvironment(io.cwd, io.env);
+    const document = {
+      ...documentHeader('selection', 'select'),
+      environment,
+      base: changes.base,
+      head: changes.head,
+      workingTree: changes.workingTree,
+      changed: changes.changed,
+      selected: chosen.map((file) => {
+        const entry = runAll ? undefined : selected.get(file);
+        const trigger = runAll?.files[0];
+        const reasons = entry?.reasons ?? [trigger ? { changed: trigger, chain: [trigger, file], edges: ['config'] } : { changed: file, chain: [file], edges: [] }];
+        const timing = timings?.files.get(file);
+        return { file, reasons, distance: entry?.distance ?? (trigger ? 1 : 0), ...(timings ? { estimatedMs: timing ? Math.round(timing.ms * 10) / 10 : null } : {}) };
+      }),
+      skipped,
+      ignored,
+      unresolved: graph.unresolved.filter((u) => inScope(u.file) || scope === ''),
+      runAll,
+      counts: { changed: changes.changed.length, tests: allTests.length, selected: chosen.length, filesInGraph: extraction.entries.size, parsed: extraction.parsed },
+      warnings,
+    };
+    await writeProduct(io, options.out, formatDocument(document));
+  } else {
+    const separator = options.nul ? '\0' : '\n';
+    const text = chosen.map((file) => toCwd(file) + separator).join('');
+    if (text || options.out) await writeProduct(io, options.out, text);
+  }
+
+  // People: a summary, and what could not be followed.
+  const elapsed = ((performance.now() - started) / 1000).toFixed(2);
+  const lines: string[] = [];
+  for (const warning of warnings) lines.push(`warning: ${warning}`);
+  const unresolved = graph.unresolved.filter((u) => inScope(u.file));
+  for (const u of unresolved.slice(0, 5)) lines.push(`warning: ${u.file}:${u.line}: cannot resolve ${JSON.stringify(u.specifier)} (${u.why})`);
+  if (unresolved.length > 5) lines.push(`warning: … ${unresolved.length - 5} more unresolved imports (--format json lists them all)`);
+  for (const note of notes) lines.push(note);
+  const baseText = changes.base ? ` since ${changes.base.ref}${changes.base.mergeBase ? ` (merge base ${changes.base.mergeBase.slice(0, 8)})` : ''}` : '';
+  const what = runAll ? `all ${allTests.length} test files: ${runAll.reason}` : `${chosen.length} of ${allTests.length} test files`;
+  lines.push(`testpace-select: ${what}; ${changes.changed.length} changed file${changes.changed.length === 1 ? '' : 's'}${baseText}; ${extraction.entries.size} files in the graph, ${extraction.parsed} parsed, ${elapsed} s`);
+  io.stderr.write(lines.join('\n') + '\n');
+  return ExitCode.ok;
+}
+

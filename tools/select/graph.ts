@@ -1,0 +1,262 @@
+// The dependency graph: for every file, the files that depend on it and how (import, mock,
+// conftest, data file, …). Built from the scanned references of every source file, resolved per
+// language, plus the edges no import states: conftest.py → the tests below it, a snapshot → its
+// test, setup files → every test of their runner, and the user's declared edges.
+import path from 'node:path';
+import picomatch from 'picomatch';
+import type { CacheEntry, Dep, Unresolved } from './cache.ts';
+import { languageOf } from './extract.ts';
+import type { Project, RunnerProject } from './project.ts';
+import { createJsResolver } from './resolve-js.ts';
+import { createPythonResolver } from './resolve-python.ts';
+import { type ShellContext, expandShellPath } from './resolve-shell.ts';
+import type { Ref } from './scan-js.ts';
+
+export type EdgeKind =
+  | 'import'
+  | 'type-import'
+  | 'dynamic-import'
+  | 'require'
+  | 'require-resolve'
+  | 'mock'
+  | 'mocks-dir'
+  | 'url'
+  | 'python-import'
+  | 'conftest'
+  | 'bats-load'
+  | 'exec'
+  | 'data-file'
+  | 'snapshot'
+  | 'config'
+  | 'self';
+
+/** `file` depends on the node this edge hangs under. */
+export interface Edge {
+  file: string;
+  kind: EdgeKind;
+  line?: number;
+}
+
+export interface UnresolvedImport {
+  file: string;
+  line: number;
+  specifier: string;
+  why: string;
+}
+
+export interface Graph {
+  /** node → the files that depend on it. */
+  dependents: Map<string, Edge[]>;
+  unresolved: UnresolvedImport[];
+}
+
+export interface GraphInput {
+  project: Project;
+  /** Files that exist, plus deleted ones (so importers of a deleted path resolve to it). */
+  fileSet: Set<string>;
+  dirs: Set<string>;
+  entries: Map<string, CacheEntry>;
+  /** Files whose deps must be resolved again (content changed, or the resolution settings did). */
+  stale: (file: string) => boolean;
+  tests: Map<string, RunnerProject[]>;
+  ignoreTypeImports: boolean;
+}
+
+const KIND: Record<Ref['kind'], EdgeKind> = {
+  import: 'import',
+  'type-import': 'type-import',
+  'dynamic-import': 'dynamic-import',
+  require: 'require',
+  'require-resolve': 'require-resolve',
+  mock: 'mock',
+  url: 'url',
+  data: 'data-file',
+  'python-import': 'python-import',
+  'bats-load': 'bats-load',
+  exec: 'exec',
+};
+
+const MOCK_EXTENSIONS = ['.js', '.ts', '.cjs', '.mjs', '.cts', '.mts', '.jsx', '.tsx', '.json'];
+const dirOf = (file: string): string => (file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '');
+const joinPath = (dir: string, rest: string): string => path.posix.normalize(dir ? `${dir}/${rest}` : rest);
+
+export function buildGraph(input: GraphInput): Graph {
+  const { project, fileSet, dirs, entries, tests } = input;
+  const js = createJsResolver(project.root, fileSet, dirs, project.runners);
+  const python = createPythonResolver(fileSet, dirs, project.runners);
+  const runnerDirs = [...new Set(project.runners.map((r) => r.dir))];
+  const mockRoots = [...new Set(['', ...project.runners.filter((r) => r.runner === 'jest' || r.runner === 'vitest').map((r) => r.dir)])];
+
+  // A data path may be relative to the file, to its runner's directory or to the repository.
+  const dataTarget = (from: string, specifier: string): string | null => {
+    const spec = specifier.replace(/^\/+/, '');
+    const candidates = specifier.startsWith('.') ? [joinPath(dirOf(from), spec)] : [joinPath(dirOf(from), spec), ...runnerDirs.map((d) => joinPath(d, spec))];
+    for (const candidate of candidates) if (candidate !== from && fileSet.has(candidate)) return candidate;
+    return null;
+  };
+
+  // Shell files see the variables of the helpers they load.
+  const shellVars = new Map<string, ShellContext['vars']>();
+  const shellLoads = (file: string, vars: ShellContext['vars']): string[] => {
+    const out: string[] = [];
+    for (const ref of entries.get(file)?.scan.refs ?? []) {
+      if (ref.kind !== 'bats-load') continue;
+      const target = shellTarget(file, ref, vars);
+      if (target) out.push(target);
+    }
+    return out;
+  };
+  const shellTarget = (file: string, ref: Ref, vars: ShellContext['vars']): string | null => {
+    const isLoad = ref.specifier.startsWith('load:');
+    const raw = isLoad ? ref.specifier.slice(5) : ref.specifier;
+    const expanded = expandShellPath(raw, { dir: dirOf(file), vars });
+    if (expanded === null) return null;
+    const candidates = isLoad ? [`${expanded}.bash`, expanded] : ref.kind === 'bats-load' ? [expanded] : [expanded, ...runnerDirs.map((d) => joinPath(d, raw))];
+    for (const candidate of candidates) if (fileSet.has(candidate)) return candidate;
+    return null;
+  };
+  const varsOf = (file: string, depth = 0): ShellContext['vars'] => {
+    const known = shellVars.get(file);
+    if (known) return known;
+    const vars: ShellContext['vars'] = new Map();
+    shellVars.set(file, vars); // guards against load cycles
+    const own = entries.get(file)?.scan.vars ?? {};
+    for (const [name, value] of Object.entries(own)) vars.set(name, { value, dir: dirOf(file) });
+    if (depth < 4) {
+      for (const loaded of shellLoads(file, vars)) {
+        for (const [name, value] of varsOf(loaded, depth + 1)) if (!vars.has(name)) vars.set(name, value);
+      }
+    }
+    return vars;
+  };
+
+  const resolveFile = (file: string, entry: CacheEntry): { deps: Dep[]; unresolved: Unresolved[] } => {
+    const deps: Dep[] = [];
+    const unresolved: Unresolved[] = [];
+    const language = languageOf(file);
+    for (const ref of entry.scan.refs) {
+      const kind = KIND[ref.kind];
+      if (ref.kind === 'data') {
+        const target = dataTarget(file, ref.specifier);
+        if (target) deps.push([target, kind, ref.line]);
+        continue;
+      }
+      if (language === 'python') {
+        const result = python.resolve(file, ref);
+        for (const target of result.files) if (target !== file) deps.push([target, kind, ref.line]);
+        if (result.error) unresolved.push([ref.line, `${'.'.repeat(ref.level ?? 0)}${ref.specifier}`, result.error]);
+        continue;
+      }
+      if (language === 'shell') {
+        const target = shellTarget(file, ref, varsOf(file));
+        if (target) deps.push([target, kind, ref.line]);
+        else if (ref.kind === 'bats-load') unresolved.push([ref.line, ref.specifier.replace(/^load:/, ''), 'cannot find the loaded file']);
+        continue;
+      }
+      if (ref.glob) {
+        for (const target of js.glob(file, ref.specifier)) deps.push([target, kind, ref.line]);
+        continue;
+      }
+      if (ref.kind === 'url') {
+        const target = ref.specifier.startsWith('.') ? joinPath(dirOf(file), ref.specifier) : null;
+        if (target && fileSet.has(target)) deps.push([target, kind, ref.line]);
+        else if (target && !dirs.has(target.replace(/\/$/, ''))) unresolved.push([ref.line, ref.specifier, 'no such file']);
+        continue;
+      }
+      const result = js.resolve(file, ref.specifier);
+      if ('file' in result) {
+        deps.push([result.file, kind, ref.line]);
+        if (ref.kind === 'mock') {
+          // jest and vitest use a __mocks__ file next to the mocked module.
+          const dir = dirOf(result.file);
+          const stem = path.posix.basename(result.file).replace(/\.[^.]+$/, '');
+          for (const extension of MOCK_EXTENSIONS) {
+            const candidate = joinPath(dir, `__mocks__/${stem}${extension}`);
+            if (fileSet.has(candidate)) deps.push([candidate, 'mocks-dir', ref.line]);
+          }
+        }
+      } else if ('external' in result) {
+        // A root __mocks__/<package> replaces a node module in jest (automatically) and vitest (on vi.mock).
+        if (!ref.specifier.startsWith('.')) {
+          for (const rootDir of mockRoots) {
+            const stem = joinPath(rootDir, `__mocks__/${ref.specifier}`);
+            for (const extension of MOCK_EXTENSIONS) {
+              if (fileSet.has(stem + extension)) deps.push([stem + extension, 'mocks-dir', ref.line]);
+            }
+          }
+        }
+      } else {
+        unresolved.push([ref.line, ref.specifier, result.error]);
+      }
+    }
+    for (const dynamic of entry.scan.dynamic) unresolved.push([dynamic.line, dynamic.text, 'not a literal specifier; its target cannot be known statically']);
+    return { deps, unresolved };
+  };
+
+  const dependents = new Map<string, Edge[]>();
+  const addEdge = (target: string, edge: Edge): void => {
+    const list = dependents.get(target);
+    if (list) {
+      if (!list.some((e) => e.file === edge.file && e.kind === edge.kind)) list.push(edge);
+    } else dependents.set(target, [edge]);
+  };
+  const unresolvedAll: UnresolvedImport[] = [];
+
+  for (const [file, entry] of entries) {
+    if (input.stale(file) || !entry.deps || !entry.unresolved) {
+      const { deps, unresolved } = resolveFile(file, entry);
+      entry.deps = deps;
+      entry.unresolved = unresolved;
+    }
+    for (const [target, kind, line] of entry.deps!) {
+      if (input.ignoreTypeImports && kind === 'type-import') continue;
+      addEdge(target, { file, kind: kind as EdgeKind, line });
+    }
+    for (const [line, specifier, why] of entry.unresolved!) unresolvedAll.push({ file, line, specifier, why });
+  }
+
+  // conftest.py applies to every test at or below its directory.
+  const pythonTests = [...tests.keys()].filter((t) => t.endsWith('.py'));
+  for (const file of fileSet) {
+    if (file !== 'conftest.py' && !file.endsWith('/conftest.py')) continue;
+    const dir = dirOf(file);
+    for (const test of pythonTests) if (!dir || test.startsWith(`${dir}/`)) addEdge(file, { file: test, kind: 'conftest' });
+  }
+  // A snapshot belongs to its test: __snapshots__/x.test.ts.snap, __snapshots__/test_x/… (syrupy).
+  const testsByDir = new Map<string, string[]>();
+  for (const test of tests.keys()) {
+    const dir = dirOf(test);
+    testsByDir.set(dir, [...(testsByDir.get(dir) ?? []), test]);
+  }
+  for (const file of fileSet) {
+    const at = file.indexOf('__snapshots__/');
+    if (at === -1) continue;
+    const dir = at === 0 ? '' : file.slice(0, at - 1);
+    const name = file.slice(at + '__snapshots__/'.length).split('/')[0]!;
+    for (const test of testsByDir.get(dir) ?? []) {
+      const base = path.posix.basename(test);
+      if (name.startsWith(base) || name.startsWith(base.replace(/\.[^.]+$/, '') + '.') || name === base.replace(/\.[^.]+$/, '')) {
+        addEdge(file, { file: test, kind: 'snapshot' });
+      }
+    }
+  }
+  // Setup files run before every test of their runner.
+  for (const runner of project.runners) {
+    for (const setup of runner.setupFiles) {
+      for (const [test, owners] of tests) if (owners.includes(runner)) addEdge(setup, { file: test, kind: 'config' });
+    }
+  }
+  // Declared edges from the testpace config.
+  for (const declared of project.config.edges) {
+    const from = picomatch(declared.from, { dot: true });
+    const to = picomatch(declared.to, { dot: true });
+    const targets = [...fileSet].filter((f) => to(f));
+    for (const file of fileSet) if (from(file)) for (const target of targets) addEdge(file, { file: target, kind: 'config' });
+  }
+  return { dependents, unresolved: unresolvedAll };
+}
+
+/** Whether the graph knows `file` as a source of edges (it is code, or something depends on it). */
+export function inGraph(graph: Graph, file: string): boolean {
+  return graph.dependents.has(file) || languageOf(file) !== null;
+}
