@@ -125,7 +125,7 @@ export async function readJunit(file: string, onCase: (testCase: JunitCase) => v
   });
 
   const describe = (error: Error) =>
-    new InputError(source, `not JUnit XML: ${error.message.replace(/^[^:]*:\d+:\d+: /, '')} (line ${parser.line}, column ${parser.column})`, {
+    new InputError(source, `not JUnit XML: ${error.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '').replace(/\.$/, '')} (line ${parser.line}, column ${parser.column})`, {
       cause: error,
     });
   let stream;
