@@ -57,16 +57,19 @@ function lastAtOrBefore(series: ScopeSeries, t: number): number {
 }
 
 /**
- * The memory of one test: RSS at the last reading at or before its start and the first at or after its
- * end; the peak is the highest reading in between, or the process's high-water mark if that rose during
+ * The memory of one test: RSS at the last reading at or before its start (or the one before that, if
+ * lower and within `settleMs`) and the first at or after its end; the peak is the highest reading in between, or the process's high-water mark if that rose during
  * the test (the kernel saw a peak the readings missed). Undefined when its scope has no readings.
  */
-export function attributeTest(test: TestWindow, series: ScopeSeries | undefined): TestMemory | undefined {
+export function attributeTest(test: TestWindow, series: ScopeSeries | undefined, settleMs: number): TestMemory | undefined {
   if (!series || series.tMs.length === 0) return undefined;
   const before = Math.max(0, lastAtOrBefore(series, test.startMs));
   const atEnd = lastAtOrBefore(series, test.endMs);
   const after = atEnd >= 0 && series.tMs[atEnd] === test.endMs ? atEnd : Math.min(series.tMs.length - 1, atEnd + 1);
-  const rssStart = series.rssBytes[before]!;
+  // The reading at a start event comes a millisecond or two after it, when a test may already be
+  // allocating; the reading before it (the previous test's end, or a sample) is taken too if it is recent.
+  const previous = before > 0 && series.tMs[before]! - series.tMs[before - 1]! <= settleMs ? series.rssBytes[before - 1]! : Infinity;
+  const rssStart = Math.min(series.rssBytes[before]!, previous);
   const rssEnd = series.rssBytes[after]!;
   let peak = Math.max(rssStart, rssEnd);
   for (let i = before; i <= after; i++) peak = Math.max(peak, series.rssBytes[i]!);

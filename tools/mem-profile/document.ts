@@ -114,7 +114,7 @@ export function buildDocument(facts: Facts): MemoryDocument {
   const tests: TestMemory[] = [];
   let unattributed = 0;
   for (const window of facts.tracker?.finished() ?? ([] as TestWindow[])) {
-    const memory = attributeTest(window, facts.tracker!.scopes.get(window.pid));
+    const memory = attributeTest(window, facts.tracker!.scopes.get(window.pid), facts.intervalMs);
     if (memory) tests.push(memory);
     else unattributed++;
   }

@@ -22,7 +22,7 @@ export interface MonitorOptions {
   maxRssBytes: number | undefined;
   onLimit: (hit: LimitHit) => void;
   /** Test events, when the run is instrumented. */
-  events?: { file: string; poll(): Promise<TestEvent[]>; tracker: TestTracker };
+  events?: { file: string; poll(): TestEvent[]; tracker: TestTracker };
 }
 
 export interface Monitor {
@@ -53,25 +53,10 @@ export function startMonitor(options: MonitorOptions): Monitor {
     }
   }
 
-  let eventsRunning = false;
-  let eventsAgain = false;
-  // Polls are serialised: a follower reads from its offset, and two polls at once would read a line twice.
-  async function pollEvents(): Promise<void> {
+  function pollEvents(): void {
     if (!options.events) return;
-    if (eventsRunning) {
-      eventsAgain = true;
-      return;
-    }
-    eventsRunning = true;
-    try {
-      do {
-        eventsAgain = false;
-        const events = await options.events.poll();
-        if (events.length > 0) options.events.tracker.events(events, now(), sampler.read?.bind(sampler));
-      } while (eventsAgain);
-    } finally {
-      eventsRunning = false;
-    }
+    const events = options.events.poll();
+    if (events.length > 0) options.events.tracker.events(events, now(), sampler.read?.bind(sampler));
     checkLimit();
   }
 
@@ -89,7 +74,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
       if (readings.length > 0) recorder.glance(t, readings);
     }
     checkLimit();
-    await pollEvents();
+    pollEvents();
   }
 
   function schedule(): void {
@@ -105,7 +90,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
     const base = path.basename(options.events.file);
     try {
       watcher = watch(path.dirname(options.events.file), (_, name) => {
-        if (!stopped && (name === null || name === base)) void pollEvents();
+        if (!stopped && (name === null || name === base)) pollEvents();
       });
     } catch {
       watcher = undefined; // polling at each glance still reads them
@@ -119,8 +104,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
       if (timer) clearTimeout(timer);
       watcher?.close();
       await busy;
-      while (eventsRunning) await new Promise((resolve) => setTimeout(resolve, 1));
-      await pollEvents();
+      pollEvents();
     },
   };
 }

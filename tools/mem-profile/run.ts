@@ -10,9 +10,10 @@ import { collectEnvironment, pythonVersion } from '../../lib/environment.ts';
 import { ExitCode, UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
-import { type RunnerName, detectRunner, followEvents, instrument } from '../../lib/runners/index.ts';
+import { type RunnerName, detectRunner, instrument } from '../../lib/runners/index.ts';
 import type { MemProfileOptions } from './cli.ts';
 import { type Status, buildDocument } from './document.ts';
+import { followEventsSync } from './events-follower.ts';
 import { formatBytes } from './format.ts';
 import { type LimitHit, startMonitor } from './monitor.ts';
 import { createProcfsSampler, procfsAvailable } from './procfs-sampler.ts';
@@ -67,7 +68,7 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     let limitHit: LimitHit | undefined;
     let interrupted: NodeJS.Signals | undefined;
     let killTimer: NodeJS.Timeout | undefined;
-    const follower = runner ? followEvents(eventsFile) : undefined;
+    const follower = runner ? followEventsSync(eventsFile) : undefined;
     const monitor = startMonitor({
       sampler,
       recorder,
@@ -106,8 +107,9 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     const wallMs = now();
     if (afterExit) {
       await afterExit();
-      if (follower && tracker) tracker.events(await follower.poll(), now(), undefined);
+      if (follower && tracker) tracker.events(follower.poll(), now(), undefined);
     }
+    follower?.close();
 
     const status: Status = limitHit ? 'limit-exceeded' : interrupted ? 'interrupted' : exit.exitCode === 0 ? 'passed' : 'failed';
     const runtimes: Record<string, string> = {};

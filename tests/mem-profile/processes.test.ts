@@ -1,0 +1,131 @@
+// mem-profile on real processes that allocate known amounts: peaks, children, short-lived processes,
+// leak verdicts, failures and interruptions. Bounds are physical: touched memory must be resident.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { validateDocument } from '../../lib/documents.ts';
+import type { MemoryDocument } from '../../tools/mem-profile/document.ts';
+import { tempDir, writeTree } from '../helpers.ts';
+import { MiB, memProfile, memProfileInterrupted } from './run-helpers.ts';
+
+let dir: string;
+const node = process.execPath;
+
+beforeAll(async () => {
+  dir = await tempDir('testpace-mem-');
+  await writeTree(dir, {
+    // Buffer.alloc with a fill value writes every page, so all of it is resident.
+    'hold.js': `const b = Buffer.alloc(Number(process.argv[2]) * 1024 * 1024, 1);
+setTimeout(() => process.stdout.write(String(b.length)), Number(process.argv[3] ?? 600));`,
+    'hold.py': `import sys, time
+block = bytearray(b"\\x01") * (int(sys.argv[1]) * 1024 * 1024)
+time.sleep(float(sys.argv[2]) if len(sys.argv) > 2 else 0.6)
+print(len(block))`,
+    // A parent that starts two children at once, each holding 80 MiB, and waits for both.
+    'parent.py': `import subprocess, sys
+children = [subprocess.Popen([sys.executable, "hold.py", "80", "0.8"]) for _ in range(2)]
+sys.exit(max(child.wait() for child in children))`,
+    'grow.js': `const held = [];
+const timer = setInterval(() => held.push(Buffer.alloc(4 * 1024 * 1024, 1)), 50);
+setTimeout(() => { clearInterval(timer); process.stdout.write(String(held.length)); }, Number(process.argv[2]));`,
+    'flat.js': `const held = Buffer.alloc(40 * 1024 * 1024, 1);
+let spin = 0;
+const timer = setInterval(() => { spin += held[spin % held.length]; }, 50);
+setTimeout(() => { clearInterval(timer); process.stdout.write(String(spin)); }, Number(process.argv[2]));`,
+  });
+});
+
+describe('testpace-mem-profile on real processes', () => {
+  it('reports the peak of a Node script that touches 200 MiB', async () => {
+    const { code, document } = await memProfile([], [node, 'hold.js', '200'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(document.status).toBe('passed');
+    expect(document.sampler).toBe('procfs');
+    expect(document.peak.sampledRssBytes).toBeGreaterThanOrEqual(200 * MiB);
+    expect(document.peak.sampledRssBytes).toBeLessThan(200 * MiB + 150 * MiB);
+    expect(document.peak.largestProcessHwmBytes).toBeGreaterThanOrEqual(200 * MiB);
+    expect(document.peak.childrenMaxRssBytes).toBeGreaterThanOrEqual(200 * MiB);
+  });
+
+  it('reports the peak of a Python script that touches 200 MiB', async () => {
+    const { code, document } = await memProfile([], ['python3', 'hold.py', '200'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(document.peak.sampledRssBytes).toBeGreaterThanOrEqual(200 * MiB);
+    expect(document.peak.sampledRssBytes).toBeLessThan(200 * MiB + 100 * MiB);
+    expect(document.processes.some((p) => p.command.includes('hold.py') && p.peakRssBytes >= 200 * MiB)).toBe(true);
+  });
+
+  it("counts the memory of a parent's children", async () => {
+    const { code, document } = await memProfile([], ['python3', 'parent.py'], { cwd: dir });
+    expect(code).toBe(0);
+    const children = document.processes.filter((p) => p.command.includes('hold.py 80'));
+    expect(children).toHaveLength(2);
+    for (const child of children) expect(child.peakRssBytes).toBeGreaterThanOrEqual(80 * MiB);
+    const parent = document.processes.find((p) => p.command.includes('parent.py'))!;
+    expect(children.every((child) => child.ppid === parent.pid)).toBe(true);
+    // Both children hold their 80 MiB at once for 0.8 s: several samples see the sum.
+    expect(document.peak.sampledRssBytes).toBeGreaterThanOrEqual(160 * MiB);
+  });
+
+  it('sees a child that lives shorter than one sampling interval', async () => {
+    // The child allocates 60 MiB and is gone within ~150 ms (pyenv's shim included); samples are 300 ms apart.
+    const { document } = await memProfile(['--interval', '300'], ['sh', '-c', 'sleep 0.4; python3 hold.py 60 0.08; sleep 0.4'], { cwd: dir });
+    const child = document.processes.find((p) => p.command.includes('hold.py 60') && !p.command.startsWith('sh '));
+    expect(child).toBeDefined();
+    expect(child!.lastSeenMs - child!.firstSeenMs).toBeLessThan(300);
+    expect(child!.hwmBytes).toBeGreaterThanOrEqual(60 * MiB);
+    expect(document.peak.largestProcessHwmBytes).toBeGreaterThanOrEqual(60 * MiB);
+    expect(document.peak.childrenMaxRssBytes).toBeGreaterThanOrEqual(60 * MiB);
+  });
+
+  it('suspects a steadily growing process of leaking and clears a flat one', async () => {
+    const [growing, flat] = [
+      await memProfile(['--warmup', '0.5s'], [node, 'grow.js', '3000'], { cwd: dir }),
+      await memProfile(['--warmup', '0.5s'], [node, 'flat.js', '3000'], { cwd: dir }),
+    ];
+    expect(growing.document.leak.verdict).toBe('suspected-leak');
+    expect(growing.document.leak.growthPct).toBeGreaterThanOrEqual(50);
+    expect(growing.document.leak.r2).toBeGreaterThanOrEqual(0.8);
+    expect(growing.document.leak.slopeMbPerMin).toBeGreaterThan(0);
+    expect(growing.document.processes.find((p) => p.command.includes('grow.js'))?.leak?.verdict).toBe('suspected-leak');
+    expect(growing.stderr).toMatch(/suspected leak/);
+    expect(flat.document.leak.verdict).toBe('no-leak');
+    expect(flat.document.leak.growthPct!).toBeLessThan(50);
+    expect(flat.document.processes.find((p) => p.command.includes('flat.js'))?.leak?.verdict).toBe('no-leak');
+    for (const { document } of [growing, flat]) expect(document.leak.basis).toMatch(/least-squares fit over \d+ samples/);
+  });
+
+  it('exits with the failing command’s code and still writes a valid document', async () => {
+    const { code, document, stderr } = await memProfile([], ['sh', '-c', 'exit 3'], { cwd: dir });
+    expect(code).toBe(3);
+    expect(document.status).toBe('failed');
+    expect(document.exitCode).toBe(3);
+    expect(stderr).toMatch(/memory: peak/);
+  });
+
+  it('forwards SIGINT to the command and marks the partial document interrupted', async () => {
+    const result = await memProfileInterrupted(['python3', 'hold.py', '20', '20'], 'SIGINT', 1500, dir);
+    expect(result.code).toBe(130);
+    const document = validateDocument<MemoryDocument>(JSON.parse(result.stdout), 'stdout', ['memory']);
+    expect(document.status).toBe('interrupted');
+    expect(document.wallMs).toBeLessThan(15_000);
+    expect(document.timeline.samplesTaken).toBeGreaterThan(0);
+  });
+
+  it('writes the document atomically to --out and keeps stdout empty', async () => {
+    const out = path.join(dir, 'out', 'memory.json');
+    const { code, stdout } = await (await import('../helpers.ts')).runBinary('mem-profile', ['-q', '--out', out, '--', 'true'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    const { readFile } = await import('node:fs/promises');
+    validateDocument(JSON.parse(await readFile(out, 'utf8')), out, ['memory']);
+  });
+
+  it('says in one line when the command does not exist', async () => {
+    await writeFile(path.join(dir, 'marker'), '');
+    const { code, stderr, stdout } = await (await import('../helpers.ts')).runBinary('mem-profile', ['--', 'no-such-command-xyz'], { cwd: dir });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')[0]).toMatch(/^testpace-mem-profile: .*no-such-command-xyz/);
+  });
+});
