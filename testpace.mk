@@ -48,7 +48,8 @@ TESTPACE_SELECT := $(call testpace_tool,select)
 TESTPACE_REPORT := $(call testpace_tool,report)
 
 # The newest profile document (test-profile, test-benchmark or test-baseline wrote it), or empty.
-testpace_latest_profile = $(firstword $(shell ls -t $(wildcard $(addprefix $(TESTPACE_DIR)/,profile.json benchmark.json baseline.json)) 2>/dev/null))
+testpace_profiles = $(wildcard $(addprefix $(TESTPACE_DIR)/,profile.json benchmark.json baseline.json))
+testpace_latest_profile = $(if $(testpace_profiles),$(firstword $(shell ls -t $(testpace_profiles))))
 testpace_need_profile = if [ -z '$(testpace_latest_profile)' ]; then echo "$@: no profile in $(TESTPACE_DIR): run 'make test-profile' first" >&2; exit 2; fi
 # Runs a pipe `A | B` and fails with A's status when A fails (POSIX sh has no pipefail).
 # $(call testpace_pipe,A,B)
