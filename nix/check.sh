@@ -4,7 +4,7 @@
 # and run. Installs Nix from Debian when missing. What this proves and what it cannot: docs/nix.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source nix/env.sh
+source "$(dirname "$0")/env.sh"
 ensure_nix
 echo "nix-check: $(nix --version), against the stand-in for nixpkgs (no binary cache, no GitHub)" >&2
 exec bats "${@:-tests/nix}"

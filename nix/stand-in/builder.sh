@@ -14,8 +14,7 @@ if [ -z "${dontUnpack:-}" ]; then
   cd source
 fi
 for hook in $standInHooks; do
-  # shellcheck disable=SC1091
-  source "$hook/nix-support/setup-hook"
+  eval "$(cat "$hook/nix-support/setup-hook")"
 done
 eval "${buildPhase:-}"
 eval "${installPhase:-}"

@@ -84,6 +84,15 @@ describe('testpace.mk on this project', () => {
     expect(select.stdout).toContain(`xargs -0 -r npx vitest run`);
   });
 
+  it.skipIf(notBuilt('select'))('test-select pipes a selection into this project\'s own vitest suite', async () => {
+    // The one target cheap enough to run for real on this suite: one changed test file selects
+    // itself, and the default TEST_CMD (npx vitest run) runs just that file.
+    const result = await make(['test-select', 'SELECT_ARGS=--files tests/layering.test.ts'], { env: { TESTPACE_SKIP_BUILD: '1' } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/tests\/layering\.test\.ts/);
+    expect(result.stdout).toMatch(/Test Files +1 passed \(1\)/);
+  });
+
   it('builds the tools first when run through the Makefile', async () => {
     const result = await make(['-n', 'test-profile', 'TESTPACE_PREREQS=build']);
     expect(result.stdout).toContain('node scripts/build.mjs');
