@@ -1,9 +1,11 @@
 // --cpu-profile: function-level hotspots through the runtime's own profiler. pytest: cProfile in
 // every process that runs tests (the plugin starts it when TESTPACE_CPROFILE_DIR is set), merged
 // with pstats. Node runners: V8's --cpu-prof in every Node process (through NODE_OPTIONS, so
-// workers are profiled too), read here. Both are summarised as the top functions by cumulative time.
+// workers are profiled too), read here. Node 20 refuses --cpu-prof in NODE_OPTIONS, so a preloaded
+// script (--require is allowed there) starts the same V8 CPU profiler through node:inspector and
+// writes the .cpuprofile when the process exits. Both are summarised as the top functions by cumulative time.
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CpuHotspot, CpuProfileSection, ProfileRunner } from './model.ts';
 
@@ -126,6 +128,43 @@ async function summariseV8(dir: string, cwd: string): Promise<CpuProfileSection 
   return { profiler: 'v8', functions: pickHotspots(rounded) };
 }
 
+const V8_PRELOAD = String.raw`'use strict';
+var dir = process.env.TESTPACE_CPU_PROFILE_DIR;
+if (dir) {
+  var inspector = require('node:inspector');
+  var fs = require('node:fs');
+  var path = require('node:path');
+  var session = new inspector.Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.start');
+  var written = false;
+  var stop = function () {
+    if (written) return;
+    written = true;
+    // An in-process inspector session answers synchronously, so this completes inside 'exit' or a signal handler.
+    session.post('Profiler.stop', function (error, result) {
+      if (!error && result && result.profile) {
+        fs.writeFileSync(path.join(dir, process.pid + '-' + Date.now() + '.cpuprofile'), JSON.stringify(result.profile));
+      }
+    });
+  };
+  process.on('exit', stop);
+  // Pool workers (vitest forks) are ended with SIGTERM and never see 'exit': write the profile, then let
+  // the signal do what it would have done (unless the program has its own handler, which then decides).
+  ['SIGTERM', 'SIGINT', 'SIGHUP'].forEach(function (signal) {
+    var onSignal = function () {
+      stop();
+      if (process.listenerCount(signal) === 1) {
+        process.removeListener(signal, onSignal);
+        process.kill(process.pid, signal);
+      }
+    };
+    process.on(signal, onSignal);
+  });
+}
+`;
+
 /** Sets up profiling for the runner, or undefined when its runtime has no profiler we drive (bats, JUnit). */
 export async function prepareCpuProfile(runner: ProfileRunner, dir: string, env: NodeJS.ProcessEnv): Promise<CpuProfiling | undefined> {
   await mkdir(dir, { recursive: true });
@@ -133,8 +172,10 @@ export async function prepareCpuProfile(runner: ProfileRunner, dir: string, env:
     return { profiler: 'cProfile', env: { TESTPACE_CPROFILE_DIR: dir }, summarise: (cwd) => summariseCProfile(dir, cwd) };
   }
   if (runner === 'vitest' || runner === 'jest' || runner === 'node-test' || runner === 'mocha') {
-    const nodeOptions = [env.NODE_OPTIONS, '--cpu-prof', `--cpu-prof-dir=${dir}`].filter(Boolean).join(' ');
-    return { profiler: 'v8', env: { NODE_OPTIONS: nodeOptions }, summarise: (cwd) => summariseV8(dir, cwd) };
+    const preload = path.join(path.dirname(dir), 'testpace-cpu-profile.cjs');
+    await writeFile(preload, V8_PRELOAD);
+    const nodeOptions = [env.NODE_OPTIONS, `--require ${JSON.stringify(preload)}`].filter(Boolean).join(' ');
+    return { profiler: 'v8', env: { NODE_OPTIONS: nodeOptions, TESTPACE_CPU_PROFILE_DIR: dir }, summarise: (cwd) => summariseV8(dir, cwd) };
   }
   return undefined;
 }
