@@ -1,6 +1,7 @@
 // Analysis of JavaScript and TypeScript test files through @typescript-eslint/typescript-estree.
 // typescript-estree (and TypeScript under it) is imported lazily: only a run that meets JS/TS files pays for it.
 import { createHash } from 'node:crypto';
+import type * as TSESTreeModule from '@typescript-eslint/typescript-estree';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { FileAnalysis, Hit, Owner, Runner, StaticFixture, StaticTest } from './model.ts';
 import { joinTestName } from './names.ts';
@@ -57,7 +58,7 @@ interface Context {
   restore: boolean;
 }
 
-type Parse = typeof import('@typescript-eslint/typescript-estree').parse;
+type Parse = typeof TSESTreeModule.parse;
 
 /** Analyses JS/TS test files; a file that does not parse comes back with `error`. */
 export async function analyseJavaScript(files: readonly SourceFile[]): Promise<FileAnalysis[]> {
@@ -111,7 +112,6 @@ class FileWalker {
     for (const statement of program.body) this.collectTopLevel(statement);
     this.visit(program, { suite: [], owner: null, restore: false });
     for (const { fixture, suite } of this.fixtureSuites) {
-      const prefix = suite.length ? joinTestName(this.source.runner, suite) : '';
       const users = this.result.tests.filter((test) => suite.length === 0 || isInside(this.source.runner, suite, test.name));
       fixture.users = users.map((test) => `${this.source.file}\u0000${test.name}`);
       for (const test of users) test.fixtures.push(fixture.name);

@@ -195,7 +195,8 @@ export function planParallel(measured: Measured, options: PlanOptions): Parallel
             ? simulateWorksteal(list, n)
             : simulatePool(list, n);
     const startup = n === 1 ? globalStartup : workerStartup;
-    predictions.push({ workers: n, predictedWallMs: round(startup + makespan + measured.tailMs), speedup: 0 });
+    const tail = n === 1 || measured.workerTailMs === undefined ? measured.tailMs : measured.workerTailMs;
+    predictions.push({ workers: n, predictedWallMs: round(startup + makespan + tail), speedup: 0 });
   }
   const single = predictions[0]!.predictedWallMs;
   for (const p of predictions) p.speedup = p.predictedWallMs ? Math.round((single / p.predictedWallMs) * 100) / 100 : 1;
@@ -219,7 +220,7 @@ export function planParallel(measured: Measured, options: PlanOptions): Parallel
       reason:
         chosen.workers === 1
           ? 'no predicted gain from more workers'
-          : `fewest workers within 5% of the best predicted wall time (${round(best)} ms)${chosen.workers > options.cpus ? `; more workers than the ${options.cpus} CPUs only helps tests that wait` : ''}`,
+          : `fewest workers within 5% of the best predicted wall time (${round(best)} ms)${chosen.workers > options.cpus ? `; more workers than the ${options.cpus} CPUs only helps tests that wait` : ''}${serialTests.length && measured.runner === 'pytest' ? '; mark the serial tests @pytest.mark.xdist_group("serial") first' : ''}`,
     },
     basis: `simulated from ${measured.tests.length} tests, medians over ${measured.runs} measured run${measured.runs === 1 ? '' : 's'}; ${startupBasis}; tail ${round(measured.tailMs)} ms`,
   };

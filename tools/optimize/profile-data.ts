@@ -76,6 +76,8 @@ export interface Measured {
   fileOverheadMs: number;
   /** Worker start-up measured from a run with several workers; undefined when the profile ran on one. */
   workerStartupMs: number | undefined;
+  /** Tail of the run with several workers (shutting workers down), when the profile has one. */
+  workerTailMs: number | undefined;
   workersSeen: number;
 }
 
@@ -136,6 +138,7 @@ export function readMeasured(profile: ProfileDocument): Measured {
     gapPerTestMs = Math.max(0, (wallMs - startupMs - tailMs - sumMs) / tests.length);
   }
   let workerStartupMs: number | undefined;
+  let workerTailMs: number | undefined;
   const parallelRun = measuredRuns.find((run) => new Set(run.tests.map((t) => t.worker ?? 'main')).size > 1);
   if (parallelRun) {
     const firstStart = new Map<string, number>();
@@ -145,6 +148,7 @@ export function readMeasured(profile: ProfileDocument): Measured {
       firstStart.set(worker, Math.min(firstStart.get(worker) ?? Infinity, test.startMs));
     }
     if (firstStart.size) workerStartupMs = median([...firstStart.values()]);
+    if (parallelRun.tailMs != null) workerTailMs = parallelRun.tailMs;
   }
   return {
     runner: runnerOf(profile.runner),
@@ -158,6 +162,7 @@ export function readMeasured(profile: ProfileDocument): Measured {
     gapPerTestMs,
     fileOverheadMs,
     workerStartupMs,
+    workerTailMs,
     workersSeen,
   };
 }

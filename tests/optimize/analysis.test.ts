@@ -1,0 +1,210 @@
+// The analysers on small projects written to temp dirs: what they flag, what they leave alone,
+// and files that do not parse (reported, never skipped).
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateDocument } from '../../lib/documents.ts';
+import { run } from '../../tools/optimize/run.ts';
+import { memoryIo, tempDir, writeTree } from '../helpers.ts';
+import { options } from './options.ts';
+
+interface Doc {
+  files: { analysed: number; failed: Array<{ file: string; line?: number; error: string }> };
+  findings: Array<{ rule: string; file: string; line: number; test?: { name: string }; tests?: Array<{ name: string }>; message: string; savings: { ms: number | null; basis: string } }>;
+  summary: { totalSavingsMs: number };
+}
+
+let root: string;
+
+beforeAll(async () => {
+  root = await tempDir('testpace-optimize-');
+  await writeTree(root, {
+    'py/test_broken.py': 'def test_x(:\n    pass\n',
+    'py/test_fine.py': [
+      'import os, sqlite3, time',
+      'import pytest',
+      'from app import config',
+      '',
+      'DELAY = 0.2',
+      '',
+      '@pytest.fixture(scope="module")',
+      'def shared():',
+      '    time.sleep(1)',
+      '    return 1',
+      '',
+      'def test_monkeypatched(monkeypatch, tmp_path):',
+      '    monkeypatch.setenv("A", "1")',
+      '    monkeypatch.setattr(config, "LIMIT", 3)',
+      '    (tmp_path / "out.txt").write_text("x")',
+      '    sqlite3.connect(":memory:")',
+      '',
+      'def test_restores_in_finally():',
+      '    old = os.environ.get("B")',
+      '    os.environ["B"] = "2"',
+      '    try:',
+      '        pass',
+      '    finally:',
+      '        os.environ["B"] = old',
+      '',
+      'def test_short_sleep():',
+      '    time.sleep(0.01)',
+      '',
+      'class TestGroup:',
+      '    def test_constant_sleep(self, shared):',
+      '        time.sleep(DELAY * 2)',
+      '',
+      '    def test_mutates(self):',
+      '        config.SETTINGS.update(debug=True)',
+      '        os.chdir("/")',
+      '',
+      '@pytest.mark.parametrize("n", [1, 2])',
+      'def test_one(n):',
+      '    total = n + 1',
+      '    assert total > n',
+      '',
+      '@pytest.mark.parametrize("n", [1, 2])',
+      'def test_two(k):',
+      '    result = k + 1',
+      '    assert result > k',
+      '',
+    ].join('\n'),
+    'js/broken.test.ts': "test('x', () => {\n  const a = ;\n});\n",
+    'js/fine.test.ts': [
+      "import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';",
+      "import { spawn } from 'node:child_process';",
+      "import * as settings from '../src/settings';",
+      '',
+      'const WAIT = 250;',
+      '',
+      "describe('outer', () => {",
+      '  beforeAll(async () => {',
+      '    await new Promise((r) => setTimeout(r, 2000));',
+      '  });',
+      '',
+      "  describe('inner', () => {",
+      "    test('waits a constant', async () => {",
+      '      await new Promise((r) => setTimeout(r, WAIT));',
+      '    });',
+      '  });',
+      '});',
+      '',
+      "test('stubs the environment', () => {",
+      "  vi.stubEnv('MODE', 'x');",
+      '  const local = { a: 1 };',
+      '  local.a = 2;',
+      '  const list = [];',
+      '  list.push(1);',
+      '});',
+      '',
+      "test('restores in afterEach', () => {",
+      "  process.env.TOKEN = 'abc';",
+      '});',
+      '',
+      'afterEach(() => {',
+      '  delete process.env.TOKEN;',
+      '});',
+      '',
+      "test('spawns and mutates', () => {",
+      "  spawn('ls');",
+      '  settings.flags.fast = true;',
+      '});',
+      '',
+      "test('listens on a fixed port', async () => {",
+      "  const { createServer } = await import('node:http');",
+      '  createServer().listen(8080);',
+      '});',
+      '',
+    ].join('\n'),
+    'sh/broken.bats': '@test "never closed" {\n  echo "x\n',
+    'sh/fine.bats': [
+      'setup_file() {',
+      '  sleep 2',
+      '}',
+      '',
+      '@test "writes in its temp dir" {',
+      '  echo x > "$BATS_TEST_TMPDIR/out.txt"',
+      '  echo y >/dev/null',
+      '  run sqlite3 :memory: "select 1"',
+      '}',
+      '',
+      '@test "sleeps in a substitution" {',
+      '  value=$(sleep 1; echo done)',
+      '  cp a.txt /var/tmp/shared.txt',
+      '}',
+      '',
+    ].join('\n'),
+  });
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function analyse(paths: string[]): Promise<Doc> {
+  const io = memoryIo({ cwd: root });
+  expect(await run(options({ paths }), io), io.err()).toBe(0);
+  const document = JSON.parse(io.out()) as Doc;
+  validateDocument(document, 'optimize output', ['optimization']);
+  return document;
+}
+
+const places = (document: Doc) => document.findings.map((f) => `${f.rule} ${f.file}:${f.line}`).sort();
+
+describe('files that do not parse', () => {
+  it('are reported with their line in files.failed, and the others are still analysed', async () => {
+    const document = await analyse(['.']);
+    expect(document.files.failed.map((f) => [f.file, f.line])).toEqual([
+      ['js/broken.test.ts', 2],
+      ['py/test_broken.py', 1],
+      // The quote opened on line 2 is never closed.
+      ['sh/broken.bats', 2],
+    ]);
+    for (const failed of document.files.failed) expect(failed.error.length).toBeGreaterThan(3);
+    expect(document.files.analysed).toBe(3);
+  });
+});
+
+describe('Python', () => {
+  it('flags leaks and literal sleeps, not monkeypatch, tmp_path, :memory: or restores in finally', async () => {
+    const document = await analyse(['py/test_fine.py']);
+    expect(places(document)).toEqual([
+      'duplicate-test py/test_fine.py:38',
+      'duplicate-test py/test_fine.py:43',
+      'parallel-unsafe py/test_fine.py:34',
+      'parallel-unsafe py/test_fine.py:35',
+      'sleep py/test_fine.py:31',
+      'sleep py/test_fine.py:9',
+    ]);
+    // A module-scoped fixture's sleep runs once per module, and is not a costly per-test fixture.
+    expect(document.findings.find((f) => f.line === 9)!.savings.ms).toBe(1000);
+    const sleep = document.findings.find((f) => f.rule === 'sleep' && f.line === 31)!;
+    expect(sleep.test?.name).toBe('TestGroup::test_constant_sleep');
+    expect(sleep.savings).toEqual({ ms: 400, basis: 'static', detail: '400 ms literal × 1 run per suite run' });
+  });
+});
+
+describe('JavaScript and TypeScript', () => {
+  it('follows constants, nested suites, stubs and after-hook restores', async () => {
+    const document = await analyse(['js/fine.test.ts']);
+    expect(places(document)).toEqual([
+      'parallel-unsafe js/fine.test.ts:37',
+      'parallel-unsafe js/fine.test.ts:42',
+      'sleep js/fine.test.ts:9',
+      'sleep js/fine.test.ts:14',
+      'subprocess js/fine.test.ts:36',
+    ].sort());
+    const constant = document.findings.find((f) => f.rule === 'sleep' && f.line === 14)!;
+    expect(constant.test?.name).toBe('outer > inner > waits a constant');
+    expect(constant.savings.ms).toBe(250);
+    // A beforeAll runs once: its sleep counts once, not per test.
+    const once = document.findings.find((f) => f.rule === 'sleep' && f.line === 9)!;
+    expect(once.savings.ms).toBe(2000);
+    expect(once.tests?.map((t) => t.name)).toEqual(['outer > inner > waits a constant']);
+  });
+});
+
+describe('bats', () => {
+  it('reads commands inside $( ) and leaves temp dirs, /dev/null and :memory: alone', async () => {
+    const document = await analyse(['sh/fine.bats']);
+    expect(places(document)).toEqual(['parallel-unsafe sh/fine.bats:13', 'sleep sh/fine.bats:12', 'sleep sh/fine.bats:2'].sort());
+  });
+});

@@ -1,0 +1,175 @@
+// testpace-optimize with real profiles (recorded by testpace-profile on the examples): measured savings,
+// the parallel plan, balanced shards, and the shard lists piped to a runner.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateDocument } from '../../lib/documents.ts';
+import { run } from '../../tools/optimize/run.ts';
+import { examplesDir, memoryIo, repoRoot, runBinary } from '../helpers.ts';
+import { options } from './options.ts';
+
+const fixture = (name: string) => path.join(repoRoot, 'tests', 'fixtures', 'optimize', name);
+const readJson = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
+
+interface Stats {
+  median: number;
+}
+interface Profile {
+  command: string[];
+  summary: { wallMs: Stats };
+  tests: Array<{ file: string; name: string; id: string; durationMs: Stats; setupMs?: Stats }>;
+}
+interface Doc {
+  inputs: { profile: { runs: number; runner: string } | null };
+  findings: Array<{ rule: string; file: string; line: number; test?: { name: string }; tests?: Array<{ name: string }>; savings: { ms: number | null; basis: string; detail: string } }>;
+  parallel: {
+    policy: string;
+    workerStartupMs: number;
+    serialTests: Array<{ file: string; name: string }>;
+    predictions: Array<{ workers: number; predictedWallMs: number; speedup: number }>;
+    recommended: { workers: number; command: string };
+    basis: string;
+  };
+  shards: { count: number; unit: string; groups: Array<{ index: number; items: string[]; predictedMs: number }>; imbalance: number; unknownItems: number };
+  summary: { totalSavingsMs: number; byRule: Record<string, { savingsMs: number }>; parallelGainMs: number | null; serialTests: number; parallelSafeTests: number };
+}
+
+async function optimize(example: string, overrides: Parameters<typeof options>[0]): Promise<Doc> {
+  const io = memoryIo({ cwd: path.join(examplesDir, example) });
+  const code = await run(options(overrides), io);
+  expect(code, io.err()).toBe(0);
+  const document = JSON.parse(io.out()) as Doc;
+  validateDocument(document, 'optimize output', ['optimization']);
+  return document;
+}
+
+describe('with the pytest profile', () => {
+  const profile = readJson<Profile>(fixture('pytest-profile.json'));
+
+  it('the profile fixtures are valid profile documents', () => {
+    for (const name of ['pytest-profile.json', 'pytest-n2-profile.json', 'vitest-profile.json']) {
+      expect(() => validateDocument(readJson(fixture(name)), name, ['profile'])).not.toThrow();
+    }
+  });
+
+  it('measures the costly fixture as (uses − 1) × the median set-up of its users', async () => {
+    const document = await optimize('pytest', { profile: fixture('pytest-profile.json') });
+    const finding = document.findings.find((f) => f.rule === 'costly-fixture')!;
+    const users = finding.tests!.map((t) => t.name);
+    const setups = profile.tests.filter((t) => users.includes(t.name)).map((t) => t.setupMs!.median).sort((a, b) => a - b);
+    expect(setups).toHaveLength(3);
+    expect(finding.savings.basis).toBe('measured');
+    expect(finding.savings.ms).toBeCloseTo(2 * setups[1]!, 0);
+    expect(finding.savings.detail).toContain('over 1 measured run');
+    expect(document.inputs.profile).toEqual({ source: fixture('pytest-profile.json'), runs: 1, runner: 'pytest' });
+  });
+
+  it('reports measured slow tests and never counts a test twice in the total', async () => {
+    const document = await optimize('pytest', { profile: fixture('pytest-profile.json') });
+    const slow = document.findings.filter((f) => f.rule === 'slow-test').map((f) => f.test!.name).sort();
+    expect(slow).toEqual(profile.tests.filter((t) => t.durationMs.median >= 250).map((t) => t.name).sort());
+    const byRuleSum = Object.values(document.summary.byRule).reduce((sum, r) => sum + r.savingsMs, 0);
+    const allTests = profile.tests.reduce((sum, t) => sum + t.durationMs.median, 0);
+    // The fixture's sleep and its wider scope save the same time: the total counts it once.
+    expect(document.summary.totalSavingsMs).toBeLessThan(byRuleSum);
+    expect(document.summary.totalSavingsMs).toBeLessThanOrEqual(allTests);
+    // Physical floor: the 0.5 s and 0.3 s sleeps and two of three 0.1 s fixture set-ups at least.
+    expect(document.summary.totalSavingsMs).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('plans the parallel run with the parallel-unsafe tests kept serial', async () => {
+    const document = await optimize('pytest', { profile: fixture('pytest-profile.json'), workers: 4 });
+    const plan = document.parallel;
+    expect(plan.predictions.map((p) => p.workers)).toEqual([1, 2, 3, 4]);
+    expect(plan.policy).toBe('pytest-xdist loadgroup');
+    expect(plan.serialTests.map((t) => t.name).sort()).toEqual(['test_daily_report_is_written', 'test_promo_band_is_tax_free', 'test_region_switches_currency']);
+    expect(document.summary.serialTests).toBe(3);
+    expect(document.summary.parallelSafeTests).toBe(profile.tests.length - 3);
+    // On one worker the simulation replays the measured serial run.
+    const single = plan.predictions[0]!.predictedWallMs;
+    expect(Math.abs(single - profile.summary.wallMs.median) / profile.summary.wallMs.median).toBeLessThan(0.1);
+    // The 0.5 s test alone bounds every prediction from below.
+    for (const p of plan.predictions) expect(p.predictedWallMs).toBeGreaterThan(500);
+    const best = Math.min(...plan.predictions.map((p) => p.predictedWallMs));
+    const chosen = plan.predictions.find((p) => p.workers === plan.recommended.workers)!;
+    expect(chosen.predictedWallMs).toBeLessThanOrEqual(best * 1.05);
+    expect(plan.recommended.command).toBe(
+      plan.recommended.workers === 1 ? profile.command.join(' ') : `${profile.command.join(' ')} -n ${plan.recommended.workers} --dist loadgroup`,
+    );
+    expect(plan.basis).toContain('assumed equal to the measured serial start-up');
+  });
+
+  it('takes the worker start-up from a profile recorded with -n 2', async () => {
+    const n2 = readJson<{ runs: Array<{ tests: Array<{ worker: string; startMs: number }> }> }>(fixture('pytest-n2-profile.json'));
+    const firsts = new Map<string, number>();
+    for (const t of n2.runs[0]!.tests) firsts.set(t.worker, Math.min(firsts.get(t.worker) ?? Infinity, t.startMs));
+    const starts = [...firsts.values()].sort((a, b) => a - b);
+    const document = await optimize('pytest', { profile: fixture('pytest-n2-profile.json') });
+    expect(document.parallel.workerStartupMs).toBeCloseTo((starts[0]! + starts[1]!) / 2, 0);
+    expect(document.parallel.basis).toContain('measured on 2 workers');
+  });
+
+  it('balances tests into shards, longest first', async () => {
+    const document = await optimize('pytest', { profile: fixture('pytest-profile.json'), shards: 3 });
+    const shards = document.shards;
+    expect(shards.unit).toBe('test');
+    const items = shards.groups.flatMap((g) => g.items).sort();
+    expect(items).toEqual(profile.tests.map((t) => t.id).sort());
+    const duration = new Map(profile.tests.map((t) => [t.id, t.durationMs.median]));
+    for (const group of shards.groups) {
+      expect(group.predictedMs).toBeCloseTo(group.items.reduce((sum, id) => sum + duration.get(id)!, 0), 0);
+    }
+    const loads = shards.groups.map((g) => g.predictedMs);
+    expect(shards.imbalance).toBeCloseTo(Math.max(...loads) / (loads.reduce((a, b) => a + b, 0) / loads.length), 2);
+    // The 0.5 s test gets a shard of its own share: no shard holds both sleeping checkout tests.
+    const checkout = shards.groups.filter((g) => g.items.some((i) => i.includes('test_checkout.py')));
+    expect(checkout).toHaveLength(2);
+  });
+});
+
+describe('with the vitest profile', () => {
+  it('simulates the per-file pool and balances files', async () => {
+    const document = await optimize('vitest', { profile: fixture('vitest-profile.json'), workers: 3, shards: 2 });
+    expect(document.parallel.policy).toContain('vitest per-file worker pool');
+    expect(document.parallel.predictions).toHaveLength(3);
+    expect(document.parallel.recommended.command).toMatch(/vitest run( --maxWorkers=\d| --no-file-parallelism)$/);
+    expect(document.shards.unit).toBe('file');
+    expect(document.shards.groups.flatMap((g) => g.items).sort()).toContain('tests/checkout.test.ts');
+    // Savings of the network and subprocess calls are measured on the tests that make them.
+    const subprocess = document.findings.find((f) => f.rule === 'subprocess')!;
+    expect(subprocess.savings.basis).toBe('measured');
+    expect(subprocess.savings.ms).toBeGreaterThan(0);
+  });
+});
+
+describe('the built binary', () => {
+  it('prints one shard per call, for piping into the runner', async () => {
+    const cwd = path.join(examplesDir, 'pytest');
+    const profile = fixture('pytest-profile.json');
+    const [one, two] = await Promise.all([
+      runBinary('optimize', ['--profile', profile, '--shard', '1/2', '--format', 'list'], { cwd }),
+      runBinary('optimize', ['--profile', profile, '--shard', '2/2', '--format', 'list'], { cwd }),
+    ]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.code, two.stderr).toBe(0);
+    const first = one.stdout.trim().split('\n');
+    const second = two.stdout.trim().split('\n');
+    expect(first.filter((id) => second.includes(id))).toEqual([]);
+    const all = readJson<Profile>(profile).tests.map((t) => t.id);
+    expect([...first, ...second].sort()).toEqual(all.sort());
+    expect(one.stderr).toMatch(/^shard 1\/2: \d+ tests, predicted \d+ ms \(imbalance [\d.]+\)\n$/);
+  });
+
+  it('refuses a document that is not a profile in one line, exit 2', async () => {
+    const result = await runBinary('optimize', ['--profile', path.join(repoRoot, 'tests/fixtures/documents/optimization.json')], { cwd: path.join(examplesDir, 'pytest') });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`testpace-optimize: ${path.join(repoRoot, 'tests/fixtures/documents/optimization.json')} at $.kind: expected a profile document, received a optimization document\n`);
+  });
+
+  it('asks for a profile before balancing shards', async () => {
+    const result = await runBinary('optimize', ['--shards', '2'], { cwd: path.join(examplesDir, 'pytest') });
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe('testpace-optimize: shards are balanced by measured duration: give --profile');
+  });
+});
