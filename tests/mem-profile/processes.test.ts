@@ -1,5 +1,6 @@
 // mem-profile on real processes that allocate known amounts: peaks, children, short-lived processes,
 // leak verdicts, failures and interruptions. Bounds are physical: touched memory must be resident.
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,10 +10,13 @@ import { tempDir, writeTree } from '../helpers.ts';
 import { MiB, memProfile, memProfileInterrupted } from './run-helpers.ts';
 
 let dir: string;
+let python: string;
 const node = process.execPath;
 
 beforeAll(async () => {
   dir = await tempDir('testpace-mem-');
+  // The interpreter itself, not a version manager's shim (pyenv's is a shell script that runs for ~100 ms).
+  python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
   await writeTree(dir, {
     // Buffer.alloc with a fill value writes every page, so all of it is resident.
     'hold.js': `const b = Buffer.alloc(Number(process.argv[2]) * 1024 * 1024, 1);
@@ -68,8 +72,8 @@ describe('testpace-mem-profile on real processes', () => {
   });
 
   it('sees a child that lives shorter than one sampling interval', async () => {
-    // The child allocates 60 MiB and is gone within ~150 ms (pyenv's shim included); samples are 300 ms apart.
-    const { document } = await memProfile(['--interval', '300'], ['sh', '-c', 'sleep 0.4; python3 hold.py 60 0.08; sleep 0.4'], { cwd: dir });
+    // The child allocates 60 MiB and is gone within ~120 ms; samples are 300 ms apart.
+    const { document } = await memProfile(['--interval', '300'], ['sh', '-c', `sleep 0.4; ${python} hold.py 60 0.08; sleep 0.4`], { cwd: dir });
     const child = document.processes.find((p) => p.command.includes('hold.py 60') && !p.command.startsWith('sh '));
     expect(child).toBeDefined();
     expect(child!.lastSeenMs - child!.firstSeenMs).toBeLessThan(300);

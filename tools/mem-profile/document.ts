@@ -91,7 +91,15 @@ export function buildDocument(facts: Facts): MemoryDocument {
   const total = timeline.rssBytes.reduce((sum, value) => sum + value, 0);
 
   const warmupMs = facts.warmupMs ?? defaultWarmupMs(facts.wallMs);
-  const leak = checkLeak('total RSS of the tree', timeline.tMs, timeline.rssBytes, warmupMs, facts.thresholds);
+  // Samples with no process (before the command's first fork, after its exit) measure nothing.
+  const live = timeline.processes.flatMap((count, i) => (count > 0 ? [i] : []));
+  const leak = checkLeak(
+    'total RSS of the tree',
+    live.map((i) => timeline.tMs[i]!),
+    live.map((i) => timeline.rssBytes[i]!),
+    warmupMs,
+    facts.thresholds,
+  );
   const processes: ProcessEntry[] = [...recorder.tracks.values()]
     .sort((a, b) => a.firstSeenMs - b.firstSeenMs || a.pid - b.pid)
     .map((track) => {

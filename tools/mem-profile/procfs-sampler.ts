@@ -71,7 +71,6 @@ export function createProcfsSampler(options: ProcfsOptions): Sampler {
   const tree = new TreeMembers(options.root, options.includeRoot);
   const buffer = Buffer.alloc(8192);
   const firstSeen = new Map<number, number>();
-  const commands = new Map<number, string>();
   let lastPid = -1;
 
   // One open/read/close into a reused buffer: the cheapest way Node has to read a small /proc file.
@@ -101,14 +100,9 @@ export function createProcfsSampler(options: ProcfsOptions): Sampler {
     return { pid: fields.pid, ppid: fields.ppid, name: fields.name, rssBytes: fields.rssBytes ?? 0, hwmBytes: fields.hwmBytes };
   }
 
-  function readCommand(pid: number): void {
+  function readCommand(pid: number): string | undefined {
     const raw = readSmall(`${procRoot}/${pid}/cmdline`);
-    if (raw) commands.set(pid, raw.replace(/\0+$/, '').replaceAll('\0', ' '));
-  }
-
-  function remember(pid: number): void {
-    firstSeen.set(pid, now());
-    readCommand(pid);
+    return raw ? raw.replace(/\0+$/, '').replaceAll('\0', ' ') : undefined;
   }
 
   function readLastPid(): number {
@@ -139,8 +133,8 @@ export function createProcfsSampler(options: ProcfsOptions): Sampler {
     const found: ProcessReading[] = [];
     for (const fields of table) {
       if (!added.has(fields.pid)) continue;
-      remember(fields.pid);
-      found.push(reading(fields));
+      firstSeen.set(fields.pid, now());
+      found.push({ ...reading(fields), command: readCommand(fields.pid) });
     }
     return found;
   }
@@ -171,17 +165,14 @@ export function createProcfsSampler(options: ProcfsOptions): Sampler {
       const seen = new Set(found.map((r) => r.pid));
       const t = now();
       const young = readMembers((pid) => !seen.has(pid) && t - (firstSeen.get(pid) ?? 0) < options.youngMs);
+      // A young process may just have exec()ed (a forked python running another script keeps its name).
+      for (const reading of young) reading.command = readCommand(reading.pid);
       return found.concat(young);
     },
     read(pid) {
       if (!tree.has(pid)) return undefined;
       const fields = status(pid);
       return fields && fields.rssBytes !== null ? reading(fields) : undefined;
-    },
-    command(pid) {
-      // Read again: asked for when a process first shows up and after it exec()s into another program.
-      readCommand(pid);
-      return commands.get(pid) ?? '';
     },
   };
 }

@@ -45,7 +45,6 @@ export interface PsOptions {
 export function createPsSampler(options: PsOptions): Sampler {
   const tree = new TreeMembers(options.root, options.includeRoot);
   const table = options.table ?? runPs;
-  const commands = new Map<number, string>();
   return {
     kind: 'ps',
     async sample(): Promise<ProcessReading[]> {
@@ -56,13 +55,9 @@ export function createPsSampler(options: PsOptions): Sampler {
       const readings: ProcessReading[] = [];
       for (const row of rows) {
         if (!tree.has(row.pid)) continue;
-        if (!commands.has(row.pid)) commands.set(row.pid, row.command);
-        readings.push({ pid: row.pid, ppid: row.ppid, name: shortName(row.command), rssBytes: row.rssBytes, hwmBytes: null });
+        readings.push({ pid: row.pid, ppid: row.ppid, name: shortName(row.command), rssBytes: row.rssBytes, hwmBytes: null, command: row.command });
       }
       return readings;
-    },
-    command(pid) {
-      return commands.get(pid) ?? '';
     },
   };
 }

@@ -29,7 +29,6 @@ export class Recorder {
   readonly timeline: Timeline = { tMs: [], rssBytes: [], processes: [] };
   readonly tracks = new Map<number, ProcessTrack>();
 
-  constructor(private readonly commandOf: (pid: number) => string) {}
 
   private track(tMs: number, reading: ProcessReading): ProcessTrack {
     let track = this.tracks.get(reading.pid);
@@ -38,7 +37,7 @@ export class Recorder {
         pid: reading.pid,
         ppid: reading.ppid,
         name: reading.name,
-        command: this.commandOf(reading.pid) || reading.name,
+        command: reading.command || reading.name,
         firstSeenMs: tMs,
         lastSeenMs: tMs,
         peakRssBytes: 0,
@@ -51,11 +50,9 @@ export class Recorder {
       this.tracks.set(reading.pid, track);
     }
     track.ppid = reading.ppid;
-    // A process that exec()s keeps its pid but changes its name and command line.
-    if (track.name !== reading.name) {
-      track.name = reading.name;
-      track.command = this.commandOf(reading.pid) || reading.name;
-    }
+    // A process that exec()s keeps its pid but changes its command line.
+    track.name = reading.name;
+    if (reading.command) track.command = reading.command;
     track.lastSeenMs = tMs;
     track.lastRssBytes = reading.rssBytes;
     track.peakRssBytes = Math.max(track.peakRssBytes, reading.rssBytes);

@@ -62,7 +62,7 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     const now = () => performance.now() - started;
     const running = await launch({ command, cwd: io.cwd, env, python, tmpDir, output: options.quiet ? undefined : io.stderr });
     const sampler = chooseSampler(options, running.pid, !running.wrapped);
-    const recorder = new Recorder((pid) => sampler.command(pid));
+    const recorder = new Recorder();
     const tracker = runner ? new TestTracker(epochMs, recorder) : undefined;
 
     let limitHit: LimitHit | undefined;

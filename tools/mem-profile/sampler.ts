@@ -10,6 +10,8 @@ export interface ProcessReading {
   rssBytes: number;
   /** The kernel's high-water mark of the process's RSS (VmHWM), when the platform tells it. */
   hwmBytes: number | null;
+  /** The command line, when the sampler read it with this reading (new and young processes, or always). */
+  command?: string;
 }
 
 export interface Sampler {
@@ -24,8 +26,6 @@ export interface Sampler {
   glance?(): ProcessReading[];
   /** A fresh reading of one process of the tree (for a test's start and end), or undefined if it is gone. */
   read?(pid: number): ProcessReading | undefined;
-  /** The command line of a process seen in the tree. */
-  command(pid: number): string;
 }
 
 /**
