@@ -136,7 +136,7 @@ export function buildGraph(input: GraphInput): Graph {
     const language = languageOf(file);
     for (const ref of entry.scan.refs) {
       const kind = KIND[ref.kind];
-      if (ref.kind === 'data') {
+      if (ref.kind === 'data' && language !== 'shell') {
         const target = dataTarget(file, ref.specifier);
         if (target) deps.push([target, kind, ref.line]);
         continue;

@@ -17,6 +17,36 @@ const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.d.ts', '.js', '.jsx', '.mjs
 const JS_TO_TS: Record<string, string[]> = { '.js': ['.ts', '.tsx', '.d.ts'], '.jsx': ['.tsx'], '.mjs': ['.mts', '.d.mts'], '.cjs': ['.cts', '.d.cts'] };
 const BUILTINS = new Set(builtinModules);
 
+interface PackageJson {
+  name?: string;
+  main?: string;
+  module?: string;
+  source?: string;
+  exports?: unknown;
+}
+
+// The paths package.json "exports" maps a subpath to, under any condition (all of them: select
+// must not miss the one a runner picks). Handles strings, condition objects, arrays and `*` patterns.
+function exportTargets(json: PackageJson, subpath: string): string[] {
+  const out: string[] = [];
+  const collect = (value: unknown, star: string | null): void => {
+    if (typeof value === 'string') out.push(star === null ? value : value.replace(/\*/g, star));
+    else if (Array.isArray(value)) for (const item of value) collect(item, star);
+    else if (value && typeof value === 'object') for (const item of Object.values(value)) collect(item, star);
+  };
+  const exports = json.exports;
+  if (exports === undefined || exports === null) return out;
+  const map = typeof exports === 'string' || Array.isArray(exports) || !Object.keys(exports as object).some((k) => k.startsWith('.')) ? { '.': exports } : (exports as Record<string, unknown>);
+  for (const [key, value] of Object.entries(map)) {
+    if (key === subpath) collect(value, null);
+    else if (key.includes('*')) {
+      const [head, tail] = key.split('*') as [string, string];
+      if (subpath.startsWith(head) && subpath.endsWith(tail) && subpath.length >= head.length + tail.length) collect(value, subpath.slice(head.length, subpath.length - tail.length));
+    }
+  }
+  return out;
+}
+
 export type Resolution = { file: string } | { external: true } | { error: string };
 
 export interface JsResolver {
@@ -111,6 +141,43 @@ export function createJsResolver(root: string, fileSet: Set<string>, dirs: Set<s
     return probe(swapped);
   };
 
+  // Packages of this repository by name (workspaces, or a package importing itself): they resolve
+  // to their source even when their package.json points at a build output that does not exist yet.
+  let packages: Map<string, { dir: string; json: PackageJson }> | undefined;
+  const localPackages = (): Map<string, { dir: string; json: PackageJson }> => {
+    if (packages) return packages;
+    packages = new Map();
+    for (const file of fileSet) {
+      if (!(file === 'package.json' || file.endsWith('/package.json')) || file.includes('node_modules/')) continue;
+      try {
+        const json = JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')) as PackageJson;
+        if (typeof json.name === 'string') packages.set(json.name, { dir: path.posix.dirname(file) === '.' ? '' : path.posix.dirname(file), json });
+      } catch {
+        // unreadable or deleted: not a package we can resolve into
+      }
+    }
+    return packages;
+  };
+
+  const resolveWorkspace = (specifier: string): Resolution | null => {
+    const parts = specifier.split('/');
+    const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+    const local = localPackages().get(name);
+    if (!local) return null;
+    const sub = specifier.slice(name.length).replace(/^\//, '');
+    const { dir, json } = local;
+    const inDir = (p: string): string => path.posix.normalize(dir ? `${dir}/${p}` : p);
+    const candidates: string[] = [];
+    for (const target of exportTargets(json, sub ? `./${sub}` : '.')) candidates.push(inDir(target));
+    if (!sub) for (const main of [json.source, json.module, json.main]) if (typeof main === 'string') candidates.push(inDir(main));
+    candidates.push(inDir(sub ? `src/${sub}` : 'src/index'), inDir(sub || 'index'));
+    for (const candidate of candidates) {
+      const hit = toSource(candidate) ?? probe(candidate);
+      if (hit) return { file: hit };
+    }
+    return { error: `the workspace package ${name} has no file for ${sub ? `./${sub}` : 'its entry point'}` };
+  };
+
   const resolveBare = (fromDir: string, specifier: string): Resolution => {
     const key = `${fromDir}\0${specifier}`;
     const known = bareCache.get(key);
@@ -163,7 +230,7 @@ export function createJsResolver(root: string, fileSet: Set<string>, dirs: Set<s
         if (hit) return { file: hit };
       }
     }
-    return resolveBare(fromDir, spec);
+    return resolveWorkspace(spec) ?? resolveBare(fromDir, spec);
   };
 
   const glob = (from: string, pattern: string): string[] => {
