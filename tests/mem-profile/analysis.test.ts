@@ -1,0 +1,194 @@
+// The parts of mem-profile that are pure: parsing ps and /proc, tree membership, the leak fit,
+// downsampling, attribution and the sparkline. Inputs are recorded output or series built here.
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type ScopeSeries, attributeTest } from '../../tools/mem-profile/attribution.ts';
+import { downsampleIndices } from '../../tools/mem-profile/downsample.ts';
+import { sparkline } from '../../tools/mem-profile/format.ts';
+import { checkLeak, leastSquares } from '../../tools/mem-profile/leak.ts';
+import { createProcfsSampler, parseStatus } from '../../tools/mem-profile/procfs-sampler.ts';
+import { createPsSampler, parsePsOutput } from '../../tools/mem-profile/ps-sampler.ts';
+import { parseWrapperReport } from '../../tools/mem-profile/rusage-wrapper.ts';
+import { cli } from '../../tools/mem-profile/cli.ts';
+import { memoryIo, repoRoot } from '../helpers.ts';
+
+const fixtures = path.join(repoRoot, 'tests', 'fixtures', 'mem-profile');
+const thresholds = { growthPct: 50, r2: 0.8 };
+const MB = 1024 * 1024;
+
+describe('the ps sampler', () => {
+  // Recorded with procps `ps -A -o pid=,ppid=,rss=,command=` on Linux while `sh -c` ran a python holding
+  // 30 MiB and a sleep; trimmed to the kernel threads and that tree (pid 1's line replaced). BSD ps on
+  // macOS takes the same -o list and prints the same columns.
+  const recorded = readFileSync(path.join(fixtures, 'ps-linux-procps.txt'), 'utf8');
+
+  it('parses pid, ppid, RSS in KiB and the command line with its spaces', () => {
+    const rows = parsePsOutput(recorded);
+    expect(rows).toHaveLength(15);
+    expect(rows.find((row) => row.pid === 32231)).toEqual({
+      pid: 32231,
+      ppid: 32229,
+      rssBytes: 44236 * 1024,
+      command: '/root/.pyenv/versions/3.11.7/bin/python3 -c import time; b=bytearray(30*2**20); time.sleep(3)',
+    });
+  });
+
+  it('samples only the tree under the root, and forgets processes that are gone', async () => {
+    let table = recorded;
+    const sampler = createPsSampler({ root: 32229, includeRoot: true, table: async () => table });
+    const first = await sampler.sample();
+    expect(first.map((r) => [r.pid, r.name, r.rssBytes]).sort()).toEqual([
+      [32229, 'sh', 1684 * 1024],
+      [32231, 'python3', 44236 * 1024],
+      [32232, 'sleep', 1752 * 1024],
+    ]);
+    expect(first.every((r) => r.hwmBytes === null)).toBe(true);
+    // Next look: the sleep has exited and the python has started a child of its own.
+    table = recorded.replace(/^32232 .*$/m, '') + '32240 32231  9000 /bin/gzip -9\n';
+    const second = await sampler.sample();
+    expect(second.map((r) => r.pid).sort()).toEqual([32229, 32231, 32240]);
+  });
+
+  it('leaves the root out when it is the wrapper', async () => {
+    const sampler = createPsSampler({ root: 32229, includeRoot: false, table: async () => recorded });
+    expect((await sampler.sample()).map((r) => r.pid).sort()).toEqual([32231, 32232]);
+  });
+});
+
+describe('the /proc sampler', () => {
+  it('parses its own /proc/self/status', async () => {
+    const fields = parseStatus(await readFile('/proc/self/status', 'latin1'))!;
+    expect(fields.pid).toBe(process.pid);
+    expect(fields.tgid).toBe(process.pid);
+    expect(fields.ppid).toBe(process.ppid);
+    expect(fields.rssBytes).toBeGreaterThan(10 * MB);
+    expect(fields.hwmBytes).toBeGreaterThanOrEqual(fields.rssBytes!);
+  });
+
+  it('reads a live process of the tree, with its high-water mark', async () => {
+    const sampler = createProcfsSampler({ root: process.ppid, includeRoot: false, youngMs: 100 });
+    const readings = await sampler.sample();
+    const self = readings.find((r) => r.pid === process.pid)!;
+    expect(self.ppid).toBe(process.ppid);
+    expect(self.hwmBytes).toBeGreaterThanOrEqual(self.rssBytes);
+    expect(sampler.read!(process.pid)?.pid).toBe(process.pid);
+  });
+});
+
+describe('the leak check', () => {
+  const times = Array.from({ length: 40 }, (_, i) => i * 100);
+
+  it('fits a line exactly', () => {
+    const fit = leastSquares([0, 1, 2, 3], [1, 3, 5, 7]);
+    expect(fit.slope).toBeCloseTo(2, 10);
+    expect(fit.intercept).toBeCloseTo(1, 10);
+    expect(fit.r2).toBeCloseTo(1, 10);
+  });
+
+  it('suspects steady growth and gives slope, R² and growth in its basis', () => {
+    const rss = times.map((t) => 100 * MB + t * 50 * 1024); // +50 KiB per ms: 2.93 GB/min
+    const verdict = checkLeak('total RSS', times, rss, 0, thresholds);
+    expect(verdict.verdict).toBe('suspected-leak');
+    expect(verdict.r2).toBe(1);
+    expect(verdict.slopeMbPerMin).toBeCloseTo((50 / 1024) * 60_000, 1);
+    expect(verdict.growthPct).toBeGreaterThan(50);
+    expect(verdict.basis).toMatch(/^total RSS: least-squares fit over 40 samples .* both thresholds met$/);
+  });
+
+  it('does not call a one-off jump a leak when it is not steady', () => {
+    // Flat, one step up in the middle, flat again: a big growth, but a line through a step of two equal
+    // halves has R² 0.75, under the 0.8 threshold.
+    const rss = times.map((t) => (t < 2000 ? 100 * MB : 300 * MB));
+    const verdict = checkLeak('total RSS', times, rss, 0, thresholds);
+    expect(verdict.r2).toBeCloseTo(0.75, 2);
+    expect(verdict.verdict).toBe('no-leak');
+    expect(verdict.basis).toMatch(/grew, but not steadily/);
+  });
+
+  it('clears a flat series and says why', () => {
+    const rss = times.map((_, i) => 100 * MB + (i % 2) * MB);
+    const verdict = checkLeak('total RSS', times, rss, 0, thresholds);
+    expect(verdict.verdict).toBe('no-leak');
+    expect(Math.abs(verdict.growthPct!)).toBeLessThan(2);
+  });
+
+  it('gives no verdict on too few samples after the warm-up', () => {
+    const verdict = checkLeak('total RSS', times, times, 3500, thresholds);
+    expect(verdict).toMatchObject({ verdict: 'insufficient-data', samples: 5 });
+    expect(verdict.basis).toContain('at least 10');
+  });
+});
+
+describe('downsampling the timeline', () => {
+  it('keeps short runs whole', () => {
+    expect(downsampleIndices([1, 2, 3], 10, [1], 5)).toEqual([0, 1, 2]);
+  });
+
+  it('bounds long runs, keeps every extreme and full resolution around the peak', () => {
+    const values = Array.from({ length: 20_000 }, (_, i) => Math.round(1000 + 500 * Math.sin(i / 300)));
+    values[12_345] = 99_999;
+    values[777] = -5;
+    const kept = downsampleIndices(values, 500, [12_345], 25);
+    expect(kept.length).toBeLessThanOrEqual(502);
+    for (let i = 12_320; i <= 12_370; i++) expect(kept).toContain(i);
+    expect(kept).toContain(777);
+    expect(kept[0]).toBe(0);
+    expect(kept.at(-1)).toBe(19_999);
+    expect(Math.max(...kept.map((i) => values[i]!))).toBe(99_999);
+  });
+});
+
+describe('per-test attribution', () => {
+  const series: ScopeSeries = {
+    tMs: [0, 100, 105, 140, 200],
+    rssBytes: [50 * MB, 50 * MB, 51 * MB, 120 * MB, 118 * MB],
+    hwmBytes: [50 * MB, 50 * MB, 51 * MB, 150 * MB, 150 * MB],
+  };
+  const test = { file: 'tests/test_a.py', name: 'test_big', id: 'tests/test_a.py::test_big', worker: 'main', pid: 7, startMs: 105, endMs: 140 };
+
+  it('takes growth from the readings at the start and end, and the peak from the high-water mark', () => {
+    expect(attributeTest(test, series, 100)).toEqual({
+      ...test,
+      // The reading at the start (51 MiB) came a little late; the one before it (50 MiB) is recent.
+      rssStartBytes: 50 * MB,
+      rssEndBytes: 120 * MB,
+      growthBytes: 70 * MB,
+      peakRssBytes: 150 * MB,
+    });
+  });
+
+  it('attributes nothing to a test whose process was never read', () => {
+    expect(attributeTest(test, undefined, 100)).toBeUndefined();
+  });
+});
+
+describe('the command line', () => {
+  for (const [args, message] of [
+    [['--interval', '2', '--', 'true'], '--interval: expected milliseconds >= 5, received 2'],
+    [['--max-rss', 'lots', '--', 'true'], '--max-rss: expected a size such as 512M or 2G, received "lots"'],
+    [['--leak-r2', '2', '--', 'true'], '--leak-r2: expected a number from 0 to 1, received 2'],
+    [['--quiet'], 'no command given'],
+  ] as const) {
+    it(`rejects ${args.join(' ')} in one line with exit 2`, async () => {
+      const io = memoryIo();
+      expect(await cli([...args], io)).toBe(2);
+      expect(io.err().split('\n')[0]).toBe(`testpace-mem-profile: ${message}`);
+      expect(io.out()).toBe('');
+    });
+  }
+});
+
+describe('small things', () => {
+  it('draws a sparkline scaled from zero', () => {
+    expect(sparkline([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 10)).toBe(' .:-=+*#%@');
+    expect(sparkline([5, 5], 10)).toBe('@@');
+  });
+
+  it('reads the wrapper report', () => {
+    expect(parseWrapperReport('exit 0 123456\n')).toEqual({ exitCode: 0, signalNumber: null, childrenMaxRssBytes: 123456 });
+    expect(parseWrapperReport('exit -2 10\n')).toEqual({ exitCode: null, signalNumber: 2, childrenMaxRssBytes: 10 });
+    expect(parseWrapperReport('exec-error 2 No such file or directory\n')).toEqual({ execError: 'No such file or directory' });
+  });
+});
