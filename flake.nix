@@ -188,11 +188,15 @@
               // {
                 pname = "testpace-tests";
                 inherit version;
-                nativeBuildInputs = withNodeModules.nativeBuildInputs ++ [
-                  python
-                  pkgs.bats
-                  pkgs.git
-                ];
+                # Chromium renders the HTML report in report's tests; nixpkgs builds it for Linux only.
+                nativeBuildInputs =
+                  withNodeModules.nativeBuildInputs
+                  ++ [
+                    python
+                    pkgs.bats
+                    pkgs.git
+                  ]
+                  ++ (if pkgs.stdenv.hostPlatform.isLinux then [ pkgs.chromium ] else [ ]);
                 buildPhase = ''
                   runHook preBuild
                   export CI=true NO_COLOR=1 HOME=$(mktemp -d)
