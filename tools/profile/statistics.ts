@@ -4,6 +4,9 @@ import { median, outliers, summarize } from '../../lib/stats.ts';
 import { testKey } from '../../lib/test-id.ts';
 import type { ProfileSummary, RunRecord, TestResult, TestSummary } from './model.ts';
 
+/** Outliers must also lie this far from the median. */
+const OUTLIER_FLOOR_MS = 1;
+
 interface Seen {
   run: number;
   result: TestResult;
@@ -45,7 +48,12 @@ export function summariseTests(runs: readonly RunRecord[]): TestSummary[] {
       if (values.length === seen.length && values.length > 0) summary[phase] = summarize(values, keepValues);
     }
     if (last.worker) summary.worker = last.worker;
-    const flagged = outliers(durations).map((i) => seen[i]!.run);
+    // Over 3 scaled MADs from the median, and by more than a millisecond: sub-millisecond tests jitter
+    // by microseconds, which is no news to anyone.
+    const middle = median(durations);
+    const flagged = outliers(durations)
+      .filter((i) => Math.abs(durations[i]! - middle) > OUTLIER_FLOOR_MS)
+      .map((i) => seen[i]!.run);
     if (flagged.length) summary.outlierRuns = flagged;
     summaries.push(summary);
   }

@@ -53,7 +53,7 @@ export function formatSummary(document: ProfileDocument, colour: Palette, option
     for (const test of flaky.slice(0, 10)) lines.push(`    ${test.file} › ${test.name}: ${test.outcomes.join(', ')}`);
   }
   const outlying = document.tests.filter((t) => t.outlierRuns?.length).length;
-  if (outlying) lines.push(`  ${outlying} tests had outlier runs (over 3 MADs from their median; flagged in the document, still counted)`);
+  if (outlying) lines.push(`  ${outlying} tests had outlier runs (over 3 scaled MADs and 1 ms from their median; flagged in the document, still counted)`);
   for (const warning of document.warnings ?? []) lines.push(colour.yellow(`  warning: ${warning}`));
   return lines.join('\n') + '\n';
 }
