@@ -52,6 +52,13 @@ export const command: CommandSpec<SelectOptions> = {
       .option('ignore-type-imports', { type: 'boolean', default: false, describe: 'Type-only imports are not edges' })
       .option('cache', { type: 'boolean', default: true, describe: 'Use the graph cache (--no-cache to rebuild from scratch)' }),
   toOptions: (argv) => {
+    // yargs hands a lone `-` to the positionals, even after an array option.
+    const positionals = ((argv._ as unknown[]) ?? []).map(String);
+    let files = argv.files as string[] | undefined;
+    if (files !== undefined && positionals.includes('-')) files = [...files, '-'];
+    const extra = positionals.filter((p) => !(p === '-' && files !== undefined));
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, 'changed files go after --files; a base ref after --since');
+    if (files !== undefined && files.length === 0) throw new UsageError('--files: expected file names, or - to read them from stdin');
     let shard: SelectOptions['shard'];
     if (argv.shard !== undefined) {
       const match = /^(\d+)\/(\d+)$/.exec(String(argv.shard));
@@ -67,7 +74,7 @@ export const command: CommandSpec<SelectOptions> = {
     if (argv.files !== undefined && argv.since !== undefined) throw new UsageError('--files and --since exclude each other', 'give the changed files, or a base ref to compute them from');
     return {
       since: argv.since as string | undefined,
-      files: argv.files as string[] | undefined,
+      files,
       committedOnly: Boolean(argv.committedOnly),
       onMissingBase: argv.onMissingBase as 'error' | 'all',
       tests: argv.tests as string[] | undefined,
