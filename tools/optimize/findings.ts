@@ -203,6 +203,8 @@ export function buildFindings(analyses: readonly FileAnalysis[], measured: Measu
   return { findings, claims, serial };
 }
 
+const MAX_LISTED = 20;
+
 type Add = (finding: Omit<Finding, 'severity'>, claimed?: Claim[]) => void;
 
 function duplicates(analyses: readonly FileAnalysis[], measured: Measured | undefined, add: Add): void {
@@ -218,9 +220,11 @@ function duplicates(analyses: readonly FileAnalysis[], measured: Measured | unde
   }
   for (const group of groups.values()) {
     if (group.length < 2) continue;
-    const ids = group.map((g) => ({ file: g.analysis.file, name: g.name }));
+    // Big groups (generated suites) would make every finding list every other test: name a few.
+    const ids = group.slice(0, MAX_LISTED).map((g) => ({ file: g.analysis.file, name: g.name }));
     group.forEach((member, index) => {
       const others = group.filter((g) => g !== member).map((g) => `"${g.name}"${g.analysis.file === member.analysis.file ? '' : ` (${g.analysis.file})`}`);
+      if (others.length > 3) others.splice(3, others.length - 3, `${others.length - 3} more`);
       const own = measuredFor(measured, member.analysis.file, member.name);
       let savings: Savings;
       let claimed: Claim[] = [];
@@ -235,7 +239,7 @@ function duplicates(analyses: readonly FileAnalysis[], measured: Measured | unde
           file: member.analysis.file,
           line: member.line,
           test: { file: member.analysis.file, name: member.name },
-          tests: ids,
+          tests: index < MAX_LISTED ? ids : [...ids.slice(0, MAX_LISTED - 1), { file: member.analysis.file, name: member.name }],
           message: `"${member.name}" has the same body as ${others.join(', ')} once names are normalised`,
           fix: fixes.duplicateFix(member.analysis.runner),
           savings,

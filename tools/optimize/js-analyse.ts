@@ -71,7 +71,8 @@ function analyseOne(parse: Parse, source: SourceFile): FileAnalysis {
   const result: FileAnalysis = { file: source.file, language: 'javascript', runner: source.runner, tests: [], fixtures: [], hits: [], imports: [] };
   let program: TSESTree.Program;
   try {
-    program = parse(source.text, { loc: true, range: false, comment: false, tokens: false, jsx: source.jsx });
+    // JSDoc is never read here; skipping it halves typescript-estree's parse time.
+    program = parse(source.text, { loc: true, range: false, comment: false, tokens: false, jsx: source.jsx, jsDocParsingMode: 'none' });
   } catch (error) {
     const parseError = error as { lineNumber?: number; message?: string };
     result.error = { line: parseError.lineNumber ?? 0, message: String(parseError.message ?? error).split('\n')[0]! };
@@ -496,12 +497,20 @@ function collectDeclared(node: Node, into: Set<string>): void {
 
 const SKIPPED_KEYS = new Set(['parent', 'loc', 'range', 'typeAnnotation', 'returnType', 'typeArguments', 'typeParameters', 'decorators']);
 
+// Per node type, the keys that can hold child nodes (keys seen with a string, number or boolean are dropped).
+const childKeys = new Map<string, string[]>();
+
 /** Child nodes in source order. */
 function children(node: Node): Node[] {
+  const record = node as unknown as Record<string, unknown>;
+  let keys = childKeys.get(node.type);
+  if (!keys) {
+    keys = Object.keys(node).filter((key) => !SKIPPED_KEYS.has(key) && (record[key] === null || record[key] === undefined || typeof record[key] === 'object'));
+    childKeys.set(node.type, keys);
+  }
   const out: Node[] = [];
-  for (const key of Object.keys(node)) {
-    if (SKIPPED_KEYS.has(key)) continue;
-    const value = (node as unknown as Record<string, unknown>)[key];
+  for (const key of keys) {
+    const value = record[key];
     if (Array.isArray(value)) {
       for (const item of value) if (item && typeof item === 'object' && typeof (item as Node).type === 'string') out.push(item as Node);
     } else if (value && typeof value === 'object' && typeof (value as Node).type === 'string') {
