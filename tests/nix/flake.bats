@@ -123,6 +123,42 @@ setup_file() {
   [[ "$output" != *missing* ]]
 }
 
+@test "nix flake check --no-build accepts the flake's outputs" {
+  run --separate-stderr nix flake check --no-build --override-input nixpkgs "$STANDIN" --no-write-lock-file "$FLAKE"
+  [ "$status" -eq 0 ]
+}
+
+@test "another project's flake gets the tools and testpace.mk from this flake, and profiles its suite" {
+  consumer="$WORK/consumer"
+  mkdir -p "$consumer/tests"
+  system="$(host_system)"
+  # The recipe of docs/recipes.md, with the stand-in as the consumer's nixpkgs.
+  cat > "$consumer/flake.nix" <<NIX
+{
+  inputs.nixpkgs.url = "$STANDIN";
+  inputs.testpace.url = "git+file://$FLAKE";
+  inputs.testpace.inputs.nixpkgs.follows = "nixpkgs";
+  outputs = { self, nixpkgs, testpace }:
+    let system = "$system"; pkgs = nixpkgs.legacyPackages.\${system}; in {
+      devShells.\${system}.default = pkgs.mkShell {
+        packages = [ testpace.packages.\${system}.default (pkgs.python3.withPackages (ps: [ ps.pytest ])) ];
+        TESTPACE_MK = "\${testpace}/testpace.mk";
+      };
+    };
+}
+NIX
+  printf 'include $(TESTPACE_MK)\n' > "$consumer/Makefile"
+  printf 'import time\n\ndef test_waits():\n    time.sleep(0.3)\n\ndef test_adds():\n    assert 1 + 1 == 2\n' > "$consumer/tests/test_a.py"
+  cd "$consumer"
+  run --separate-stderr nix develop "path:$consumer" -c make --no-print-directory test-profile TEST_CMD='python3 -m pytest -q -p no:cacheprovider'
+  [ "$status" -eq 0 ]
+  # The tools came from the flake's package on PATH (no dist/ beside the flake's testpace.mk).
+  [[ "$output" == *"cd '$consumer' && testpace-profile --out '$consumer/.testpace/profile.json'"* ]]
+  [ "$(jq -r '.kind' .testpace/profile.json)" = profile ]
+  [ "$(jq '.tests | length' .testpace/profile.json)" -eq 2 ]
+  [ "$(jq '[.tests[] | select(.name == "test_waits") | .durationMs.median >= 300] | all' .testpace/profile.json)" = true ]
+}
+
 @test "flake.lock pins nixpkgs to a GitHub revision matching flake.nix, and names no registry" {
   lock="$REPO_ROOT/flake.lock"
   [ "$(jq -r '.nodes.nixpkgs.locked.type' "$lock")" = github ]
