@@ -47,7 +47,7 @@ interface Message {
 }
 
 /** Loads `url` at the given viewport width, evaluates `expressions` and screenshots the page. */
-export async function visit(url: string, expressions: Record<string, string>, options: { width?: number; scale?: number } = {}): Promise<PageVisit> {
+export async function visit(url: string, expressions: Record<string, string>, options: { width?: number; scale?: number; top?: number; maxHeight?: number } = {}): Promise<PageVisit> {
   const profileDir = await mkdtemp(path.join(os.tmpdir(), 'testpace-chromium-'));
   const child: ChildProcess = spawn(
     findChromium(),
@@ -131,7 +131,7 @@ export async function visit(url: string, expressions: Record<string, string>, op
       {
         format: 'png',
         captureBeyondViewport: true,
-        clip: { x: 0, y: 0, width: metrics.cssContentSize.width, height: Math.min(metrics.cssContentSize.height, 6000), scale: options.scale ?? 1 },
+        clip: { x: 0, y: options.top ?? 0, width: metrics.cssContentSize.width, height: Math.min(metrics.cssContentSize.height - (options.top ?? 0), options.maxHeight ?? 6000), scale: options.scale ?? 1 },
       },
       sessionId,
     )) as { data: string };

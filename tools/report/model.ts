@@ -187,10 +187,7 @@ export function memorySection(loaded: Loaded<MemoryDocument>, options: ModelOpti
     }),
   );
   const leak = doc.leak;
-  const leakFigures = [leak.slopeMbPerMin !== undefined ? `${leak.slopeMbPerMin.toFixed(1)} MB/min` : '', leak.r2 !== undefined ? `r² ${leak.r2.toFixed(2)}` : '', leak.growthPct !== undefined ? `growth ${leak.growthPct.toFixed(0)}%` : '']
-    .filter(Boolean)
-    .join(', ');
-  blocks.push(text(`leak verdict: ${leak.verdict}${leakFigures ? ` (${leakFigures})` : ''} — ${leak.basis}`, leak.verdict === 'suspected-leak' ? 'bad' : undefined));
+  blocks.push(text(`leak verdict: ${leak.verdict} — ${leak.basis}`, leak.verdict === 'suspected-leak' ? 'bad' : undefined));
   if (doc.limit) {
     blocks.push(
       text(

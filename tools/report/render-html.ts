@@ -39,17 +39,18 @@ caption { text-align:left; font-weight:600; padding:4px 0; }
 .footnote { color:var(--muted); font-size:12px; }
 .chart { display:block; margin:8px 0 4px; font-family:inherit; }
 .chart text { fill:var(--fg); } .chart .tick { fill:var(--muted); font-size:11px; } .chart .file { fill:var(--muted); font-size:11px; }
-.chart .grid { stroke:var(--line); } .chart .zero { stroke:#9ca3af; stroke-dasharray:3 3; }
+.chart .grid { stroke:var(--line); } .chart .threshold { stroke:#d62728; stroke-dasharray:2 4; opacity:.5; } .chart .zero { stroke:#9ca3af; stroke-dasharray:3 3; }
 .chart .whisker { stroke:#1f2430; stroke-width:1.5; opacity:.55; }
 .chart rect.flaky { stroke:var(--bad); stroke-width:2; stroke-dasharray:4 2; }
 .chart .bar:hover rect, .chart .lane rect.span:hover, .chart .change:hover rect { opacity:.8; }
-.chart .lane-bg { fill:#f3f4f6; } .chart .startup { fill:#e5e7eb; opacity:.7; }
+.chart .lane-bg { fill:#f3f4f6; } .chart .startup { fill:#9ca3af; opacity:.22; }
 .chart rect.span { stroke:#fff; stroke-width:1; } .chart rect.span.failed { stroke:var(--bad); stroke-width:2; }
 .chart .area { fill:#4e79a7; opacity:.25; } .chart .line { fill:none; stroke:#4e79a7; stroke-width:2; }
 .chart .band { fill:#f28e2b; opacity:.08; } .chart .band.odd { fill:#59a14f; } .chart .boundary { stroke:#f28e2b; stroke-width:1; opacity:.6; }
 .chart .test-span:hover .band { opacity:.25; }
 .chart .peak { fill:var(--bad); }
 .chart .prediction rect { fill:#a0b8d3; } .chart .prediction.recommended rect { fill:#2ca02c; }
+.chart .trend-area { fill:#4e79a7; opacity:.08; } .chart .in-span { fill:#fff; font-size:11px; pointer-events:none; }
 .chart .trend { fill:none; stroke:#4e79a7; stroke-width:2; } .chart .dot { fill:#4e79a7; } .chart .dot.failed { fill:var(--bad); }
 .chart .change rect { fill:#bab0ac; } .chart .change.regressed rect { fill:var(--bad); } .chart .change.improved rect { fill:var(--good); }
 .legend { display:flex; flex-wrap:wrap; gap:4px 14px; font-size:12px; color:var(--muted); margin:2px 0 6px; }
