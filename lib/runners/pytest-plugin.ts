@@ -7,7 +7,9 @@
 // - phases come from pytest's own reports (report.duration per setup/call/teardown), so fixture
 //   time lands in setup;
 // - each line is one os.write on an O_APPEND descriptor: lines from several workers never interleave;
-// - with TESTPACE_CPROFILE_DIR set, each test process also runs cProfile and dumps <pid>.prof there.
+// - with TESTPACE_CPROFILE_DIR set, each test process also runs cProfile and dumps <pid>.prof there;
+// - with TESTPACE_RUNTIME_FILE set, the main pytest process writes {"python": version} there, which
+//   saves the caller a Python start-up of its own just to ask.
 
 /** Module name passed to `-p`. */
 export const PYTEST_PLUGIN_MODULE = 'testpace_pytest_events';
@@ -127,6 +129,12 @@ class _TestpaceRecorder:
 
 
 def pytest_configure(config):
+    runtime_file = os.environ.get("TESTPACE_RUNTIME_FILE")
+    if runtime_file and not hasattr(config, "workerinput"):
+        import platform
+
+        with open(runtime_file, "w") as handle:
+            json.dump({"python": platform.python_version()}, handle)
     if not config.pluginmanager.has_plugin("testpace-recorder"):
         config.pluginmanager.register(_TestpaceRecorder(config), "testpace-recorder")
 `;

@@ -1,7 +1,6 @@
 // testpace-profile: runs the test command (warm-up + measured runs), collects every test's events
 // through the runner's adapter (or its JUnit XML), and writes the profile document.
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stderrPalette } from '../../lib/colour.ts';
@@ -33,14 +32,14 @@ function resolveRunner(options: ProfileOptions): ProfileRunner {
   );
 }
 
-/** The command's directory relative to the git root (as documents store it), else absolute. */
-function displayCwd(cwd: string): Promise<string> {
-  return new Promise((resolve) => {
-    execFile('git', ['rev-parse', '--show-toplevel'], { cwd, timeout: 5000 }, (error, stdout) => {
-      if (error || !stdout.trim()) resolve(cwd);
-      else resolve(path.relative(stdout.trim(), cwd).split(path.sep).join('/') || '.');
-    });
-  });
+/** The command's directory relative to the git root (as documents store it), else absolute. Found on disk, not by running git. */
+async function displayCwd(cwd: string): Promise<string> {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (await access(path.join(dir, '.git')).then(() => true, () => false)) {
+      return path.relative(dir, cwd).split(path.sep).join('/') || '.';
+    }
+    if (path.dirname(dir) === dir) return cwd;
+  }
 }
 
 /** Stops on the first SIGINT/SIGTERM we receive; the run in progress forwards it to its process group. */
@@ -70,10 +69,8 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
   const cwd = io.cwd;
   const cores = os.availableParallelism();
   // Everything that spawns processes of its own happens before the runs: the CPU of a run is read
-  // from this process's reaped-children counters.
-  const python = runner === 'pytest' ? await pythonVersion(cwd) : null;
-  const environment = await collectEnvironment(cwd, io.env, python ? { python } : {});
-  const documentCwd = await displayCwd(cwd);
+  // from this process's reaped-children counters. Python's version comes from the pytest plugin.
+  const [environment, documentCwd] = await Promise.all([collectEnvironment(cwd, io.env), displayCwd(cwd)]);
   const colour = stderrPalette(io);
 
   const total = options.warmup + options.runs;
@@ -96,7 +93,8 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
       const runDir = path.join(tmpRoot, `run-${index}`);
       await mkdir(runDir);
       const eventsFile = path.join(runDir, 'events.jsonl');
-      const baseEnv = { ...io.env, ...cpuProfiling?.env };
+      const runtimeFile = path.join(runDir, 'runtime.json');
+      const baseEnv = { ...io.env, ...cpuProfiling?.env, TESTPACE_RUNTIME_FILE: runtimeFile };
       const prepared =
         runner === 'junit'
           ? { command: options.command, env: baseEnv, afterExit: undefined }
@@ -111,6 +109,10 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
         interrupt: signals.signal,
       });
       await prepared.afterExit?.();
+      if (runner === 'pytest' && !environment.runtimes.python) {
+        const runtimes = await readFile(runtimeFile, 'utf8').then((text) => JSON.parse(text) as { python?: string }, () => undefined);
+        if (runtimes?.python) environment.runtimes.python = runtimes.python;
+      }
       let tests: TestResult[] = [];
       if (runner === 'junit') {
         try {
@@ -144,6 +146,10 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
   }
 
   try {
+    if (runner === 'pytest' && !environment.runtimes.python) {
+      const python = await pythonVersion(cwd);
+      if (python) environment.runtimes.python = python;
+    }
     const measured = measuredRuns(runs);
     const tests = summariseTests(measured);
     const document: ProfileDocument = {
