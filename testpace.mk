@@ -39,13 +39,14 @@ REPORT_ARGS ?=
 # Prerequisites of every target (testpace's Makefile sets `build`).
 TESTPACE_PREREQS ?=
 
-# $(call testpace_tool,NAME): the command that runs testpace-NAME.
+# $(call testpace_tool,NAME): the command that runs testpace-NAME. Expanded when a recipe runs,
+# after its prerequisites (a build may have just written dist/).
 testpace_tool = $(if $(wildcard $(TESTPACE_MK_DIR)/dist/testpace-$(1).mjs),node $(TESTPACE_MK_DIR)/dist/testpace-$(1).mjs,testpace-$(1))
-TESTPACE_PROFILE := $(call testpace_tool,profile)
-TESTPACE_MEM_PROFILE := $(call testpace_tool,mem-profile)
-TESTPACE_OPTIMIZE := $(call testpace_tool,optimize)
-TESTPACE_SELECT := $(call testpace_tool,select)
-TESTPACE_REPORT := $(call testpace_tool,report)
+TESTPACE_PROFILE = $(call testpace_tool,profile)
+TESTPACE_MEM_PROFILE = $(call testpace_tool,mem-profile)
+TESTPACE_OPTIMIZE = $(call testpace_tool,optimize)
+TESTPACE_SELECT = $(call testpace_tool,select)
+TESTPACE_REPORT = $(call testpace_tool,report)
 
 # The newest profile document (test-profile, test-benchmark or test-baseline wrote it), or empty.
 testpace_profiles = $(wildcard $(addprefix $(TESTPACE_DIR)/,profile.json benchmark.json baseline.json))

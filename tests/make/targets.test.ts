@@ -26,6 +26,15 @@ function make(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }
   });
 }
 
+/** Runs make without presetting TESTPACE_PREREQS. */
+function execMake(args: string[], cwd: string): Promise<MakeResult> {
+  return new Promise((resolve) => {
+    execFile('make', ['--no-print-directory', ...args], { cwd }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
 function run(command: string, args: string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { cwd }, (error, stdout, stderr) => (error ? reject(new Error(`${command} ${args.join(' ')}: ${stderr}`)) : resolve(stdout)));
@@ -117,6 +126,20 @@ describe('testpace.mk included by another project', () => {
     expect(missing.stderr).toContain('testpace.mk: set TEST_CMD to the command that runs your suite');
     const planned = await make(['-n', 'test-profile', 'TEST_CMD=pytest -q'], { cwd: dir });
     expect(planned.stdout).toContain(`node ${repoRoot}/dist/testpace-profile.mjs --out '${dir}/.testpace/profile.json'`);
+  });
+
+  it('takes the tools from a dist/ that a prerequisite has just built', async () => {
+    // A fresh checkout has no dist/ when make reads testpace.mk; the build prerequisite writes it.
+    const dir = await tempDir('testpace-make-');
+    await cp(path.join(repoRoot, 'testpace.mk'), path.join(dir, 'testpace.mk'));
+    await writeFile(
+      path.join(dir, 'Makefile'),
+      `TESTPACE_PREREQS = fake-build\ninclude testpace.mk\nfake-build:\n\tmkdir -p dist && echo 'console.log("from dist")' > dist/testpace-profile.mjs\n`,
+    );
+    const result = await execMake(['test-profile', 'TEST_CMD=true'], dir);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`node ${dir}/dist/testpace-profile.mjs --out`);
+    expect(result.stdout).toContain('from dist\n');
   });
 
   it('says what to run first when a document a target needs is missing', async () => {
