@@ -16,6 +16,9 @@ need() {
 node="$(need node)"
 [ -d "$root/node_modules" ] || { echo "nix/stand-in.sh: no $root/node_modules; run 'make setup' first" >&2; exit 2; }
 
+# pnpm itself, else corepack's (what scripts/setup.sh uses).
+if pnpm="$(command -v pnpm 2>/dev/null)"; then :; else pnpm="$(need corepack) pnpm"; fi
+
 mkdir -p "$dir"
 cp "$root"/nix/stand-in/*.nix "$root"/nix/stand-in/*.sh "$dir"/
 cat > "$dir/host.nix" <<NIX
@@ -25,7 +28,7 @@ cat > "$dir/host.nix" <<NIX
   path = "/usr/local/bin:/usr/bin:/bin";
   node = "$node";
   nodeVersion = "$("$node" -p 'process.versions.node')";
-  pnpm = "$(need pnpm)";
+  pnpm = "$pnpm";
   python = "$("$(need python3)" -c "import sys; print(sys.executable)")";
   bats = "$(need bats)";
   git = "$(need git)";
