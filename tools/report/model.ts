@@ -341,7 +341,7 @@ export function comparisonSection(loaded: Loaded<ComparisonDocument>, options: M
     formatMs(d.currentMs),
     formatRatio(d.ratio),
     formatDeltaMs(d.deltaMs),
-    formatP(d.pValue),
+    formatP(d.pValue).replace(/^p = /, ''),
     status,
   ];
   const columns: Column[] = [
@@ -350,7 +350,7 @@ export function comparisonSection(loaded: Loaded<ComparisonDocument>, options: M
     { header: 'current', align: 'right' },
     { header: 'change', align: 'right' },
     { header: 'Δ', align: 'right', optional: true },
-    { header: 'p', align: 'right', optional: true },
+    { header: 'p', align: 'right' },
     { header: 'status', flexible: true },
   ];
   const notable = doc.tests.filter((t) => t.status !== 'unchanged' || t.newlyFlaky);

@@ -9,7 +9,7 @@ export function escapeMarkdown(value: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/([\\`*_{}[\]|~])/g, '\\$1')
-    .replace(/^([#+-]|\d+\.)/, '\\$1')
+    .replace(/^([#+-]|\d+\.)(?=\s)/, '\\$1')
     .replace(/\r?\n/g, ' ');
 }
 

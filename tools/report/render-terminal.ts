@@ -88,7 +88,13 @@ function renderTable(full: ModelTable, columns: number, palette: Palette): strin
 export function wrapText(value: string, columns: number): string[] {
   const lines: string[] = [];
   let line = '';
+  // A unit stays with its number: "+152 ms" never breaks between the two.
+  const words: string[] = [];
   for (const word of value.split(' ')) {
+    if (words.length && /^(ms|s|min|B|KiB|MiB|GiB|TiB)\b/.test(word)) words[words.length - 1] += ` ${word}`;
+    else words.push(word);
+  }
+  for (const word of words) {
     if (line && width(line) + 1 + width(word) > columns) {
       lines.push(line);
       line = word;
