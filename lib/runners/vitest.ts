@@ -44,11 +44,16 @@ export default class TestpaceVitestReporter {
 
 const hasReporter = (command: readonly string[]) => command.some((arg) => arg === '--reporter' || arg.startsWith('--reporter='));
 
+// `vitest` alone watches for changes when it has a terminal, and would never exit: a profile needs one run.
+const choosesMode = (command: readonly string[], at: number) =>
+  command.slice(at).some((arg) => arg === 'run' || arg === '--run' || arg === 'bench' || arg === 'watch' || arg === '--watch' || arg.startsWith('--watch='));
+
 export async function instrumentVitest(context: AdapterContext): Promise<Instrumented> {
   const at = requireInsertAt(context, 'vitest');
   const reporter = path.join(context.tmpDir, 'testpace-vitest-reporter.mjs');
   await writeFile(reporter, VITEST_REPORTER_SOURCE);
   // --reporter on the command line replaces the configured reporters: keep the user's, or the default.
   const args = hasReporter(context.command) ? [`--reporter=${reporter}`] : ['--reporter=default', `--reporter=${reporter}`];
+  if (!choosesMode(context.command, at)) args.push('--run');
   return { command: insertArgs(context.command, at, args), env: context.env };
 }

@@ -135,6 +135,9 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
         warnings.push(`run ${index} was stopped by ${interruptedBy === 'timeout' ? `--timeout after ${options.timeoutMs} ms` : interruptedBy}; its data is partial`);
       }
     }
+  } catch (error) {
+    await rm(tmpRoot, { recursive: true, force: true });
+    throw error;
   } finally {
     signals.dispose();
   }
