@@ -114,6 +114,40 @@ beforeAll(async () => {
       '});',
       '',
     ].join('\n'),
+    'mut/test_mutation.py': [
+      'import time',
+      'import pytest',
+      '',
+      '@pytest.fixture',
+      'def catalog():',
+      '    time.sleep(0.1)',
+      '    return {"tea": 1}',
+      '',
+      'def test_reads(catalog):',
+      '    assert catalog["tea"] == 1',
+      '',
+      'def test_writes(catalog):',
+      '    catalog["tea"] = 2',
+      '',
+    ].join('\n'),
+    'mut/mutation.test.js': [
+      "const { setTimeout: wait } = require('node:timers/promises');",
+      '',
+      "describe('cart', () => {",
+      '  let cart;',
+      '  beforeEach(async () => {',
+      '    await wait(100);',
+      '    cart = { items: [] };',
+      '  });',
+      "  it('starts empty', () => {",
+      '    expect(cart.items).toEqual([]);',
+      '  });',
+      "  it('adds an item', () => {",
+      "    cart.items.push('tea');",
+      '  });',
+      '});',
+      '',
+    ].join('\n'),
     'sh/broken.bats': '@test "never closed" {\n  echo "x\n',
     'sh/fine.bats': [
       'setup_file() {',
@@ -159,7 +193,7 @@ describe('files that do not parse', () => {
       ['sh/broken.bats', 2],
     ]);
     for (const failed of document.files.failed) expect(failed.error.length).toBeGreaterThan(3);
-    expect(document.files.analysed).toBe(3);
+    expect(document.files.analysed).toBe(5);
   });
 });
 
@@ -206,5 +240,60 @@ describe('bats', () => {
   it('reads commands inside $( ) and leaves temp dirs, /dev/null and :memory: alone', async () => {
     const document = await analyse(['sh/fine.bats']);
     expect(places(document)).toEqual(['parallel-unsafe sh/fine.bats:13', 'sleep sh/fine.bats:12', 'sleep sh/fine.bats:2'].sort());
+  });
+});
+
+describe('costly fixtures', () => {
+  it('say when the tests mutate what the set-up builds, and ask for a copy', async () => {
+    const document = await analyse(['mut']);
+    const fixtures = document.findings.filter((f) => f.rule === 'costly-fixture');
+    expect(fixtures.map((f) => `${f.file}:${f.line}`).sort()).toEqual(['mut/mutation.test.js:5', 'mut/test_mutation.py:5']);
+    for (const finding of fixtures) {
+      expect(finding.message).toContain('1 test mutates what it builds');
+      expect(finding.savings).toMatchObject({ ms: 100, basis: 'static' });
+    }
+    expect(fixtures.find((f) => f.file.endsWith('.py'))!.tests!.map((t) => t.name)).toEqual(['test_reads', 'test_writes']);
+  });
+});
+
+describe('slow collection', () => {
+  it('names the heaviest import of the test modules, measured by python -X importtime', async () => {
+    const dir = await tempDir('testpace-optimize-imports-');
+    try {
+      await writeTree(dir, {
+        'pytest.ini': '[pytest]\npythonpath = src\n',
+        'src/heavy.py': 'import time\ntime.sleep(0.3)\nVALUE = 1\n',
+        'tests/test_a.py': 'import os\n\nimport heavy\n\n\ndef test_a():\n    assert heavy.VALUE == 1\n',
+      });
+      const stats = (ms: number) => ({ runs: 1, min: ms, median: ms, max: ms, mad: 0 });
+      const profile = {
+        kind: 'profile',
+        schemaVersion: 1,
+        tool: { name: 'testpace-profile', version: '0.1.0' },
+        createdAt: '2026-11-24T05:00:00.000Z',
+        environment: { os: { platform: 'linux', release: '6', arch: 'x64' }, cpus: { count: 2, model: 'test' }, memoryBytes: 1, runtimes: {}, git: null },
+        command: ['pytest'],
+        cwd: '.',
+        runner: 'pytest',
+        status: 'passed',
+        runs: [],
+        tests: [{ file: 'tests/test_a.py', name: 'test_a', id: 'tests/test_a.py::test_a', outcome: 'passed', durationMs: stats(1), flaky: false }],
+        summary: { runs: 1, warmup: 0, wallMs: stats(1000), collectionMs: stats(800), counts: { total: 1, passed: 1, failed: 0, skipped: 0, error: 0 }, flaky: 0 },
+      };
+      validateDocument(profile, 'inline profile', ['profile']);
+      await writeTree(dir, { 'profile.json': JSON.stringify(profile) });
+      const io = memoryIo({ cwd: dir });
+      expect(await run(options({ paths: ['tests'], profile: 'profile.json' }), io), io.err()).toBe(0);
+      const document = JSON.parse(io.out()) as Doc;
+      const collection = document.findings.filter((f) => f.rule === 'slow-collection');
+      expect(collection.map((f) => `${f.file}:${f.line}`)).toEqual(['.:0', 'tests/test_a.py:3']);
+      const heavy = collection[1]!;
+      expect(heavy.message).toContain('importing heavy takes');
+      expect(heavy.savings.basis).toBe('measured');
+      // The module sleeps 0.3 s while it is imported.
+      expect(heavy.savings.ms).toBeGreaterThanOrEqual(300);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

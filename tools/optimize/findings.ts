@@ -4,6 +4,7 @@ import type { TestId } from '../../lib/test-id.ts';
 import { testKey } from '../../lib/test-id.ts';
 import * as fixes from './fixes.ts';
 import type { FileAnalysis, Hit, Rule, Runner, StaticFixture } from './model.ts';
+import type { ImportCost } from './import-time.ts';
 import { type Measured, type MeasuredTest, measuredFor } from './profile-data.ts';
 
 export interface Savings {
@@ -68,7 +69,7 @@ const userIds = (fixture: StaticFixture): TestId[] =>
 
 const sumOf = (tests: MeasuredTest[], pick: (t: MeasuredTest) => number | undefined) => tests.reduce((sum, t) => sum + (pick(t) ?? t.durationMs), 0);
 
-export function buildFindings(analyses: readonly FileAnalysis[], measured: Measured | undefined, thresholds: Thresholds): Built {
+export function buildFindings(analyses: readonly FileAnalysis[], measured: Measured | undefined, thresholds: Thresholds, importCosts: readonly ImportCost[] = []): Built {
   const findings: Finding[] = [];
   const claims = new Map<Finding, Claim[]>();
   const serial = new Set<string>();
@@ -188,8 +189,8 @@ export function buildFindings(analyses: readonly FileAnalysis[], measured: Measu
           file: analysis.file,
           line: fixture.line,
           tests: users,
-          message: `${fixture.kind === 'pytest-fixture' ? 'fixture' : 'set-up'} "${fixture.name}" costs ${ms(cost)} ms and runs again for each of its ${uses} tests`,
-          fix: fixes.fixtureFix(runner, fixture.kind),
+          message: `${fixture.kind === 'pytest-fixture' ? 'fixture' : 'set-up'} "${fixture.name}" costs ${ms(cost)} ms and runs again for each of its ${uses} tests${fixture.mutatedBy?.length ? `; ${plural(fixture.mutatedBy.length, 'test')} mutate${fixture.mutatedBy.length === 1 ? 's' : ''} what it builds` : ''}`,
+          fix: fixes.fixtureFix(runner, fixture.kind, Boolean(fixture.mutatedBy?.length)),
           savings,
         },
         users.slice(1).map((t) => ({ key: testKey(t), ms: cost, pool: `fixture\u0000${fixture.name}` })),
@@ -199,7 +200,7 @@ export function buildFindings(analyses: readonly FileAnalysis[], measured: Measu
 
   duplicates(analyses, measured, add);
   if (measured) slowTests(analyses, measured, thresholds, add);
-  if (measured) slowCollection(analyses, measured, thresholds, add);
+  if (measured) slowCollection(analyses, measured, thresholds, importCosts, add);
   return { findings, claims, serial };
 }
 
@@ -271,8 +272,13 @@ function slowTests(analyses: readonly FileAnalysis[], measured: Measured, thresh
   }
 }
 
-function slowCollection(analyses: readonly FileAnalysis[], measured: Measured, thresholds: Thresholds, add: Add): void {
-  if (!measured.wallMs || measured.startupMs / measured.wallMs < thresholds.collectionShare) return;
+/** Whether start-up and collection take enough of the run to report (and to measure Python imports for). */
+export function collectionIsSlow(measured: Measured, thresholds: Thresholds): boolean {
+  return measured.wallMs > 0 && measured.startupMs / measured.wallMs >= thresholds.collectionShare;
+}
+
+function slowCollection(analyses: readonly FileAnalysis[], measured: Measured, thresholds: Thresholds, importCosts: readonly ImportCost[], add: Add): void {
+  if (!collectionIsSlow(measured, thresholds)) return;
   const share = Math.round((measured.startupMs / measured.wallMs) * 100);
   const runner: Runner = measured.runner === 'other' ? (analyses[0]?.runner ?? 'pytest') : measured.runner;
   add({
@@ -283,6 +289,25 @@ function slowCollection(analyses: readonly FileAnalysis[], measured: Measured, t
     fix: fixes.collectionFix(runner),
     savings: { ms: null, basis: 'none', detail: `measured ${ms(measured.startupMs)} ms before the first test; how much of it a fix removes is not known` },
   });
+  // The heaviest imports of the test modules, each at the first test file that imports it.
+  for (const cost of importCosts.filter((c) => c.cumulativeMs >= thresholds.sleepMs).slice(0, 3)) {
+    const importer = analyses
+      .filter((a) => a.language === 'python' && a.importLines)
+      .flatMap((a) => Object.entries(a.importLines!).filter(([module]) => module === cost.module || module.startsWith(cost.module + '.')).map(([, line]) => ({ file: a.file, line })))
+      .sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.line - y.line))[0];
+    if (!importer) continue;
+    add(
+      {
+        rule: 'slow-collection',
+        file: importer.file,
+        line: importer.line,
+        message: `importing ${cost.module} takes ${ms(cost.cumulativeMs)} ms at collection, in every process that collects this file`,
+        fix: `import ${cost.module} inside the tests or fixtures that use it (or behind pytest.importorskip), so collection does not pay for it`,
+        savings: { ms: ms(cost.cumulativeMs), basis: 'measured', detail: 'cumulative import time measured by python3 -X importtime (1 run), once per process that collects' },
+      },
+      [{ key: `collection\u0000${cost.module}`, ms: cost.cumulativeMs }],
+    );
+  }
 }
 
 /**

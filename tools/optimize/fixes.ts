@@ -39,7 +39,12 @@ export function subprocessFix(runner: Runner): string {
   return 'call the module in-process (import it and call its entry function) instead of spawning a process; keep one end-to-end test for the command line';
 }
 
-export function fixtureFix(runner: Runner, kind: string): string {
+export function fixtureFix(runner: Runner, kind: string, mutated: boolean): string {
+  if (mutated) {
+    if (runner === 'pytest') return 'build it once in a module- or session-scoped fixture and have this function-scoped fixture return a cheap copy (copy.deepcopy), since tests mutate it';
+    if (runner === 'bats') return 'build it once in setup_file() and copy it into $BATS_TEST_TMPDIR in setup(), since tests change it';
+    return `build it once in ${runner === 'mocha' || runner === 'node-test' ? 'before()' : 'beforeAll()'} and give each test a cheap copy (structuredClone) in beforeEach, since tests mutate it`;
+  }
   if (runner === 'pytest') {
     return kind === 'xunit-setup'
       ? 'build it once per class with setup_class (or a class-scoped fixture) if the tests do not mutate it'

@@ -103,6 +103,9 @@ class FileWalker {
   private readonly bindings = new Map<string, Binding>();
   private readonly constants = new Map<string, number>();
   private readonly fixtureSuites: Array<{ fixture: StaticFixture; suite: string[] }> = [];
+  /** Names each hook assigns (what it builds), and the roots of what each test mutates. */
+  private readonly assigned = new Map<string, Set<string>>();
+  private readonly mutatedRoots = new Map<string, Set<string>>();
 
   constructor(
     private readonly source: SourceFile,
@@ -115,6 +118,9 @@ class FileWalker {
     for (const { fixture, suite } of this.fixtureSuites) {
       const users = this.result.tests.filter((test) => suite.length === 0 || isInside(this.source.runner, suite, test.name));
       fixture.users = users.map((test) => `${this.source.file}\u0000${test.name}`);
+      const built = this.assigned.get(fixture.name) ?? new Set<string>();
+      const mutating = users.filter((test) => [...(this.mutatedRoots.get(test.name) ?? [])].some((root) => built.has(root)));
+      if (mutating.length) fixture.mutatedBy = mutating.map((test) => `${this.source.file}\u0000${test.name}`);
       for (const test of users) test.fixtures.push(fixture.name);
     }
   }
@@ -303,6 +309,11 @@ class FileWalker {
 
   private call(node: TSESTree.CallExpression, context: Context): void {
     if (!context.owner) return;
+    const callee = unwrap(node.callee);
+    if (context.owner.kind === 'test' && callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && MUTATORS.has(callee.property.name)) {
+      const root = rootIdentifier(callee.object);
+      if (root) this.note(this.mutatedRoots, context.owner, root);
+    }
     const name = this.qualify(node.callee);
     // Point at the called name itself: in a chain spread over lines (`http\n.get(...)`) that is the line of `.get`.
     const at = node.callee.type === 'MemberExpression' ? node.callee.property : node;
@@ -374,9 +385,18 @@ class FileWalker {
     return undefined;
   }
 
+  private note(map: Map<string, Set<string>>, owner: Owner, name: string): void {
+    const set = map.get(owner.name) ?? new Set<string>();
+    set.add(name);
+    map.set(owner.name, set);
+  }
+
   private write(target: Node, node: Node, context: Context): void {
     if (!context.owner) return;
     target = unwrap(target);
+    if (target.type === 'Identifier' && context.owner.kind === 'fixture') this.note(this.assigned, context.owner, target.name);
+    const root = rootIdentifier(target);
+    if (root && target.type === 'MemberExpression' && context.owner.kind === 'test') this.note(this.mutatedRoots, context.owner, root);
     if (target.type !== 'MemberExpression') return;
     if (this.qualify(target.object) === 'process.env') {
       const key = target.computed ? staticString(target.property) : target.property.type === 'Identifier' ? target.property.name : undefined;
@@ -422,6 +442,12 @@ class FileWalker {
 function isInside(runner: Runner, suite: string[], testName: string): boolean {
   const prefix = joinTestName(runner, suite);
   return testName.startsWith(prefix) && testName.length > prefix.length;
+}
+
+function rootIdentifier(node: Node): string | undefined {
+  let current = unwrap(node);
+  while (current.type === 'MemberExpression') current = unwrap(current.object);
+  return current.type === 'Identifier' ? current.name : undefined;
 }
 
 function unwrap(node: Node): Node {

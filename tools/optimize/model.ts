@@ -43,6 +43,8 @@ export interface StaticTest {
   hash: string | null;
   /** Names of fixtures or hooks that run for this test (resolved to StaticFixture.name). */
   fixtures: string[];
+  /** What the test mutates of what fixtures build (pytest: fixture parameters; JS: names a hook assigns). */
+  mutates?: string[];
 }
 
 export interface StaticFixture {
@@ -52,8 +54,10 @@ export interface StaticFixture {
   scope: string;
   /** How the runner calls it, for the fix text: pytest-fixture, beforeEach, setup. */
   kind: 'pytest-fixture' | 'beforeEach' | 'bats-setup' | 'xunit-setup';
-  /** Tests the fixture runs for. Filled by the analyser (JS, bats) or by the pytest resolver. */
+  /** Tests the fixture runs for (testKey). Filled by the analyser (JS, bats) or by the pytest resolver. */
   users: string[];
+  /** Users (testKey) that mutate what the fixture builds: widening its scope needs a copy per test. */
+  mutatedBy?: string[];
 }
 
 export interface FileAnalysis {
@@ -67,4 +71,6 @@ export interface FileAnalysis {
   hits: Hit[];
   /** Modules the file imports (Python: for -X importtime). */
   imports: string[];
+  /** Python: the line of each module-level import. */
+  importLines?: Record<string, number>;
 }

@@ -18,6 +18,7 @@ interface HelperResult {
   file: string;
   error?: { line: number; message: string };
   imports?: string[];
+  importLines?: Record<string, number>;
   tests?: Array<StaticTest & { fixtures: string[] }>;
   fixtures?: HelperFixture[];
   hits?: Hit[];
@@ -36,6 +37,7 @@ export async function analysePython(files: readonly string[], relative: (file: s
     fixtures: (entry.fixtures ?? []).map((f) => ({ name: f.name, line: f.line, scope: f.scope, kind: f.className ? 'xunit-setup' : 'pytest-fixture', users: [], autouse: f.autouse, className: f.className, uses: f.uses }) as StaticFixture),
     hits: entry.hits ?? [],
     imports: entry.imports ?? [],
+    importLines: entry.importLines ?? {},
   }));
   resolveFixtures(analyses);
   return analyses;
@@ -93,6 +95,7 @@ function resolveFixtures(analyses: FileAnalysis[]): void {
         const found = reachable.flatMap((source) => source.fixtures.filter((f) => f.name === name).map((f) => ({ source, fixture: f })))[0];
         if (!found) continue;
         found.fixture.users.push(`${analysis.file}\u0000${test.name}`);
+        if (test.mutates?.includes(name)) (found.fixture.mutatedBy ??= []).push(`${analysis.file}\u0000${test.name}`);
         pending.push(...((found.fixture as StaticFixture & { uses?: string[] }).uses ?? []));
       }
       test.fixtures = [...used].filter((name) => reachable.some((s) => s.fixtures.some((f) => f.name === name)));

@@ -140,9 +140,11 @@ class Walker(ast.NodeVisitor):
         self.hits = hits
         self.finally_depth = 0
         self.local_names = set()
+        self.params = set()
+        self.mutated = set()
 
     def hit(self, rule, node, detail, line=None):
-        self.hits.append({"rule": rule, "line": line or node.lineno, "column": node.col_offset, "owner": self.owner,
+        self.hits.append({"rule": rule, "line": line or node.lineno, "column": node.col_offset + 1, "owner": self.owner,
                           "detail": detail, "restore": self.finally_depth > 0})
 
     def visit_FunctionDef(self, node):
@@ -224,6 +226,8 @@ class Walker(ast.NodeVisitor):
             return
         if not isinstance(target, (ast.Subscript, ast.Attribute)):
             return
+        if root_name(target) in self.params:
+            self.mutated.add(root_name(target))
         base = qualname(target.value, self.scope)
         if base == "os.environ":
             key = const_string(target.slice) if isinstance(target, ast.Subscript) else None
@@ -247,6 +251,8 @@ class Walker(ast.NodeVisitor):
         name = qualname(node.func, self.scope)
         # The line of the called name itself, so a chained call spread over lines points at its own line.
         line = node.func.end_lineno if isinstance(node.func, ast.Attribute) else node.lineno
+        if isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS and root_name(node.func.value) in self.params:
+            self.mutated.add(root_name(node.func.value))
         if name is None:
             if isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS:
                 self.check_global_mutation(node.func.value, node, node.func.attr)
@@ -388,14 +394,23 @@ def analyse(path):
             if value is not None:
                 consts[node.targets[0].id] = value
     module_scope = Scope(aliases)
-    result = {"file": path, "imports": sorted(modules), "tests": [], "fixtures": [], "hits": []}
+    import_lines = {}
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                import_lines.setdefault(alias.name, node.lineno)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            import_lines.setdefault(node.module, node.lineno)
+    result = {"file": path, "imports": sorted(modules), "importLines": import_lines, "tests": [], "fixtures": [], "hits": []}
 
     def walk_function(function, owner):
         walker = Walker(Scope({}, module_scope), owner, consts, imported, result["hits"])
         for arg in function.args.args + function.args.kwonlyargs:
             walker.local_names.add(arg.arg)
+            walker.params.add(arg.arg)
         for statement in function.body:
             walker.visit(statement)
+        return sorted(walker.mutated)
 
     def visit_functions(body, prefix, in_class):
         for node in body:
@@ -411,9 +426,12 @@ def analyse(path):
                     walk_function(node, {"kind": "fixture", "name": name})
                 elif node.name.startswith("test"):
                     name = prefix + node.name
-                    result["tests"].append({"name": name, "line": node.lineno, "endLine": node.end_lineno,
-                                            "fixtures": used_fixtures(node, module_scope), "hash": body_hash(node)})
-                    walk_function(node, {"kind": "test", "name": name})
+                    test = {"name": name, "line": node.lineno, "endLine": node.end_lineno,
+                            "fixtures": used_fixtures(node, module_scope)}
+                    result["tests"].append(test)
+                    test["mutates"] = walk_function(node, {"kind": "test", "name": name})
+                    # Last: the normaliser renames the body's names in place.
+                    test["hash"] = body_hash(node)
                 elif in_class and node.name in ("setup_method", "setUp", "setup"):
                     result["fixtures"].append({"name": prefix + node.name, "line": node.lineno, "endLine": node.end_lineno,
                                                "scope": "function", "autouse": True, "uses": [],

@@ -9,12 +9,16 @@ import { testKey } from '../../lib/test-id.ts';
 import { analyseFiles } from './analyse.ts';
 import type { OptimizeOptions } from './cli.ts';
 import { discover } from './discover.ts';
-import { buildFindings, byRule, totalSavings } from './findings.ts';
+import { buildFindings, byRule, collectionIsSlow, totalSavings } from './findings.ts';
+import { type ImportCost, measureImports } from './import-time.ts';
 import type { Runner } from './model.ts';
 import { planParallel } from './parallel.ts';
 import { type ProfileDocument, readMeasured } from './profile-data.ts';
 import { planShards } from './shards.ts';
 import { printSummary } from './summary.ts';
+
+// The runner itself is imported before collection whatever the tests do: not a finding.
+const RUNNER_MODULES = new Set(['pytest', '_pytest', 'pluggy', 'xdist']);
 
 export async function run(options: OptimizeOptions, io: Io, now: Date = new Date()): Promise<number> {
   const profile = options.profile ? await readDocument<ProfileDocument>(options.profile, io, ['profile']) : undefined;
@@ -23,7 +27,14 @@ export async function run(options: OptimizeOptions, io: Io, now: Date = new Date
   const profileRunner = measured && measured.runner !== 'other' ? (measured.runner as Runner) : undefined;
   const python = io.env.TESTPACE_PYTHON || 'python3';
   const analyses = await analyseFiles(candidates, io.cwd, { python, runner: profileRunner });
-  const built = buildFindings(analyses, measured, { sleepMs: options.minSleepMs, slowTestMs: options.slowTestMs, collectionShare: 0.3 });
+  const thresholds = { sleepMs: options.minSleepMs, slowTestMs: options.slowTestMs, collectionShare: 0.3 };
+  const pythonFiles = analyses.filter((a) => a.language === 'python' && !a.error);
+  let importCosts: ImportCost[] = [];
+  if (measured && collectionIsSlow(measured, thresholds) && pythonFiles.length) {
+    const modules = [...new Set(pythonFiles.flatMap((a) => Object.keys(a.importLines ?? {})))].filter((m) => !RUNNER_MODULES.has(m.split('.')[0]!)).sort();
+    importCosts = await measureImports(modules, io.cwd, python, io.env);
+  }
+  const built = buildFindings(analyses, measured, thresholds, importCosts);
   const warnings: string[] = [];
   const environment = await collectEnvironment(io.cwd, io.env, candidates.some((c) => c.language === 'python') ? await pythonRuntime(io.cwd, python) : {});
 
