@@ -79,7 +79,11 @@ async function failingFiles(runner: string, dir: string, command: string[], test
       const report = JSON.parse(run.stdout) as { failures: Array<{ file?: string }> };
       return [...new Set(report.failures.map((f) => byName(f.file ?? '') ?? String(f.file)))];
     } catch {
-      return run.code === 0 ? [] : testFiles; // a spec that throws while loading stops mocha before any report
+      if (run.code === 0) return [];
+      // A spec that throws while loading stops mocha before it reports anything: which files fail
+      // on their own is then only known by running them one at a time.
+      const results = await Promise.all(testFiles.map(async (file) => ((await exec(bin('mocha'), [file], dir)).code === 0 ? null : file)));
+      return results.filter((f): f is string => f !== null);
     }
   }
   if (runner === 'bats') {

@@ -1,6 +1,11 @@
 // What changed: from git (merge base of the base ref and HEAD, plus the working tree), or a list
-// given with --files. Renames and deletions come from `--name-status -M`, so the old path of a
-// moved file is known and its importers can be selected.
+// given with --files. Renames and deletions come from `--name-status -M` (committed range) and
+// `status --porcelain=v2` (working tree), so the old path of a moved file is known.
+//
+// select runs on every commit, so git is asked as little as possible: one `status` gives HEAD,
+// the upstream, every uncommitted change and the untracked files; one `ls-files --stage` gives
+// every tracked file with its blob id — a content hash the graph cache uses as is, so that clean
+// files are neither read nor even stat()ed.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type SimpleGit, simpleGit } from 'simple-git';
@@ -23,20 +28,24 @@ export interface Changes {
   missingBase: string | null;
 }
 
+/** The work tree as git sees it. */
+export interface Snapshot {
+  root: string;
+  shallow: boolean;
+  head: string | null;
+  upstream: string | null;
+  /** Uncommitted changes against HEAD (staged or not), and untracked files. */
+  working: Change[];
+  /** Every file in the work tree: tracked (minus deleted ones) and untracked-not-ignored. */
+  files: string[];
+  /** Blob ids of tracked files whose work-tree content is the index content (clean files). */
+  blobs: Map<string, string>;
+}
+
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 export function git(root: string): SimpleGit {
   return simpleGit({ baseDir: root, trimmed: false });
-}
-
-/** The top of the git work tree containing `cwd` (and whether the clone is shallow), or null outside one. */
-export async function gitRoot(cwd: string): Promise<{ root: string; shallow: boolean } | null> {
-  try {
-    const [top, shallow] = (await simpleGit({ baseDir: cwd }).revparse(['--show-toplevel', '--is-shallow-repository'])).trim().split('\n');
-    return top ? { root: top, shallow: shallow === 'true' } : null;
-  } catch {
-    return null;
-  }
 }
 
 const STATUS: Record<string, ChangeStatus> = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed', C: 'copied', T: 'type-changed' };
@@ -58,6 +67,73 @@ function parseNameStatus(output: string): Change[] {
   return changes;
 }
 
+// The status of a `status --porcelain=v2` entry from its XY (index, work tree) letters.
+function statusOf(xy: string): ChangeStatus {
+  if (xy.includes('D')) return 'deleted';
+  if (xy[0] === 'R') return 'renamed';
+  if (xy[0] === 'C') return 'copied';
+  if (xy[0] === 'A') return 'added';
+  if (xy.includes('T')) return 'type-changed';
+  if (xy.includes('M')) return 'modified';
+  return 'unknown';
+}
+
+/**
+ * The work tree containing `cwd` as git sees it, or null outside a git work tree: the top
+ * directory, one `git status` and one `git ls-files --stage`, all three asked at once.
+ */
+export async function gitSnapshot(cwd: string): Promise<Snapshot | null> {
+  const g = git(cwd);
+  let top: string;
+  let status: string;
+  let stage: string;
+  try {
+    [top, status, stage] = await Promise.all([
+      g.raw(['rev-parse', '--show-toplevel', '--is-shallow-repository']),
+      // Porcelain paths are relative to the top, from any directory; ls-files needs :/ and --full-name.
+      g.raw(['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']),
+      g.raw(['ls-files', '--stage', '-z', '--full-name', ':/']),
+    ]);
+  } catch {
+    return null;
+  }
+  const [root, shallow] = top.trim().split('\n');
+  if (!root) return null;
+  let head: string | null = null;
+  let upstream: string | null = null;
+  const working: Change[] = [];
+  const parts = status.split('\0');
+  for (let i = 0; i < parts.length; i++) {
+    const entry = parts[i]!;
+    if (entry.startsWith('# branch.oid ')) {
+      const oid = entry.slice('# branch.oid '.length);
+      head = oid === '(initial)' ? null : oid;
+    } else if (entry.startsWith('# branch.upstream ')) upstream = entry.slice('# branch.upstream '.length);
+    else if (entry.startsWith('1 ')) working.push({ path: entry.split(' ').slice(8).join(' '), status: statusOf(entry.slice(2, 4)) });
+    else if (entry.startsWith('2 ')) {
+      const oldPath = parts[++i]!;
+      working.push({ path: entry.split(' ').slice(9).join(' '), status: statusOf(entry.slice(2, 4)), oldPath });
+    } else if (entry.startsWith('u ')) working.push({ path: entry.split(' ').slice(10).join(' '), status: 'modified' });
+    else if (entry.startsWith('? ')) working.push({ path: entry.slice(2), status: 'untracked' });
+  }
+  const dirty = new Set(working.map((c) => c.path));
+  const gone = new Set(working.filter((c) => c.status === 'deleted').map((c) => c.path));
+  const blobs = new Map<string, string>();
+  const files: string[] = [];
+  for (const line of stage.split('\0')) {
+    if (!line) continue;
+    const tab = line.indexOf('\t');
+    const file = line.slice(tab + 1);
+    const [mode, blob, stageNumber] = line.slice(0, tab).split(' ');
+    if (stageNumber !== '0' && blobs.has(file)) continue; // a conflicted file lists several stages
+    if (mode === '160000') continue; // a submodule: not a file
+    if (!gone.has(file)) files.push(file);
+    if (!dirty.has(file)) blobs.set(file, blob!);
+  }
+  for (const change of working) if (change.status === 'untracked') files.push(change.path);
+  return { root, shallow: shallow === 'true', head, upstream, working, files: [...new Set(files)], blobs };
+}
+
 async function tryRaw(g: SimpleGit, args: string[]): Promise<string | null> {
   // `--quiet` failures print nothing, and simple-git then resolves with '' instead of rejecting.
   try {
@@ -68,45 +144,45 @@ async function tryRaw(g: SimpleGit, args: string[]): Promise<string | null> {
   }
 }
 
-/** The default base: the upstream of the current branch, else origin/HEAD, else HEAD~1. */
-async function defaultBase(g: SimpleGit): Promise<string> {
-  const upstream = (await tryRaw(g, ['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}']))?.trim();
-  if (upstream) return upstream;
-  if ((await tryRaw(g, ['rev-parse', '--verify', '--quiet', 'origin/HEAD'])) !== null) return 'origin/HEAD';
-  return 'HEAD~1';
-}
-
 export interface GitChangeOptions {
   since: string | undefined;
   committedOnly: boolean;
   onMissingBase: 'error' | 'all';
-  shallow: boolean;
 }
 
 /**
- * Changes between the merge base of the base ref and HEAD, plus (unless committedOnly) the working
- * tree; and the list of every file git knows. The git commands run in as few rounds as they can:
- * each spawn costs ~10 ms, and select runs on every commit.
+ * Changes between the merge base of the base ref (default: the upstream of the current branch,
+ * else origin/HEAD, else HEAD~1) and HEAD, plus (unless committedOnly) the working tree.
+ * `git diff REF...HEAD` diffs from the merge base, so it runs alongside `merge-base` itself.
  */
-export async function gitChanges(root: string, options: GitChangeOptions): Promise<Changes & { files: string[] }> {
-  const g = git(root);
-  const [head, defaultRef] = await Promise.all([
-    tryRaw(g, ['rev-parse', '--verify', '--quiet', 'HEAD']).then((out) => out?.trim() || null),
-    options.since === undefined ? defaultBase(g) : Promise.resolve(options.since),
-  ]);
-  const ref = options.since ?? (head ? defaultRef : 'HEAD');
-  const shallow = options.shallow;
-  let base: Changes['base'] = { ref, commit: null, mergeBase: null };
+export async function gitChanges(snapshot: Snapshot, options: GitChangeOptions): Promise<Changes> {
+  const g = git(snapshot.root);
+  const { head, shallow } = snapshot;
+  const candidates = options.since !== undefined ? [options.since] : snapshot.upstream ? [snapshot.upstream] : ['origin/HEAD', 'HEAD~1'];
+  let ref = candidates[0]!;
+  let base: Changes['base'] = null;
   let missingBase: string | null = null;
-  let mergeBase: string | null = null;
+  let committed: Change[] = [];
   if (head) {
-    const [found, commit] = await Promise.all([
-      tryRaw(g, ['merge-base', ref, 'HEAD']).then((out) => out?.trim() || null),
-      tryRaw(g, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then((out) => out?.trim() || null),
-    ]);
-    mergeBase = found;
+    let mergeBase: string | null = null;
+    let commit: string | null = null;
+    for (const candidate of candidates) {
+      ref = candidate;
+      const [found, resolved, diff] = await Promise.all([
+        tryRaw(g, ['merge-base', candidate, 'HEAD']).then((out) => out?.trim() || null),
+        tryRaw(g, ['rev-parse', '--verify', '--quiet', `${candidate}^{commit}`]).then((out) => out?.trim() || null),
+        g.raw(['diff', '--name-status', '-M', '-z', '--no-color', '--no-ext-diff', `${candidate}...HEAD`, '--']).catch(() => null),
+      ]);
+      [mergeBase, commit] = [found, resolved];
+      if (mergeBase && diff !== null) {
+        committed = parseNameStatus(diff);
+        break;
+      }
+    }
     if (!mergeBase && !commit && ref === 'HEAD~1' && options.since === undefined && !shallow) {
-      mergeBase = EMPTY_TREE; // the first commit of a repository: everything in it is new
+      // The first commit of a repository: everything in it is new.
+      committed = parseNameStatus(await g.raw(['diff', '--name-status', '-M', '-z', '--no-color', '--no-ext-diff', EMPTY_TREE, 'HEAD']));
+      mergeBase = EMPTY_TREE;
     }
     if (!mergeBase) {
       const what = commit ? `the merge base of ${ref} and HEAD is not in this clone` : `the base ${ref} is not known here`;
@@ -123,31 +199,16 @@ export async function gitChanges(root: string, options: GitChangeOptions): Promi
     }
     base = { ref, commit, mergeBase: mergeBase === EMPTY_TREE ? null : mergeBase };
   }
-  const diff = (args: string[]): Promise<Change[]> => g.raw(['diff', '--name-status', '-M', '-z', '--no-color', '--no-ext-diff', ...args]).then(parseNameStatus);
-  const none = Promise.resolve<Change[]>([]);
-  const [committed, working, staged, untracked, files] = await Promise.all([
-    head && mergeBase ? diff([mergeBase, 'HEAD']) : none,
-    !options.committedOnly && head ? diff(['HEAD']) : none,
-    !options.committedOnly && !head ? diff(['--cached', EMPTY_TREE]) : none,
-    !options.committedOnly ? g.raw(['ls-files', '--others', '--exclude-standard', '-z']) : Promise.resolve(''),
-    listFiles(root),
-  ]);
   const byPath = new Map<string, Change>();
   for (const change of committed) byPath.set(change.path, change);
-  for (const change of [...working, ...staged]) {
-    const earlier = byPath.get(change.path);
-    // A file added in the branch and modified since is still "added".
-    byPath.set(change.path, earlier && earlier.status !== 'deleted' && change.status === 'modified' ? earlier : change);
+  if (!options.committedOnly) {
+    for (const change of snapshot.working) {
+      const earlier = byPath.get(change.path);
+      // A file added in the branch and modified since is still "added".
+      byPath.set(change.path, earlier && earlier.status !== 'deleted' && change.status === 'modified' ? earlier : change);
+    }
   }
-  for (const file of untracked.split('\0')) if (file && !byPath.has(file)) byPath.set(file, { path: file, status: 'untracked' });
-  return {
-    base,
-    head,
-    workingTree: !options.committedOnly,
-    changed: [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path)),
-    missingBase,
-    files,
-  };
+  return { base, head, workingTree: !options.committedOnly, changed: [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path)), missingBase };
 }
 
 /**
@@ -167,10 +228,4 @@ export function listedChanges(root: string, cwd: string, files: string[]): Chang
     changed.set(relative, { path: relative, status: existsSync(absolute) ? 'modified' : 'deleted' });
   }
   return { base: null, head: null, workingTree: false, changed: [...changed.values()].sort((a, b) => a.path.localeCompare(b.path)), missingBase: null };
-}
-
-/** Every file git knows in the work tree (tracked, plus untracked not ignored). */
-export async function listFiles(root: string): Promise<string[]> {
-  const output = await git(root).raw(['ls-files', '--cached', '--others', '--exclude-standard', '-z']);
-  return [...new Set(output.split('\0').filter(Boolean))];
 }

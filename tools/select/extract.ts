@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { CacheEntry, FileScan } from './cache.ts';
+import { type CacheEntry, type Dep, type FileScan, type Unresolved, packScan } from './cache.ts';
 import { type Ref, scanJs } from './scan-js.ts';
 import { scanPython } from './scan-python.ts';
 import { scanShell } from './scan-shell.ts';
@@ -66,46 +66,69 @@ export function scanText(root: string, file: string, text: string): FileScan {
   return { refs: result.refs, dynamic: result.dynamic };
 }
 
+/** One file of the graph: its cache entry and, once resolved in this run, its edges. */
+export interface FileRecord {
+  entry: CacheEntry;
+  refs?: Ref[];
+  deps?: Dep[];
+  unresolved?: Unresolved[];
+}
+
 export interface Extraction {
-  entries: Map<string, CacheEntry>;
+  records: Map<string, FileRecord>;
   /** Files whose content changed since the cache (their deps must be resolved again). */
   fresh: Set<string>;
   /** Files actually scanned in this run. */
   parsed: number;
-  /** Files listed by git that are gone from the working tree. */
-  missing: Set<string>;
+  /** Whether anything differs from the cache read (so it must be written). */
+  changed: boolean;
 }
 
-/** Scans `files` (repo-relative) under `root`, reusing `previous` where the content is the same. */
-export function extractAll(root: string, files: string[], previous: Record<string, CacheEntry> | undefined): Extraction {
-  const entries = new Map<string, CacheEntry>();
+const sha1 = (text: string): string => 's' + createHash('sha1').update(text).digest('base64').slice(0, 27);
+
+/**
+ * Scans `files` (repo-relative) under `root`, reusing `previous` where the content is the same.
+ * `blobs` holds git's content hash of clean tracked files: those are neither read nor stat()ed
+ * when the cache knows them; other files are vouched for by mtime and size, then by content hash.
+ */
+export function extractAll(root: string, files: string[], previous: Record<string, CacheEntry> | undefined, blobs: Map<string, string> | null): Extraction {
+  const records = new Map<string, FileRecord>();
   const fresh = new Set<string>();
-  const missing = new Set<string>();
   let parsed = 0;
+  let changed = false;
   for (const file of files) {
+    const old = previous?.[file];
+    const blob = blobs?.get(file);
+    if (blob !== undefined && old?.h === `g${blob}`) {
+      records.set(file, { entry: old });
+      continue;
+    }
     const absolute = path.join(root, file);
     let stat;
     try {
       stat = statSync(absolute);
     } catch {
-      missing.add(file);
-      continue;
+      continue; // listed but gone: a deletion git reports as a change
     }
     if (!stat.isFile()) continue;
-    const old = previous?.[file];
-    if (old && old.m === stat.mtimeMs && old.s === stat.size) {
-      entries.set(file, old);
+    if (blob === undefined && old && old.m === stat.mtimeMs && old.s === stat.size) {
+      records.set(file, { entry: old });
       continue;
     }
+    changed = true;
     const text = readFileSync(absolute, 'utf8');
-    const hash = createHash('sha1').update(text).digest('base64').slice(0, 22);
-    if (old && old.h === hash) {
-      entries.set(file, { ...old, m: stat.mtimeMs, s: stat.size });
+    const hash = blob !== undefined ? `g${blob}` : sha1(text);
+    const vouch = blob !== undefined ? undefined : { m: stat.mtimeMs, s: stat.size };
+    if (old && (old.h === hash || (blob !== undefined && old.h === sha1(text)))) {
+      // Same content under a new name for its hash (committed since), or a touched file.
+      records.set(file, { entry: { ...old, h: hash, ...(vouch ?? {}) } });
       continue;
     }
     parsed++;
     fresh.add(file);
-    entries.set(file, { m: stat.mtimeMs, s: stat.size, h: hash, scan: scanText(root, file, text) });
+    const scan = scanText(root, file, text);
+    records.set(file, { entry: packScan(scan, hash, vouch), refs: scan.refs });
   }
-  return { entries, fresh, parsed, missing };
+  if (previous && Object.keys(previous).length !== records.size) changed = true;
+  return { records, fresh, parsed, changed };
 }

@@ -4,8 +4,8 @@
 // test, setup files → every test of their runner, and the user's declared edges.
 import path from 'node:path';
 import picomatch from 'picomatch';
-import type { CacheEntry, Dep, Unresolved } from './cache.ts';
-import { languageOf } from './extract.ts';
+import { type Dep, type Unresolved, unpackDeps, unpackRefs } from './cache.ts';
+import { type FileRecord, languageOf } from './extract.ts';
 import type { Project, RunnerProject } from './project.ts';
 import { createJsResolver } from './resolve-js.ts';
 import { createPythonResolver } from './resolve-python.ts';
@@ -55,9 +55,11 @@ export interface GraphInput {
   /** Files that exist, plus deleted ones (so importers of a deleted path resolve to it). */
   fileSet: Set<string>;
   dirs: Set<string>;
-  entries: Map<string, CacheEntry>;
-  /** Files whose deps must be resolved again (content changed, or the resolution settings did). */
-  stale: (file: string) => boolean;
+  records: Map<string, FileRecord>;
+  /** The cache's file table when its resolution settings match this run's (cached edges are valid), else null. */
+  table: readonly string[] | null;
+  /** Files whose content changed since the cache. */
+  fresh: Set<string>;
   tests: Map<string, RunnerProject[]>;
   ignoreTypeImports: boolean;
 }
@@ -81,7 +83,8 @@ const dirOf = (file: string): string => (file.includes('/') ? file.slice(0, file
 const joinPath = (dir: string, rest: string): string => path.posix.normalize(dir ? `${dir}/${rest}` : rest);
 
 export function buildGraph(input: GraphInput): Graph {
-  const { project, fileSet, dirs, entries, tests } = input;
+  const { project, fileSet, dirs, records, tests } = input;
+  const refsOf = (record: FileRecord): Ref[] => (record.refs ??= unpackRefs(record.entry));
   const js = createJsResolver(project.root, fileSet, dirs, project.runners);
   const python = createPythonResolver(fileSet, dirs, project.runners);
   const runnerDirs = [...new Set(project.runners.map((r) => r.dir))];
@@ -99,7 +102,8 @@ export function buildGraph(input: GraphInput): Graph {
   const shellVars = new Map<string, ShellContext['vars']>();
   const shellLoads = (file: string, vars: ShellContext['vars']): string[] => {
     const out: string[] = [];
-    for (const ref of entries.get(file)?.scan.refs ?? []) {
+    const record = records.get(file);
+    for (const ref of record ? refsOf(record) : []) {
       if (ref.kind !== 'bats-load') continue;
       const target = shellTarget(file, ref, vars);
       if (target) out.push(target);
@@ -120,7 +124,7 @@ export function buildGraph(input: GraphInput): Graph {
     if (known) return known;
     const vars: ShellContext['vars'] = new Map();
     shellVars.set(file, vars); // guards against load cycles
-    const own = entries.get(file)?.scan.vars ?? {};
+    const own = records.get(file)?.entry.v ?? {};
     for (const [name, value] of Object.entries(own)) vars.set(name, { value, dir: dirOf(file) });
     if (depth < 4) {
       for (const loaded of shellLoads(file, vars)) {
@@ -130,11 +134,11 @@ export function buildGraph(input: GraphInput): Graph {
     return vars;
   };
 
-  const resolveFile = (file: string, entry: CacheEntry): { deps: Dep[]; unresolved: Unresolved[] } => {
+  const resolveFile = (file: string, record: FileRecord): { deps: Dep[]; unresolved: Unresolved[] } => {
     const deps: Dep[] = [];
     const unresolved: Unresolved[] = [];
     const language = languageOf(file);
-    for (const ref of entry.scan.refs) {
+    for (const ref of refsOf(record)) {
       const kind = KIND[ref.kind];
       if (ref.kind === 'data' && language !== 'shell') {
         const target = dataTarget(file, ref.specifier);
@@ -189,7 +193,7 @@ export function buildGraph(input: GraphInput): Graph {
         unresolved.push([ref.line, ref.specifier, result.error]);
       }
     }
-    for (const dynamic of entry.scan.dynamic) unresolved.push([dynamic.line, dynamic.text, 'not a literal specifier; its target cannot be known statically']);
+    for (const [line, text] of record.entry.y ?? []) unresolved.push([line, text, 'not a literal specifier; its target cannot be known statically']);
     return { deps, unresolved };
   };
 
@@ -202,17 +206,21 @@ export function buildGraph(input: GraphInput): Graph {
   };
   const unresolvedAll: UnresolvedImport[] = [];
 
-  for (const [file, entry] of entries) {
-    if (input.stale(file) || !entry.deps || !entry.unresolved) {
-      const { deps, unresolved } = resolveFile(file, entry);
-      entry.deps = deps;
-      entry.unresolved = unresolved;
+  for (const [file, record] of records) {
+    const { entry } = record;
+    if (input.table && !input.fresh.has(file) && entry.d && entry.u) {
+      record.deps = unpackDeps(entry.d, input.table);
+      record.unresolved = entry.u;
+    } else {
+      const { deps, unresolved } = resolveFile(file, record);
+      record.deps = deps;
+      record.unresolved = unresolved;
     }
-    for (const [target, kind, line] of entry.deps!) {
+    for (const [target, kind, line] of record.deps) {
       if (input.ignoreTypeImports && kind === 'type-import') continue;
       addEdge(target, { file, kind: kind as EdgeKind, line });
     }
-    for (const [line, specifier, why] of entry.unresolved!) unresolvedAll.push({ file, line, specifier, why });
+    for (const [line, specifier, why] of record.unresolved!) unresolvedAll.push({ file, line, specifier, why });
   }
 
   // conftest.py applies to every test at or below its directory.

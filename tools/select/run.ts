@@ -11,8 +11,8 @@ import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
 import { readSource } from '../../lib/documents.ts';
 import { toPosixRelative } from '../../lib/test-id.ts';
-import { cacheDirectory, readCache, writeCache, CACHE_FORMAT } from './cache.ts';
-import { type Changes, gitChanges, gitRoot, listFiles, listedChanges } from './changes.ts';
+import { CACHE_FORMAT, type CacheEntry, cacheDirectory, packDeps, readCache, writeCache } from './cache.ts';
+import { type Changes, gitChanges, gitSnapshot, listedChanges } from './changes.ts';
 import { createClassifier } from './classify.ts';
 import { extractAll, languageOf } from './extract.ts';
 import { buildGraph, inGraph } from './graph.ts';
@@ -43,21 +43,15 @@ async function changedFromOption(files: string[], io: Io): Promise<string[]> {
 
 export async function run(options: SelectOptions, io: Io): Promise<number> {
   const started = performance.now();
-  const inGit = await gitRoot(io.cwd);
-  if (!inGit && !options.files) {
+  const snapshot = await gitSnapshot(io.cwd);
+  if (!snapshot && !options.files) {
     throw new InputError(io.cwd, 'not inside a git repository, so the changed files are not known', { hint: 'pass them with --files a b (or --files - to read them from stdin)' });
   }
-  const root = inGit?.root ?? io.cwd;
-  let changes: Changes;
-  let listed: string[];
-  if (options.files) {
-    changes = listedChanges(root, io.cwd, await changedFromOption(options.files, io));
-    listed = inGit ? await listFiles(root) : await glob(['**'], { cwd: root, ignore: ['**/node_modules/**', '**/.git/**'], dot: true });
-  } else {
-    const result = await gitChanges(root, { since: options.since, committedOnly: options.committedOnly, onMissingBase: options.onMissingBase, shallow: inGit!.shallow });
-    changes = result;
-    listed = result.files;
-  }
+  const root = snapshot?.root ?? io.cwd;
+  const changes: Changes = options.files
+    ? listedChanges(root, io.cwd, await changedFromOption(options.files, io))
+    : await gitChanges(snapshot!, { since: options.since, committedOnly: options.committedOnly, onMissingBase: options.onMissingBase });
+  const listed = snapshot ? snapshot.files : await glob(['**'], { cwd: root, ignore: ['**/node_modules/**', '**/.git/**'], dot: true });
   const deleted = new Set<string>();
   for (const change of changes.changed) {
     if (change.status === 'deleted') deleted.add(change.path);
@@ -81,7 +75,8 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
   const cacheDir = cacheDirectory(root, io.env);
   const cache = options.cache ? readCache(cacheDir) : null;
   const keyHash = createHash('sha1');
-  keyHash.update([...resolvable].sort().join('\0'));
+  const table = [...resolvable].sort();
+  keyHash.update(table.join('\0'));
   for (const file of existing) {
     if (!RESOLUTION_INPUTS.test(file)) continue;
     try {
@@ -92,19 +87,26 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
   }
   const resolutionKey = keyHash.digest('base64');
   const code = existing.filter((file) => languageOf(file) !== null);
-  const extraction = extractAll(root, code, cache?.entries);
+  const extraction = extractAll(root, code, cache?.entries, snapshot?.blobs ?? null);
   const sameSettings = cache?.resolutionKey === resolutionKey;
   const graph = buildGraph({
     project,
     fileSet: resolvable,
     dirs,
-    entries: extraction.entries,
-    stale: (file) => !sameSettings || extraction.fresh.has(file),
+    records: extraction.records,
+    table: sameSettings ? cache!.files : null,
+    fresh: extraction.fresh,
     tests,
     ignoreTypeImports: options.ignoreTypeImports,
   });
-  if (options.cache) {
-    writeCache(cacheDir, { format: CACHE_FORMAT, version: VERSION, resolutionKey, entries: Object.fromEntries(extraction.entries) });
+  if (options.cache && (extraction.changed || !sameSettings)) {
+    const index = new Map(table.map((file, i) => [file, i]));
+    const entries: Record<string, CacheEntry> = {};
+    for (const [file, record] of extraction.records) {
+      const d = record.deps ? packDeps(record.deps, index) : undefined;
+      entries[file] = d ? { ...record.entry, d, u: record.unresolved ?? [] } : { ...record.entry, d: undefined, u: undefined };
+    }
+    writeCache(cacheDir, { format: CACHE_FORMAT, version: VERSION, resolutionKey, files: table, entries });
   }
 
   // Which changes the graph answers for, which are noise, which force everything.
@@ -184,7 +186,7 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
       ignored,
       unresolved: graph.unresolved.filter((u) => inScope(u.file) || scope === ''),
       runAll,
-      counts: { changed: changes.changed.length, tests: allTests.length, selected: chosen.length, filesInGraph: extraction.entries.size, parsed: extraction.parsed },
+      counts: { changed: changes.changed.length, tests: allTests.length, selected: chosen.length, filesInGraph: extraction.records.size, parsed: extraction.parsed },
       warnings,
     };
     await writeProduct(io, options.out, formatDocument(document));
@@ -204,7 +206,7 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
   for (const note of notes) lines.push(note);
   const baseText = changes.base ? ` since ${changes.base.ref}${changes.base.mergeBase ? ` (merge base ${changes.base.mergeBase.slice(0, 8)})` : ''}` : '';
   const what = runAll ? `all ${allTests.length} test files: ${runAll.reason}` : `${chosen.length} of ${allTests.length} test files`;
-  lines.push(`testpace-select: ${what}; ${changes.changed.length} changed file${changes.changed.length === 1 ? '' : 's'}${baseText}; ${extraction.entries.size} files in the graph, ${extraction.parsed} parsed, ${elapsed} s`);
+  lines.push(`testpace-select: ${what}; ${changes.changed.length} changed file${changes.changed.length === 1 ? '' : 's'}${baseText}; ${extraction.records.size} files in the graph, ${extraction.parsed} parsed, ${elapsed} s`);
   io.stderr.write(lines.join('\n') + '\n');
   return ExitCode.ok;
 }

@@ -55,14 +55,25 @@ function isIdentPart(c: number): boolean {
   return isIdentStart(c) || (c >= 48 && c <= 57);
 }
 
-/** A plausible file path in a string literal (for data-file edges). */
-function looksLikePath(text: string): boolean {
+/**
+ * A plausible file path in a string literal (for data-file edges): path characters only, and
+ * either a file extension or an explicit ./ or ../ start. Routes, URLs and prose are not paths.
+ */
+export function looksLikePath(text: string): boolean {
   if (text.length < 3 || text.length > 240) return false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 10 || c === 9 || c === 58 /* : */ || c === 42 /* * */ || c === 63 /* ? */ || c === 60 || c === 62) return false;
-  }
-  return /\.[A-Za-z0-9]{1,8}$/.test(text) || text.includes('/');
+  if (!/^[\w@+~.\-/]+$/.test(text)) return false;
+  return /\.[A-Za-z][A-Za-z0-9]{0,7}$/.test(text) || text.startsWith('./') || text.startsWith('../');
+}
+
+/** The first of each (kind, specifier): one edge is enough, and the cache stays small. */
+export function dedupe(refs: Ref[]): Ref[] {
+  const seen = new Set<string>();
+  return refs.filter((ref) => {
+    const key = `${ref.kind}\0${ref.specifier}\0${ref.level ?? ''}\0${ref.names?.join(',') ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Scans one file. */
@@ -360,5 +371,5 @@ export function scanJs(source: string): ScanResult {
     }
   }
   if (templateStack.length > 0) unsure = true;
-  return { refs, dynamic, unsure };
+  return { refs: dedupe(refs), dynamic, unsure };
 }

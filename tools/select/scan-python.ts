@@ -2,7 +2,7 @@
 // bracket continuation): `import a.b`, `from .x import y`, `importlib.import_module('a.b')`,
 // `__import__('a')`, and string literals that look like paths (joined across `/` and `,`, as in
 // `Path(__file__).parent / "data" / "x.json"` or `os.path.join(HERE, "data", "x.json")`).
-import type { Ref, ScanResult } from './scan-js.ts';
+import { type Ref, type ScanResult, dedupe, looksLikePath } from './scan-js.ts';
 
 interface Token {
   /** i: identifier, s: string, p: punctuation, n: end of a logical line. */
@@ -89,8 +89,6 @@ function lex(source: string): { tokens: Token[]; unsure: boolean } {
   return { tokens, unsure };
 }
 
-const looksLikePath = (text: string): boolean =>
-  text.length >= 3 && text.length <= 240 && !/[\s:*?<>{}%]/.test(text) && (/\.[A-Za-z0-9]{1,8}$/.test(text) || text.includes('/'));
 
 /** Scans one Python file. */
 export function scanPython(source: string): ScanResult {
@@ -163,5 +161,5 @@ export function scanPython(source: string): ScanResult {
       dynamic.push({ kind: 'dynamic-import', line: token.line, text: `${token.v}(${tokens[k + 2]?.v ?? ''}…)` });
     }
   }
-  return { refs, dynamic, unsure };
+  return { refs: dedupe(refs), dynamic, unsure };
 }
