@@ -57,8 +57,35 @@ export function mannWhitney(first: readonly number[], second: readonly number[],
 
 // Counts, for every possible rank sum, the ways of choosing n1 of the N (mid-)ranks: the null
 // distribution of the first sample's rank sum. Ranks are doubled so that mid-ranks are integers.
+// The null distribution depends only on the multiset of ranks and n1, so suites of many tests
+// with the same run counts share a handful of them (one, without ties).
+const distributions = new Map<string, Float64Array>();
+
 function exactPValue(ranks: readonly number[], n1: number, rankSum: number): number {
   const doubled = ranks.map((r) => Math.round(r * 2));
+  const key = `${n1}:${[...doubled].sort((a, b) => a - b).join(',')}`;
+  let counts = distributions.get(key);
+  if (!counts) {
+    counts = nullDistribution(doubled, n1);
+    if (distributions.size > 1000) distributions.clear();
+    distributions.set(key, counts);
+  }
+  const mean = (n1 * (ranks.length + 1)) / 2;
+  const observed = Math.abs(rankSum - mean);
+  let extreme = 0;
+  let all = 0;
+  for (let s = 0; s < counts.length; s++) {
+    const count = counts[s]!;
+    if (!count) continue;
+    all += count;
+    // A small tolerance: sums that are equally far from the mean count as equally extreme.
+    if (Math.abs(s / 2 - mean) >= observed - 1e-9) extreme += count;
+  }
+  return Math.min(1, extreme / all);
+}
+
+/** counts[s]: the ways of choosing n1 of the doubled ranks with sum s. */
+function nullDistribution(doubled: readonly number[], n1: number): Float64Array {
   const maxSum = doubled.reduce((sum, r) => sum + r, 0);
   // ways[k][s]: subsets of size k among the ranks seen so far with doubled sum s.
   const ways = Array.from({ length: n1 + 1 }, () => new Float64Array(maxSum + 1));
@@ -70,19 +97,7 @@ function exactPValue(ranks: readonly number[], n1: number, rankSum: number): num
       for (let s = maxSum - r; s >= 0; s--) if (from[s]) to[s + r]! += from[s]!;
     }
   }
-  const counts = ways[n1]!;
-  const mean = (n1 * (ranks.length + 1)) / 2;
-  const observed = Math.abs(rankSum - mean);
-  let extreme = 0;
-  let all = 0;
-  for (let s = 0; s <= maxSum; s++) {
-    const count = counts[s]!;
-    if (!count) continue;
-    all += count;
-    // A small tolerance: sums that are equally far from the mean count as equally extreme.
-    if (Math.abs(s / 2 - mean) >= observed - 1e-9) extreme += count;
-  }
-  return Math.min(1, extreme / all);
+  return ways[n1]!;
 }
 
 function normalPValue(u: number, n1: number, n2: number, ties: readonly number[]): number {

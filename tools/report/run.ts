@@ -86,10 +86,12 @@ export async function run(options: ReportOptions, io: Io): Promise<number> {
 
   const model = { top: options.top };
   const sections: Section[] = [];
-  if (comparison) sections.push(comparisonSection(comparison, model));
-  for (const doc of rendered) sections.push(documentSection(doc, model));
-  if (history && history.records.length) sections.push(trendSection(history.records, history.file, model));
-  if (sections.length === 0) throw new InputError(options.history ?? 'stdin', 'nothing to report: the history is empty and no document was given');
+  // JSON needs no sections unless --github asks for the Markdown as well.
+  const drawn = options.format !== 'json' || options.github;
+  if (drawn && comparison) sections.push(comparisonSection(comparison, model));
+  if (drawn) for (const doc of rendered) sections.push(documentSection(doc, model));
+  if (drawn && history && history.records.length) sections.push(trendSection(history.records, history.file, model));
+  if (drawn && sections.length === 0) throw new InputError(options.history ?? 'stdin', 'nothing to report: the history is empty and no document was given');
 
   const verdictDoc = comparison?.document ?? loaded.find((l): l is Loaded<ComparisonDocument> => l.document.kind === 'comparison')?.document;
   switch (options.format) {
