@@ -199,10 +199,10 @@ export function buildGraph(input: GraphInput): Graph {
 
   const dependents = new Map<string, Edge[]>();
   const addEdge = (target: string, edge: Edge): void => {
+    // Duplicates (a file importing and reading the same target) cost the walk nothing: it visits a file once.
     const list = dependents.get(target);
-    if (list) {
-      if (!list.some((e) => e.file === edge.file && e.kind === edge.kind)) list.push(edge);
-    } else dependents.set(target, [edge]);
+    if (list) list.push(edge);
+    else dependents.set(target, [edge]);
   };
   const unresolvedAll: UnresolvedImport[] = [];
 

@@ -71,6 +71,7 @@ export function createJsResolver(root: string, fileSet: Set<string>, dirs: Set<s
   const tsconfigCache = new Map<string, TsConfigResult | null>();
   const matcherCache = new Map<string, ((specifier: string) => string[]) | null>();
   const bareCache = new Map<string, Resolution>();
+  const relativeCache = new Map<string, Resolution>();
   const aliasRunners = runners.filter((r) => r.aliases.length > 0);
 
   const probe = (candidate: string): string | null => {
@@ -202,8 +203,14 @@ export function createJsResolver(root: string, fileSet: Set<string>, dirs: Set<s
     const spec = specifier.replace(/\?.*$/, ''); // `./x.svg?raw`
     const fromDir = path.posix.dirname(from) === '.' ? '' : path.posix.dirname(from);
     if (spec.startsWith('./') || spec.startsWith('../') || spec === '.' || spec === '..') {
-      const hit = probe(fromDir ? `${fromDir}/${spec}` : spec);
-      return hit ? { file: hit } : { error: 'no such file' };
+      const key = `${fromDir}\0${spec}`;
+      let result = relativeCache.get(key);
+      if (!result) {
+        const hit = probe(fromDir ? `${fromDir}/${spec}` : spec);
+        result = hit ? { file: hit } : { error: 'no such file' };
+        relativeCache.set(key, result);
+      }
+      return result;
     }
     if (spec.startsWith('node:') || BUILTINS.has(spec) || /^[a-z]+:/.test(spec)) return { external: true };
     if (spec.startsWith('/')) {

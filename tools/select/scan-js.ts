@@ -102,11 +102,17 @@ export function scanJs(source: string): ScanResult {
   // A call whose argument we wait for: after `require(`, `import(`, `jest.mock(`, `new URL(`.
   let pendingCall: { kind: JsRefKind; line: number } | null = null;
 
+  // The four token objects are reused in rotation: no allocation per token (the lexer sees
+  // millions of tokens in a large repository, and the garbage collector would notice).
   const push = (t: T, v: string): void => {
+    const recycled = back[3]!;
     back[3] = back[2]!;
     back[2] = back[1]!;
     back[1] = back[0]!;
-    back[0] = { t, v, line };
+    recycled.t = t;
+    recycled.v = v;
+    recycled.line = line;
+    back[0] = recycled;
   };
 
   // Which reference a call opening with `(` (already pushed as back[0]) makes.
@@ -322,7 +328,8 @@ export function scanJs(source: string): ScanResult {
     if (isIdentStart(c)) {
       let k = i + 1;
       while (k < n && isIdentPart(source.charCodeAt(k))) k++;
-      const word = source.slice(i, k);
+      // Only short words matter (keywords, require, jest, vi…): longer ones are not kept.
+      const word = k - i <= 24 ? source.slice(i, k) : '';
       i = k;
       nonLiteral(word);
       const memberAccess = back[0]!.t === T.Punct && back[0]!.v === '.';
