@@ -127,6 +127,20 @@ describe('with the pytest profile', () => {
   });
 });
 
+describe('run from another directory than the profile', () => {
+  it('rebases the profile onto its own cwd, so findings and tests still join', async () => {
+    const io = memoryIo({ cwd: repoRoot });
+    expect(await run(options({ paths: ['examples/pytest'], profile: fixture('pytest-profile.json'), shards: 2 }), io), io.err()).toBe(0);
+    const document = JSON.parse(io.out()) as Doc & { warnings?: string[] };
+    expect(document.warnings).toBeUndefined();
+    const fixtureFinding = document.findings.find((f) => f.rule === 'costly-fixture')!;
+    expect(fixtureFinding.file).toBe('examples/pytest/tests/conftest.py');
+    expect(fixtureFinding.savings.basis).toBe('measured');
+    expect(document.parallel.serialTests.map((t) => t.file)).toEqual(Array(3).fill('examples/pytest/tests/test_state.py'));
+    expect(document.shards.groups.flatMap((g) => g.items).every((id) => id.startsWith('examples/pytest/tests/'))).toBe(true);
+  });
+});
+
 describe('with the vitest profile', () => {
   it('simulates the per-file pool and balances files', async () => {
     const document = await optimize('vitest', { profile: fixture('vitest-profile.json'), workers: 3, shards: 2 });
@@ -165,6 +179,15 @@ describe('the built binary', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`testpace-optimize: ${path.join(repoRoot, 'tests/fixtures/documents/optimization.json')} at $.kind: expected a profile document, received a optimization document\n`);
+  });
+
+  it('says in one line that python3 is missing when there are Python files', async () => {
+    const result = await runBinary('optimize', ['tests'], { cwd: path.join(examplesDir, 'pytest'), env: { ...process.env, NO_COLOR: '1', TESTPACE_PYTHON: '/nonexistent/python3' } });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'testpace-optimize: /nonexistent/python3: cannot start (ENOENT)\n  Python files are parsed by python3 and its ast module; install python3 or set TESTPACE_PYTHON\n',
+    );
   });
 
   it('asks for a profile before balancing shards', async () => {

@@ -41,6 +41,7 @@ interface ProfileRun {
 export interface ProfileDocument {
   kind: 'profile';
   command: string[];
+  cwd: string;
   runner: string;
   runs: ProfileRun[];
   tests: ProfileTest[];
@@ -84,7 +85,16 @@ export interface Measured {
 const runnerOf = (runner: string): Runner | 'other' =>
   (['pytest', 'vitest', 'jest', 'node-test', 'mocha', 'bats'] as const).find((r) => r === runner) ?? 'other';
 
-export function readMeasured(profile: ProfileDocument): Measured {
+/**
+ * `rebase` maps a profile's test file (relative to the directory the runner ran in) to the path the
+ * analysis uses (relative to optimize's working directory), so the two join on (file, name).
+ */
+export function readMeasured(profile: ProfileDocument, rebase: (file: string) => string = (file) => file): Measured {
+  profile = {
+    ...profile,
+    runs: profile.runs.map((run) => ({ ...run, tests: run.tests.map((t) => ({ ...t, file: rebase(t.file) })) })),
+    tests: profile.tests.map((t) => ({ ...t, file: rebase(t.file), ...(t.id && t.id.startsWith(t.file + '::') ? { id: rebase(t.file) + t.id.slice(t.file.length) } : {}) })),
+  };
   const measuredRuns = profile.runs.filter((run) => !run.warmup);
   const firstRun = measuredRuns[0] ?? profile.runs[0];
   const orderOf = new Map<string, number>();

@@ -1,4 +1,7 @@
 // testpace-optimize: read the test code and a profile, write the optimization document.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { collectEnvironment, pythonVersion } from '../../lib/environment.ts';
 import { documentHeader } from '../../lib/document.ts';
 import { readDocument } from '../../lib/documents.ts';
@@ -8,7 +11,7 @@ import { formatDocument, writeProduct } from '../../lib/output.ts';
 import { testKey } from '../../lib/test-id.ts';
 import { analyseFiles } from './analyse.ts';
 import type { OptimizeOptions } from './cli.ts';
-import { discover } from './discover.ts';
+import { discover, toPosix } from './discover.ts';
 import { buildFindings, byRule, collectionIsSlow, totalSavings } from './findings.ts';
 import { type ImportCost, measureImports } from './import-time.ts';
 import type { Runner } from './model.ts';
@@ -22,7 +25,7 @@ const RUNNER_MODULES = new Set(['pytest', '_pytest', 'pluggy', 'xdist']);
 
 export async function run(options: OptimizeOptions, io: Io, now: Date = new Date()): Promise<number> {
   const profile = options.profile ? await readDocument<ProfileDocument>(options.profile, io, ['profile']) : undefined;
-  const measured = profile ? readMeasured(profile) : undefined;
+  const measured = profile ? readMeasured(profile, await rebaseFromProfile(profile.cwd, io.cwd)) : undefined;
   const candidates = await discover(options.paths, io.cwd);
   const profileRunner = measured && measured.runner !== 'other' ? (measured.runner as Runner) : undefined;
   const python = io.env.TESTPACE_PYTHON || 'python3';
@@ -89,6 +92,24 @@ export async function run(options: OptimizeOptions, io: Io, now: Date = new Date
   await writeProduct(io, options.out, formatDocument(document));
   printSummary(io, document);
   return ExitCode.ok;
+}
+
+/**
+ * Profiles name files relative to the directory the runner ran in (their `cwd`: relative to the git
+ * root, or absolute). When optimize runs elsewhere (the repository root, say), their files are rebased.
+ */
+async function rebaseFromProfile(profileCwd: string, cwd: string): Promise<(file: string) => string> {
+  const identity = (file: string) => file;
+  let dir: string;
+  if (path.isAbsolute(profileCwd)) dir = profileCwd;
+  else {
+    const top = await new Promise<string | null>((resolve) =>
+      execFile('git', ['rev-parse', '--show-toplevel'], { cwd, timeout: 5000 }, (error, stdout) => resolve(error ? null : stdout.trim())),
+    );
+    dir = path.resolve(top ?? cwd, profileCwd);
+  }
+  if (!existsSync(dir) || path.resolve(dir) === path.resolve(cwd)) return identity;
+  return (file) => toPosix(cwd, path.resolve(dir, file));
 }
 
 async function pythonRuntime(cwd: string, python: string): Promise<Record<string, string>> {
