@@ -31,7 +31,7 @@ export interface Monitor {
 }
 
 /** Between full samples the loop glances this often (never more often than it samples). */
-const GLANCE_MS = 10;
+const GLANCE_MS = 20;
 
 export function startMonitor(options: MonitorOptions): Monitor {
   const { sampler, recorder, intervalMs, now } = options;

@@ -103,6 +103,7 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
       process.off('SIGTERM', onSignal);
       if (killTimer) clearTimeout(killTimer);
       await monitor.stop();
+      sampler.close?.();
     }
     const wallMs = now();
     if (afterExit) {

@@ -26,6 +26,8 @@ export interface Sampler {
   glance?(): ProcessReading[];
   /** A fresh reading of one process of the tree (for a test's start and end), or undefined if it is gone. */
   read?(pid: number): ProcessReading | undefined;
+  /** Releases what the sampler holds open. */
+  close?(): void;
 }
 
 /**
