@@ -62,6 +62,13 @@ function xAxis(x0: number, x1: number, y: number, max: number, format: (v: numbe
     .join('');
 }
 
+/** Horizontal grid lines with their labels at the left, for each value. */
+function yGrid(x0: number, x1: number, values: readonly number[], sy: (v: number) => number, format: (v: number) => string): string {
+  return values
+    .map((v) => `<line class="grid" x1="${x0}" x2="${x1}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}"/><text class="tick" x="${x0 - 6}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end">${e(format(v))}</text>`)
+    .join('');
+}
+
 const slowestTests = (profile: ProfileDocument, top: number) =>
   [...profile.tests].sort((a, b) => b.durationMs.median - a.durationMs.median || a.name.localeCompare(b.name)).slice(0, top);
 
@@ -197,9 +204,7 @@ export function memoryChart(memory: MemoryDocument): string {
     .join('');
   const MiB = 1024 * 1024;
   const byteTicks = maxRss >= 4 * MiB ? ticks(maxRss / MiB, 4).map((v) => v * MiB) : ticks(maxRss, 4);
-  const yTicks = byteTicks
-    .map((b) => `<line class="grid" x1="${x0}" x2="${x1}" y1="${sy(b).toFixed(1)}" y2="${sy(b).toFixed(1)}"/><text class="tick" x="${x0 - 6}" y="${(sy(b) + 4).toFixed(1)}" text-anchor="end">${e(formatBytes(b))}</text>`)
-    .join('');
+  const yTicks = yGrid(x0, x1, byteTicks, sy, formatBytes);
   const peak = `<circle class="peak" cx="${sx(memory.peak.atMs).toFixed(1)}" cy="${sy(memory.peak.sampledRssBytes).toFixed(1)}" r="4"><title>${e(`peak ${formatBytes(memory.peak.sampledRssBytes)} at ${formatMs(memory.peak.atMs)}`)}</title></circle>`;
   const axis = xAxis(x0, x1, top + plotHeight, maxT, formatMs, top + plotHeight);
   return svg(height, yTicks + axis + bands + area + line + peak, 'Memory timeline with test boundaries', 'memory');
@@ -217,9 +222,7 @@ export function predictionsChart(optimization: OptimizationDocument): string {
   const max = Math.max(...plan.predictions.map((p) => p.predictedWallMs)) * 1.1 || 1;
   const slot = (x1 - x0) / plan.predictions.length;
   const sy = (v: number) => top + plotHeight - (v / max) * plotHeight;
-  const grid = ticks(max, 4)
-    .map((v) => `<line class="grid" x1="${x0}" x2="${x1}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}"/><text class="tick" x="${x0 - 6}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end">${e(formatMs(v))}</text>`)
-    .join('');
+  const grid = yGrid(x0, x1, ticks(max, 4), sy, formatMs);
   const bars = plan.predictions
     .map((p, i) => {
       const x = x0 + i * slot + slot * 0.2;
@@ -244,9 +247,7 @@ export function trendChart(records: readonly HistoryRecord[], limit = 50): strin
   const max = Math.max(...recent.map((r) => r.wallMs)) * 1.15 || 1;
   const sx = (i: number) => x0 + (i / (recent.length - 1)) * (x1 - x0);
   const sy = (v: number) => top + plotHeight - (v / max) * plotHeight;
-  const grid = ticks(max, 4)
-    .map((v) => `<line class="grid" x1="${x0}" x2="${x1}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}"/><text class="tick" x="${x0 - 6}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end">${e(formatMs(v))}</text>`)
-    .join('');
+  const grid = yGrid(x0, x1, ticks(max, 4), sy, formatMs);
   const points = recent.map((r, i) => `${sx(i).toFixed(1)},${sy(r.wallMs).toFixed(1)}`).join(' ');
   const dots = recent
     .map((r, i) => `<circle class="dot${r.status === 'passed' ? '' : ' failed'}" cx="${sx(i).toFixed(1)}" cy="${sy(r.wallMs).toFixed(1)}" r="4"><title>${e(`${r.createdAt}${r.commit ? ` · ${r.commit.slice(0, 10)}` : ''}${r.branch ? ` (${r.branch})` : ''}\nwall ${formatMs(r.wallMs)} (median of ${r.runs} run(s)), ${r.status}`)}</title></circle>`)
