@@ -96,7 +96,7 @@ describe('with the pytest profile', () => {
     expect(plan.recommended.command).toBe(
       plan.recommended.workers === 1 ? profile.command.join(' ') : `${profile.command.join(' ')} -n ${plan.recommended.workers} --dist loadgroup`,
     );
-    expect(plan.basis).toContain('assumed equal to the measured serial start-up');
+    expect(plan.basis).toContain('assumed twice the measured serial start-up');
   });
 
   it('takes the worker start-up from a profile recorded with -n 2', async () => {

@@ -183,7 +183,9 @@ export function planParallel(measured: Measured, options: PlanOptions): Parallel
   const perFile = policy === 'per-file';
   // Per-file runners pay the file overhead inside each unit; the rest of the start-up is paid once.
   const globalStartup = perFile ? Math.max(0, measured.startupMs - measured.fileOverheadMs) : measured.startupMs;
-  const workerStartup = measured.runner === 'pytest' ? (measured.workerStartupMs ?? measured.startupMs) : globalStartup;
+  // xdist starts the controller (interpreter, pytest, plugins) and only then the workers, which each
+  // import and collect again: without a -n profile, that is taken as twice the serial start-up.
+  const workerStartup = measured.runner === 'pytest' ? (measured.workerStartupMs ?? 2 * measured.startupMs) : globalStartup;
   const predictions: ParallelPlan['predictions'] = [];
   for (let n = 1; n <= options.maxWorkers; n++) {
     const makespan =
@@ -207,7 +209,7 @@ export function planParallel(measured: Measured, options: PlanOptions): Parallel
     measured.runner === 'pytest'
       ? measured.workerStartupMs !== undefined
         ? `worker start-up ${round(measured.workerStartupMs)} ms measured on ${measured.workersSeen} workers`
-        : `worker start-up assumed equal to the measured serial start-up (${round(measured.startupMs)} ms): profile a -n run to measure it`
+        : `worker start-up assumed twice the measured serial start-up (${round(measured.startupMs)} ms: the controller's, then each worker's): profile a -n 2 run to measure it`
       : `start-up ${round(globalStartup)} ms and ${round(measured.fileOverheadMs)} ms per file, measured`;
   return {
     policy: policyName(measured.runner, policy, serialTests.length > 0),
