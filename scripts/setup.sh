@@ -10,6 +10,8 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 # Debian packages: bats runs the bats example, chromium renders the HTML report in tests; more can be named in TESTPACE_APT_EXTRA.
 apt_missing=()
 command -v bats >/dev/null 2>&1 || apt_missing+=(bats)
+# GNU time: bench/mem-profile-*.ts compare against its maximum RSS and CPU time.
+[ -x /usr/bin/time ] || apt_missing+=(time)
 command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
 for pkg in ${TESTPACE_APT_EXTRA:-}; do dpkg -s "$pkg" >/dev/null 2>&1 || apt_missing+=("$pkg"); done
 if [ ${#apt_missing[@]} -gt 0 ]; then

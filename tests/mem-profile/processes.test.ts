@@ -72,11 +72,11 @@ describe('testpace-mem-profile on real processes', () => {
   });
 
   it('sees a child that lives shorter than one sampling interval', async () => {
-    // The child allocates 60 MiB and is gone within ~120 ms; samples are 300 ms apart.
-    const { document } = await memProfile(['--interval', '300'], ['sh', '-c', `sleep 0.4; ${python} hold.py 60 0.08; sleep 0.4`], { cwd: dir });
+    // The child allocates 60 MiB and is gone within ~120 ms (more on a busy machine); samples are a second apart.
+    const { document } = await memProfile(['--interval', '1000'], ['sh', '-c', `sleep 0.3; ${python} hold.py 60 0.08; sleep 0.3`], { cwd: dir });
     const child = document.processes.find((p) => p.command.includes('hold.py 60') && !p.command.startsWith('sh '));
     expect(child).toBeDefined();
-    expect(child!.lastSeenMs - child!.firstSeenMs).toBeLessThan(300);
+    expect(child!.lastSeenMs - child!.firstSeenMs).toBeLessThan(1000);
     expect(child!.hwmBytes).toBeGreaterThanOrEqual(60 * MiB);
     expect(document.peak.largestProcessHwmBytes).toBeGreaterThanOrEqual(60 * MiB);
     expect(document.peak.childrenMaxRssBytes).toBeGreaterThanOrEqual(60 * MiB);

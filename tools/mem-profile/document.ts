@@ -91,8 +91,9 @@ export function buildDocument(facts: Facts): MemoryDocument {
   const total = timeline.rssBytes.reduce((sum, value) => sum + value, 0);
 
   const warmupMs = facts.warmupMs ?? defaultWarmupMs(facts.wallMs);
-  // Samples with no process (before the command's first fork, after its exit) measure nothing.
-  const live = timeline.processes.flatMap((count, i) => (count > 0 ? [i] : []));
+  // Samples with no process (before the command's first fork, after its exit) measure nothing, and the
+  // last sample of a run or of a process may catch it tearing its memory down on exit: left out of fits.
+  const live = timeline.processes.flatMap((count, i) => (count > 0 ? [i] : [])).slice(0, -1);
   const leak = checkLeak(
     'total RSS of the tree',
     live.map((i) => timeline.tMs[i]!),
@@ -113,8 +114,9 @@ export function buildDocument(facts: Facts): MemoryDocument {
         hwmBytes: track.hwmBytes,
       };
       // Long-lived: enough samples after the warm-up to fit a line through.
-      if (track.tMs.filter((t) => t >= warmupMs).length >= MIN_LEAK_SAMPLES) {
-        entry.leak = checkLeak(`pid ${track.pid} (${track.name})`, track.tMs, track.rssBytes, warmupMs, facts.thresholds);
+      const tMs = track.tMs.slice(0, -1);
+      if (tMs.filter((t) => t >= warmupMs).length >= MIN_LEAK_SAMPLES) {
+        entry.leak = checkLeak(`pid ${track.pid} (${track.name})`, tMs, track.rssBytes.slice(0, -1), warmupMs, facts.thresholds);
       }
       return entry;
     });
