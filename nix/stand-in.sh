@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Usage: nix/stand-in.sh DIR [fixed-output]
 # Copies the stand-in for nixpkgs (nix/stand-in/) to DIR/stand-in and writes its host.nix: where
-# this machine's node, python3, bats, git and node_modules are. Prints the flake reference to pass
+# this machine's node, pnpm (and its store), python3, bats and git are. Prints the flake reference to pass
 # as `--override-input nixpkgs <ref>`. With "fixed-output", its fetchPnpmDeps is a fixed-output
 # derivation, as nixpkgs' is (for testing `make nix-hash`).
 set -euo pipefail
@@ -15,9 +15,15 @@ need() {
 }
 node="$(need node)"
 [ -d "$root/node_modules" ] || { echo "nix/stand-in.sh: no $root/node_modules; run 'make setup' first" >&2; exit 2; }
+export COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_INTEGRITY_KEYS=0
 
 # pnpm itself, else corepack's (what scripts/setup.sh uses).
 if pnpm="$(command -v pnpm 2>/dev/null)"; then :; else pnpm="$(need corepack) pnpm"; fi
+
+# The pnpm store `make setup` installed node_modules from, and corepack's cache of the pinned pnpm:
+# the stand-in's pnpmConfigHook installs offline from them.
+pnpm_store="$(cd "$root" && $pnpm store path)"
+corepack_home="${COREPACK_HOME:-$HOME/.cache/node/corepack}"
 
 mkdir -p "$dir"
 cp "$root"/nix/stand-in/*.nix "$root"/nix/stand-in/*.sh "$dir"/
@@ -32,7 +38,8 @@ cat > "$dir/host.nix" <<NIX
   python = "$("$(need python3)" -c "import sys; print(sys.executable)")";
   bats = "$(need bats)";
   git = "$(need git)";
-  nodeModules = "$root/node_modules";
+  pnpmStore = "$pnpm_store";
+  corepackHome = "$corepack_home";
   fixedOutputDeps = $fixed_output;
 }
 NIX

@@ -148,8 +148,10 @@ rec {
       )
     );
 
-  # nixpkgs' pnpmConfigHook installs node_modules offline from $pnpmDeps. Here: the host's
-  # node_modules, installed by `make setup` from the same pnpm-lock.yaml.
+  # nixpkgs' pnpmConfigHook installs node_modules offline from the store in $pnpmDeps, with the
+  # pnpm of nativeBuildInputs. Here: the same offline, frozen-lockfile install without scripts,
+  # from the host's pnpm store (which `make setup` filled from the same lockfile), after checking
+  # that $pnpmDeps was made for this lockfile.
   pnpmConfigHook = mkDerivation {
     name = "pnpm-config-hook";
     dontUnpack = true;
@@ -159,7 +161,9 @@ rec {
       if [ -z "''${pnpmDeps:-}" ]; then echo "pnpmConfigHook: pnpmDeps is not set" >&2; exit 1; fi
       test -f "$pnpmDeps/lockfile.sha256" || { echo "pnpmConfigHook: $pnpmDeps is not a pnpm store" >&2; exit 1; }
       sha256sum --check --quiet "$pnpmDeps/lockfile.sha256" || { echo "pnpmConfigHook: pnpmDeps is for another lockfile" >&2; exit 1; }
-      ln -s ${host.nodeModules} node_modules
+      command -v pnpm >/dev/null || { echo "pnpmConfigHook: no pnpm in nativeBuildInputs" >&2; exit 1; }
+      COREPACK_HOME=${host.corepackHome} COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_INTEGRITY_KEYS=0 \
+        pnpm install --offline --frozen-lockfile --ignore-scripts --store-dir ${host.pnpmStore} --reporter=append-only
       HOOK
     '';
     passthru.standInSetupHook = true;
