@@ -41,6 +41,28 @@ export interface TestEndEvent extends EventBase {
 
 export type TestEvent = TestStartEvent | TestEndEvent;
 
+/**
+ * Per-file timings, where the runner reports them (vitest, jest, node:test): written once a file is
+ * done; `t` is its end. A separate kind of line: readers of test events (parseEvents) skip it.
+ */
+export interface FileEvent {
+  event: 'file';
+  file: string;
+  worker: string | null;
+  pid: number;
+  t: number;
+  /** The file's whole time in its worker, set-up phases included. */
+  durationMs: number;
+  /** Test environment set-up (vitest environment, jest testEnvironment). */
+  environmentMs?: number;
+  /** Runner harness preparation (vitest). */
+  prepareMs?: number;
+  /** Importing the file and collecting its tests (vitest). */
+  collectMs?: number;
+  /** Setup files (vitest setupFiles, jest setupFiles + setupFilesAfterEach). */
+  setupMs?: number;
+}
+
 const outcomes = new Set<string>(['passed', 'failed', 'skipped', 'error']);
 
 /** Checks one parsed line; returns undefined for lines that are not events (so a torn last line is skipped). */
@@ -75,6 +97,23 @@ export function parseEvents(text: string): TestEvent[] {
   return events;
 }
 
+/** The per-file timings in events text. */
+export function parseFileEvents(text: string): FileEvent[] {
+  const files: FileEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.includes('"event":"file"')) continue;
+    try {
+      const value = JSON.parse(line) as Record<string, unknown>;
+      if (value.event === 'file' && typeof value.file === 'string' && typeof value.t === 'number' && typeof value.durationMs === 'number') {
+        files.push({ ...value, worker: typeof value.worker === 'string' ? value.worker : null, pid: typeof value.pid === 'number' ? value.pid : 0 } as FileEvent);
+      }
+    } catch {
+      // a line being written
+    }
+  }
+  return files;
+}
+
 /** Removes suites (ends marked `suite: true` and their starts), leaving test events only. */
 export function withoutSuites(events: readonly TestEvent[]): TestEvent[] {
   const suites = new Set(events.flatMap((e) => (e.event === 'end' && e.suite ? [`${e.pid}\u0000${e.id}`] : [])));
@@ -82,16 +121,23 @@ export function withoutSuites(events: readonly TestEvent[]): TestEvent[] {
   return events.filter((e) => !suites.has(`${e.pid}\u0000${e.id}`));
 }
 
-/** Reads every test event written so far (suites dropped); a missing file means no events yet. */
-export async function readEvents(eventsFile: string): Promise<TestEvent[]> {
-  let text: string;
+async function readText(eventsFile: string): Promise<string> {
   try {
-    text = await readFile(eventsFile, 'utf8');
+    return await readFile(eventsFile, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw new InputError(eventsFile, `cannot read events (${(error as NodeJS.ErrnoException).code})`, { cause: error });
   }
-  return withoutSuites(parseEvents(text));
+}
+
+/** Reads every test event written so far (suites dropped); a missing file means no events yet. */
+export async function readEvents(eventsFile: string): Promise<TestEvent[]> {
+  return withoutSuites(parseEvents(await readText(eventsFile)));
+}
+
+/** Reads the per-file timings written so far. */
+export async function readFileEvents(eventsFile: string): Promise<FileEvent[]> {
+  return parseFileEvents(await readText(eventsFile));
 }
 
 /**

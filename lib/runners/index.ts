@@ -3,6 +3,7 @@
 export { type LocatedRunner, type RunnerName, detectRunner, locateRunner, runnerNames } from './detect.ts';
 export {
   EVENTS_ENV,
+  type FileEvent,
   type TestEndEvent,
   type TestEvent,
   type TestOutcome,
@@ -10,7 +11,9 @@ export {
   followEvents,
   inFlight,
   parseEvents,
+  parseFileEvents,
   readEvents,
+  readFileEvents,
   withoutSuites,
 } from './events.ts';
 export { type InstrumentOptions, type Instrumented, instrument } from './instrument.ts';

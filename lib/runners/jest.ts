@@ -27,6 +27,15 @@ class TestpaceJestReporter {
     testpaceEmit(record);
   }
   onTestFileResult(test, result) {
+    var perf = result.perfStats;
+    if (perf && perf.end > perf.start) {
+      var record = { event: 'file', file: testpaceFile(test.path), worker: null, pid: process.pid, t: perf.end, durationMs: perf.end - perf.start };
+      if (perf.loadTestEnvironmentEnd > perf.loadTestEnvironmentStart) record.environmentMs = perf.loadTestEnvironmentEnd - perf.loadTestEnvironmentStart;
+      var setup = (perf.setupFilesEnd > perf.setupFilesStart ? perf.setupFilesEnd - perf.setupFilesStart : 0) +
+        (perf.setupAfterEnvEnd > perf.setupAfterEnvStart ? perf.setupAfterEnvEnd - perf.setupAfterEnvStart : 0);
+      if (setup > 0) record.setupMs = setup;
+      testpaceEmit(record);
+    }
     // A file that failed to run (syntax error, missing module) has no test cases: keep it as one errored entry.
     if (result.testExecError && (!result.testResults || result.testResults.length === 0)) {
       testpaceEmit({ event: 'end', file: testpaceFile(test.path), name: '(file)', id: testpaceFile(test.path), worker: null, pid: process.pid,

@@ -18,8 +18,15 @@ export default async function* testpaceNodeTestReporter(source) {
     var type = event.type;
     if (type !== 'test:dequeue' && type !== 'test:complete') continue;
     var data = event.data;
-    // The per-file wrapper test that node --test creates is named after the file itself.
-    if (!data.file || data.name === data.file) continue;
+    if (!data.file) continue;
+    // The per-file wrapper test that node --test creates is named after the file itself: its
+    // completion gives the time of the file's whole process.
+    if (data.name === data.file) {
+      if (type === 'test:complete' && data.details && typeof data.details.duration_ms === 'number') {
+        testpaceEmit({ event: 'file', file: testpaceFile(data.file), worker: null, pid: process.pid, t: testpaceNow(), durationMs: data.details.duration_ms });
+      }
+      continue;
+    }
     var stack = stacks.get(data.file);
     if (!stack) { stack = []; stacks.set(data.file, stack); }
     var file = testpaceFile(data.file);

@@ -31,6 +31,12 @@ export default class TestpaceVitestReporter {
     testpaceEmit(record);
   }
   onTestModuleEnd(testModule) {
+    var d = testModule.diagnostic();
+    var phases = { environmentMs: d.environmentSetupDuration || 0, prepareMs: d.prepareDuration || 0, collectMs: d.collectDuration || 0, setupMs: d.setupDuration || 0 };
+    var total = phases.environmentMs + phases.prepareMs + phases.collectMs + phases.setupMs + (d.duration || 0);
+    if (total > 0) {
+      testpaceEmit(Object.assign({ event: 'file', file: testpaceFile(testModule.moduleId), worker: null, pid: process.pid, t: testpaceNow(), durationMs: total }, phases));
+    }
     // A file that failed to load has no tests: report it as one errored entry so it is not lost.
     var errors = testModule.errors();
     if (errors.length && testModule.children.size === 0) {

@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Profiled, example, expectSleep, profile, testNamed } from './profile-helpers.ts';
 
 const runners = {
-  vitest: { dir: 'vitest', command: ['../../node_modules/.bin/vitest', 'run'], tests: 19, receipt: 'receipt prints after the printer warms up', marker: 'Test Files' },
-  jest: { dir: 'jest', command: ['../../node_modules/.bin/jest'], tests: 19, receipt: 'receipt prints after the printer warms up', marker: 'Tests:' },
-  'node-test': { dir: 'node-test', command: ['node', '--test'], tests: 20, receipt: 'receipt prints after the printer warms up', marker: 'pass 20' },
-  mocha: { dir: 'mocha', command: ['../../node_modules/.bin/mocha'], tests: 19, receipt: 'prints the receipt after the printer warms up', marker: '19 passing' },
+  vitest: { dir: 'vitest', command: ['../../node_modules/.bin/vitest', 'run'], tests: 19, receipt: 'receipt prints after the printer warms up', marker: 'Test Files', fileTimings: true },
+  jest: { dir: 'jest', command: ['../../node_modules/.bin/jest'], tests: 19, receipt: 'receipt prints after the printer warms up', marker: 'Tests:', fileTimings: true },
+  'node-test': { dir: 'node-test', command: ['node', '--test'], tests: 20, receipt: 'receipt prints after the printer warms up', marker: 'pass 20', fileTimings: true },
+  mocha: { dir: 'mocha', command: ['../../node_modules/.bin/mocha'], tests: 19, receipt: 'prints the receipt after the printer warms up', marker: '19 passing', fileTimings: false },
 } as const;
 
 describe.each(Object.entries(runners))('profile on the %s example', (runner, setup) => {
@@ -34,6 +34,14 @@ describe.each(Object.entries(runners))('profile on the %s example', (runner, set
     expect(result.stdout.trimStart().startsWith('{')).toBe(true);
     expect(result.stderr).toContain(setup.marker); // the runner's own reporter still reports
     expect(result.stderr).toContain(`testpace-profile: ${runner}, ${setup.tests} tests`);
+  });
+
+  it.runIf(setup.fileTimings)('gives every test file its time, covering the time of its tests', () => {
+    const files = result.document.runs[0]!.files!;
+    expect(files.map((f) => f.file).sort()).toEqual([...new Set(result.document.tests.map((t) => t.file))].sort());
+    const checkout = files.find((f) => f.file.includes('checkout'))!;
+    expect(checkout.durationMs).toBeGreaterThanOrEqual(800); // its 500 ms and 300 ms sleeps
+    if (runner === 'vitest') expect(checkout.collectMs).toBeGreaterThan(0);
   });
 
   it('places tests on the timeline after start-up, on a worker, with CPU counted', () => {

@@ -1,7 +1,7 @@
 // One run's record from what was measured: the process (wall, CPU, exit) and the test events.
-import type { TestEndEvent, TestEvent } from '../../lib/runners/events.ts';
+import type { FileEvent, TestEndEvent, TestEvent } from '../../lib/runners/events.ts';
 import type { Execution } from './execute.ts';
-import type { Counts, RunRecord, TestResult, WorkerUse } from './model.ts';
+import type { Counts, FileTiming, RunRecord, TestResult, WorkerUse } from './model.ts';
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 // Loops rather than Math.min(...values): a suite of 100k tests would overflow the argument list.
@@ -57,6 +57,24 @@ export function testsFromEvents(events: readonly TestEvent[], startEpochMs: numb
   return tests.sort((a, b) => (a.startMs ?? 0) - (b.startMs ?? 0));
 }
 
+/** Per-file timings relative to the run's start, in the order the files finished. */
+export function filesFromEvents(events: readonly FileEvent[], startEpochMs: number): FileTiming[] {
+  return [...events]
+    .sort((a, b) => a.t - b.t)
+    .map((event) => {
+      const timing: FileTiming = {
+        file: event.file,
+        durationMs: round(event.durationMs),
+        startMs: round(event.t - event.durationMs - startEpochMs),
+        endMs: round(event.t - startEpochMs),
+      };
+      for (const key of ['environmentMs', 'prepareMs', 'collectMs', 'setupMs'] as const) {
+        if (typeof event[key] === 'number') timing[key] = round(event[key]);
+      }
+      return timing;
+    });
+}
+
 /**
  * Runners that do not name their workers (vitest, jest, node:test report from the main process)
  * still run each file in one worker at a time: files whose spans overlap must have run on
@@ -106,6 +124,7 @@ export function assembleRun(options: {
   warmup: boolean;
   execution: Execution;
   tests: TestResult[];
+  files?: FileTiming[];
   cores: number;
 }): RunRecord {
   const { execution, tests } = options;
@@ -129,5 +148,10 @@ export function assembleRun(options: {
     tests,
   };
   if (execution.cpu) record.cpu = { userMs: round(execution.cpu.userMs), systemMs: round(execution.cpu.systemMs) };
+  if (options.files?.length) {
+    // Keep the key order of the schema: files before tests.
+    const { tests: results, ...rest } = record;
+    return { ...rest, files: options.files, tests: results };
+  }
   return record;
 }

@@ -42,6 +42,17 @@ export interface Counts {
   error: number;
 }
 
+export interface FileTiming {
+  file: string;
+  durationMs: number;
+  startMs?: number;
+  endMs?: number;
+  environmentMs?: number;
+  prepareMs?: number;
+  collectMs?: number;
+  setupMs?: number;
+}
+
 export interface RunRecord {
   index: number;
   warmup: boolean;
@@ -56,6 +67,7 @@ export interface RunRecord {
   workers: WorkerUse[];
   parallelEfficiency: number | null;
   counts: Counts;
+  files?: FileTiming[];
   tests: TestResult[];
 }
 

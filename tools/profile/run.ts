@@ -10,14 +10,14 @@ import { ExitCode, InputError, UsageError, formatError } from '../../lib/errors.
 import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
 import { type RunnerName, detectRunner } from '../../lib/runners/detect.ts';
-import { readEvents } from '../../lib/runners/events.ts';
+import { inFlight, readEvents, readFileEvents } from '../../lib/runners/events.ts';
 import { instrument } from '../../lib/runners/instrument.ts';
-import { assembleRun, inferLanes, testsFromEvents } from './assemble.ts';
+import { assembleRun, filesFromEvents, inferLanes, testsFromEvents } from './assemble.ts';
 import type { ProfileOptions } from './cli.ts';
 import { type CpuProfiling, prepareCpuProfile } from './cpu-profile.ts';
 import { execute, shellExitCode } from './execute.ts';
 import { junitTests } from './junit-results.ts';
-import type { ProfileDocument, ProfileRunner, ProfileStatus, RunRecord, TestResult } from './model.ts';
+import type { FileTiming, ProfileDocument, ProfileRunner, ProfileStatus, RunRecord, TestResult } from './model.ts';
 import { measuredRuns, summariseRuns, summariseTests } from './statistics.ts';
 import { formatSummary } from './summary-text.ts';
 
@@ -114,6 +114,7 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
         if (runtimes?.python) environment.runtimes.python = runtimes.python;
       }
       let tests: TestResult[] = [];
+      let files: FileTiming[] = [];
       if (runner === 'junit') {
         try {
           tests = await junitTests(path.resolve(cwd, options.junit!), options.junit!, execution.startEpochMs);
@@ -123,13 +124,19 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
           warnings.push(error.message);
         }
       } else {
-        tests = testsFromEvents(await readEvents(eventsFile), execution.startEpochMs);
+        const events = await readEvents(eventsFile);
+        tests = testsFromEvents(events, execution.startEpochMs);
         inferLanes(tests);
+        files = filesFromEvents(await readFileEvents(eventsFile), execution.startEpochMs);
+        if (execution.interruptedBy) {
+          const open = inFlight(events);
+          if (open.length) warnings.push(`run ${index}: in flight when stopped: ${open.slice(0, 5).map((e) => `${e.file} › ${e.name}`).join('; ')}${open.length > 5 ? ` and ${open.length - 5} more` : ''}`);
+        }
       }
       if (tests.length === 0 && !execution.interruptedBy && !unreadable) {
         warnings.push(`run ${index}: no test results were recorded (exit code ${shellExitCode(execution)})`);
       }
-      runs.push(assembleRun({ index, warmup, execution, tests, cores }));
+      runs.push(assembleRun({ index, warmup, execution, tests, files, cores }));
       if (execution.interruptedBy) {
         interruptedBy = execution.interruptedBy;
         warnings.push(`run ${index} was stopped by ${interruptedBy === 'timeout' ? `--timeout after ${options.timeoutMs} ms` : interruptedBy}; its data is partial`);
