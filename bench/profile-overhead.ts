@@ -3,6 +3,7 @@
 // median wall time of each side, the ratio of the medians and the median of the per-pair ratios.
 // Target (issue 3): at most 3% more wall time.
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { median } from '../lib/stats.ts';
 
@@ -24,6 +25,8 @@ function wall(command: string[], cwd: string): Promise<number> {
   });
 }
 
+// Other work on the machine shows up as noise larger than the overhead: say how busy it was.
+console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores`);
 let over = false;
 for (const suite of suites) {
   const profiled = [process.execPath, path.join(root, 'dist', 'testpace-profile.mjs'), '-q', '--out', '/dev/null', '--', ...suite.command];
@@ -50,4 +53,5 @@ for (const suite of suites) {
       `ratio ${ratio.toFixed(3)} (median of pair ratios ${pairRatio.toFixed(3)}) — ${verdict}`,
   );
 }
-if (over) console.log('note: the difference includes Node start-up of the tool and the environment probes (git, python version)');
+if (over) console.log('note: the difference includes the Node start-up of the tool itself and its git probes (environment)');
+console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
