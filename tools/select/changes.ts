@@ -30,6 +30,8 @@ export interface Changes {
 
 /** The work tree as git sees it. */
 export interface Snapshot {
+  /** The first candidate base, probed alongside (see gitSnapshot). */
+  probe: BaseProbe | null;
   root: string;
   shallow: boolean;
   head: string | null;
@@ -45,7 +47,23 @@ export interface Snapshot {
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 export function git(root: string): SimpleGit {
-  return simpleGit({ baseDir: root, trimmed: false });
+  return simpleGit({ baseDir: root, trimmed: false, maxConcurrentProcesses: 8 });
+}
+
+/** What git says about one candidate base: its merge base with HEAD, its commit, and the diff since. */
+interface BaseProbe {
+  ref: string;
+  mergeBase: string | null;
+  commit: string | null;
+  diff: string | null;
+}
+
+function probeBase(g: SimpleGit, ref: string): Promise<BaseProbe> {
+  return Promise.all([
+    tryRaw(g, ['merge-base', ref, 'HEAD']).then((out) => out?.trim() || null),
+    tryRaw(g, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then((out) => out?.trim() || null),
+    g.raw(['diff', '--name-status', '-M', '-z', '--no-color', '--no-ext-diff', `${ref}...HEAD`, '--']).catch(() => null),
+  ]).then(([mergeBase, commit, diff]) => ({ ref, mergeBase, commit, diff }));
 }
 
 const STATUS: Record<string, ChangeStatus> = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed', C: 'copied', T: 'type-changed' };
@@ -80,19 +98,22 @@ function statusOf(xy: string): ChangeStatus {
 
 /**
  * The work tree containing `cwd` as git sees it, or null outside a git work tree: the top
- * directory, one `git status` and one `git ls-files --stage`, all three asked at once.
+ * directory, one `git status` and one `git ls-files --stage`, and — when `base` is given (the
+ * --since ref, or `@{upstream}`) — that base's merge base and diff, all asked at once.
  */
-export async function gitSnapshot(cwd: string): Promise<Snapshot | null> {
+export async function gitSnapshot(cwd: string, base: string | null): Promise<Snapshot | null> {
   const g = git(cwd);
   let top: string;
   let status: string;
   let stage: string;
+  let probe: BaseProbe | null;
   try {
-    [top, status, stage] = await Promise.all([
+    [top, status, stage, probe] = await Promise.all([
       g.raw(['rev-parse', '--show-toplevel', '--is-shallow-repository']),
       // Porcelain paths are relative to the top, from any directory; ls-files needs :/ and --full-name.
       g.raw(['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']),
       g.raw(['ls-files', '--stage', '-z', '--full-name', ':/']),
+      base === null ? Promise.resolve(null) : probeBase(g, base),
     ]);
   } catch {
     return null;
@@ -131,7 +152,7 @@ export async function gitSnapshot(cwd: string): Promise<Snapshot | null> {
     if (!dirty.has(file)) blobs.set(file, blob!);
   }
   for (const change of working) if (change.status === 'untracked') files.push(change.path);
-  return { root, shallow: shallow === 'true', head, upstream, working, files: [...new Set(files)], blobs };
+  return { probe, root, shallow: shallow === 'true', head, upstream, working, files: [...new Set(files)], blobs };
 }
 
 async function tryRaw(g: SimpleGit, args: string[]): Promise<string | null> {
@@ -159,6 +180,7 @@ export async function gitChanges(snapshot: Snapshot, options: GitChangeOptions):
   const g = git(snapshot.root);
   const { head, shallow } = snapshot;
   const candidates = options.since !== undefined ? [options.since] : snapshot.upstream ? [snapshot.upstream] : ['origin/HEAD', 'HEAD~1'];
+  if (snapshot.probe?.ref === '@{upstream}' && snapshot.upstream && snapshot.probe.mergeBase) snapshot.probe.ref = snapshot.upstream;
   let ref = candidates[0]!;
   let base: Changes['base'] = null;
   let missingBase: string | null = null;
@@ -166,16 +188,17 @@ export async function gitChanges(snapshot: Snapshot, options: GitChangeOptions):
   if (head) {
     let mergeBase: string | null = null;
     let commit: string | null = null;
-    for (const candidate of candidates) {
-      ref = candidate;
-      const [found, resolved, diff] = await Promise.all([
-        tryRaw(g, ['merge-base', candidate, 'HEAD']).then((out) => out?.trim() || null),
-        tryRaw(g, ['rev-parse', '--verify', '--quiet', `${candidate}^{commit}`]).then((out) => out?.trim() || null),
-        g.raw(['diff', '--name-status', '-M', '-z', '--no-color', '--no-ext-diff', `${candidate}...HEAD`, '--']).catch(() => null),
-      ]);
-      [mergeBase, commit] = [found, resolved];
-      if (mergeBase && diff !== null) {
-        committed = parseNameStatus(diff);
+    // The first candidate was probed with the snapshot; the fallbacks are probed together.
+    const first = snapshot.probe?.ref === candidates[0] ? snapshot.probe : null;
+    let probes: BaseProbe[] = first ? [first] : [];
+    if (!first?.mergeBase || first.diff === null) {
+      probes = [...probes, ...(await Promise.all(candidates.slice(first ? 1 : 0).map((candidate) => probeBase(g, candidate))))];
+    }
+    for (const probe of probes) {
+      ref = probe.ref;
+      [mergeBase, commit] = [probe.mergeBase, probe.commit];
+      if (mergeBase && probe.diff !== null) {
+        committed = parseNameStatus(probe.diff);
         break;
       }
     }

@@ -43,7 +43,15 @@ async function changedFromOption(files: string[], io: Io): Promise<string[]> {
 
 export async function run(options: SelectOptions, io: Io): Promise<number> {
   const started = performance.now();
-  const snapshot = await gitSnapshot(io.cwd);
+  // Where the time goes, for --debug (select is meant to be fast; this shows whether it is).
+  const phases: Array<[string, number]> = [];
+  let last = started;
+  const phase = (name: string): void => {
+    const now = performance.now();
+    phases.push([name, now - last]);
+    last = now;
+  };
+  const snapshot = await gitSnapshot(io.cwd, options.files ? null : (options.since ?? '@{upstream}'));
   if (!snapshot && !options.files) {
     throw new InputError(io.cwd, 'not inside a git repository, so the changed files are not known', { hint: 'pass them with --files a b (or --files - to read them from stdin)' });
   }
@@ -68,8 +76,10 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
     }
   }
 
+  phase('git');
   const project = loadProject(root, existing, new Set(existing));
   const tests = discoverTests(project, existing, options.tests ?? null);
+  phase('configs and tests');
 
   // The graph, from the cache where the content and the resolution settings are unchanged.
   const cacheDir = cacheDirectory(root, io.env);
@@ -87,7 +97,9 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
   }
   const resolutionKey = keyHash.digest('base64');
   const code = existing.filter((file) => languageOf(file) !== null);
+  phase('cache read');
   const extraction = extractAll(root, code, cache?.entries, snapshot?.blobs ?? null);
+  phase('scan');
   const sameSettings = cache?.resolutionKey === resolutionKey;
   const graph = buildGraph({
     project,
@@ -99,7 +111,11 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
     tests,
     ignoreTypeImports: options.ignoreTypeImports,
   });
-  if (options.cache && (extraction.changed || !sameSettings)) {
+  phase('resolve and graph');
+  // A handful of re-scanned files (what a commit touches) are cheaper to scan again next time
+  // than a 10k-entry cache is to write now; a new file list or many changes are worth a write.
+  const worthWriting = !cache || !sameSettings || extraction.fresh.size > 32 || (extraction.changed && extraction.fresh.size === 0 && !snapshot);
+  if (options.cache && worthWriting) {
     const index = new Map(table.map((file, i) => [file, i]));
     const entries: Record<string, CacheEntry> = {};
     for (const [file, record] of extraction.records) {
@@ -125,7 +141,9 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
       else starts.push(file);
     }
   }
+  phase('cache write');
   const selected = selectTests(graph, starts, (file) => tests.has(file) && !deleted.has(file));
+  phase('select');
 
   // Scope: the tests under the current directory, as the runner started here would see them.
   const scope = toPosixRelative(root, io.cwd);
@@ -199,6 +217,7 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
   // People: a summary, and what could not be followed.
   const elapsed = ((performance.now() - started) / 1000).toFixed(2);
   const lines: string[] = [];
+  if (options.debug) lines.push(`phases: ${phases.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ')}`);
   for (const warning of warnings) lines.push(`warning: ${warning}`);
   const unresolved = graph.unresolved.filter((u) => inScope(u.file));
   for (const u of unresolved.slice(0, 5)) lines.push(`warning: ${u.file}:${u.line}: cannot resolve ${JSON.stringify(u.specifier)} (${u.why})`);
