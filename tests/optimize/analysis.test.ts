@@ -148,6 +148,24 @@ beforeAll(async () => {
       '});',
       '',
     ].join('\n'),
+    'hooks/after.test.js': [
+      "test('one', () => {});",
+      "test('two', () => {});",
+      'afterEach(async () => {',
+      '  await new Promise((r) => setTimeout(r, 200));',
+      '});',
+      '',
+    ].join('\n'),
+    'hooks/test_finally.py': [
+      'import time',
+      '',
+      'def test_waits_in_finally():',
+      '    try:',
+      '        pass',
+      '    finally:',
+      '        time.sleep(0.2)',
+      '',
+    ].join('\n'),
     'sh/broken.bats': '@test "never closed" {\n  echo "x\n',
     'sh/fine.bats': [
       'setup_file() {',
@@ -193,7 +211,7 @@ describe('files that do not parse', () => {
       ['sh/broken.bats', 2],
     ]);
     for (const failed of document.files.failed) expect(failed.error.length).toBeGreaterThan(3);
-    expect(document.files.analysed).toBe(5);
+    expect(document.files.analysed).toBe(7);
   });
 });
 
@@ -295,5 +313,15 @@ describe('slow collection', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('clean-up code', () => {
+  it('still costs time: sleeps in after-hooks and finally blocks are reported', async () => {
+    const document = await analyse(['hooks']);
+    expect(places(document)).toEqual(['costly-fixture hooks/after.test.js:3', 'sleep hooks/after.test.js:4', 'sleep hooks/test_finally.py:7']);
+    const hook = document.findings.find((f) => f.rule === 'costly-fixture')!;
+    expect(hook.savings).toMatchObject({ ms: 200, basis: 'static' });
+    expect(hook.tests!.map((t) => t.name)).toEqual(['one', 'two']);
   });
 });

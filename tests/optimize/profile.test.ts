@@ -8,7 +8,9 @@ import { run } from '../../tools/optimize/run.ts';
 import { examplesDir, memoryIo, repoRoot, runBinary } from '../helpers.ts';
 import { options } from './options.ts';
 
-const fixture = (name: string) => path.join(repoRoot, 'tests', 'fixtures', 'optimize', name);
+// Real documents of the examples: testpace-profile's own fixtures, and a -n 2 profile recorded for optimize.
+const fixture = (name: string) =>
+  name.endsWith('-example.json') ? path.join(repoRoot, 'tests', 'fixtures', 'profile', name) : path.join(repoRoot, 'tests', 'fixtures', 'optimize', name);
 const readJson = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
 
 interface Stats {
@@ -44,28 +46,29 @@ async function optimize(example: string, overrides: Parameters<typeof options>[0
 }
 
 describe('with the pytest profile', () => {
-  const profile = readJson<Profile>(fixture('pytest-profile.json'));
+  const profile = readJson<Profile>(fixture('pytest-example.json'));
 
   it('the profile fixtures are valid profile documents', () => {
-    for (const name of ['pytest-profile.json', 'pytest-n2-profile.json', 'vitest-profile.json']) {
+    for (const name of ['pytest-example.json', 'pytest-n2-profile.json', 'vitest-example.json']) {
       expect(() => validateDocument(readJson(fixture(name)), name, ['profile'])).not.toThrow();
     }
   });
 
   it('measures the costly fixture as (uses − 1) × the median set-up of its users', async () => {
-    const document = await optimize('pytest', { profile: fixture('pytest-profile.json') });
+    const document = await optimize('pytest', { profile: fixture('pytest-example.json') });
     const finding = document.findings.find((f) => f.rule === 'costly-fixture')!;
     const users = finding.tests!.map((t) => t.name);
     const setups = profile.tests.filter((t) => users.includes(t.name)).map((t) => t.setupMs!.median).sort((a, b) => a - b);
     expect(setups).toHaveLength(3);
     expect(finding.savings.basis).toBe('measured');
     expect(finding.savings.ms).toBeCloseTo(2 * setups[1]!, 0);
-    expect(finding.savings.detail).toContain('over 1 measured run');
-    expect(document.inputs.profile).toEqual({ source: fixture('pytest-profile.json'), runs: 1, runner: 'pytest' });
+    const runs = readJson<{ summary: { runs: number } }>(fixture('pytest-example.json')).summary.runs;
+    expect(finding.savings.detail).toContain(`over ${runs} measured run`);
+    expect(document.inputs.profile).toEqual({ source: fixture('pytest-example.json'), runs, runner: 'pytest' });
   });
 
   it('reports measured slow tests and never counts a test twice in the total', async () => {
-    const document = await optimize('pytest', { profile: fixture('pytest-profile.json') });
+    const document = await optimize('pytest', { profile: fixture('pytest-example.json') });
     const slow = document.findings.filter((f) => f.rule === 'slow-test').map((f) => f.test!.name).sort();
     expect(slow).toEqual(profile.tests.filter((t) => t.durationMs.median >= 250).map((t) => t.name).sort());
     const byRuleSum = Object.values(document.summary.byRule).reduce((sum, r) => sum + r.savingsMs, 0);
@@ -78,7 +81,7 @@ describe('with the pytest profile', () => {
   });
 
   it('plans the parallel run with the parallel-unsafe tests kept serial', async () => {
-    const document = await optimize('pytest', { profile: fixture('pytest-profile.json'), workers: 4 });
+    const document = await optimize('pytest', { profile: fixture('pytest-example.json'), workers: 4 });
     const plan = document.parallel;
     expect(plan.predictions.map((p) => p.workers)).toEqual([1, 2, 3, 4]);
     expect(plan.policy).toBe('pytest-xdist loadgroup');
@@ -110,7 +113,7 @@ describe('with the pytest profile', () => {
   });
 
   it('balances tests into shards, longest first', async () => {
-    const document = await optimize('pytest', { profile: fixture('pytest-profile.json'), shards: 3 });
+    const document = await optimize('pytest', { profile: fixture('pytest-example.json'), shards: 3 });
     const shards = document.shards;
     expect(shards.unit).toBe('test');
     const items = shards.groups.flatMap((g) => g.items).sort();
@@ -130,7 +133,7 @@ describe('with the pytest profile', () => {
 describe('run from another directory than the profile', () => {
   it('rebases the profile onto its own cwd, so findings and tests still join', async () => {
     const io = memoryIo({ cwd: repoRoot });
-    expect(await run(options({ paths: ['examples/pytest'], profile: fixture('pytest-profile.json'), shards: 2 }), io), io.err()).toBe(0);
+    expect(await run(options({ paths: ['examples/pytest'], profile: fixture('pytest-example.json'), shards: 2 }), io), io.err()).toBe(0);
     const document = JSON.parse(io.out()) as Doc & { warnings?: string[] };
     expect(document.warnings).toBeUndefined();
     const fixtureFinding = document.findings.find((f) => f.rule === 'costly-fixture')!;
@@ -143,7 +146,7 @@ describe('run from another directory than the profile', () => {
 
 describe('with the vitest profile', () => {
   it('simulates the per-file pool and balances files', async () => {
-    const document = await optimize('vitest', { profile: fixture('vitest-profile.json'), workers: 3, shards: 2 });
+    const document = await optimize('vitest', { profile: fixture('vitest-example.json'), workers: 3, shards: 2 });
     expect(document.parallel.policy).toContain('vitest per-file worker pool');
     expect(document.parallel.predictions).toHaveLength(3);
     expect(document.parallel.recommended.command).toMatch(/vitest run( --maxWorkers=\d| --no-file-parallelism)$/);
@@ -159,7 +162,7 @@ describe('with the vitest profile', () => {
 describe('the built binary', () => {
   it('prints one shard per call, for piping into the runner', async () => {
     const cwd = path.join(examplesDir, 'pytest');
-    const profile = fixture('pytest-profile.json');
+    const profile = fixture('pytest-example.json');
     const [one, two] = await Promise.all([
       runBinary('optimize', ['--profile', profile, '--shard', '1/2', '--format', 'list'], { cwd }),
       runBinary('optimize', ['--profile', profile, '--shard', '2/2', '--format', 'list'], { cwd }),

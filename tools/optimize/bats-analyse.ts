@@ -11,7 +11,7 @@ const PREFIXES = new Set(['run', 'time', 'command', 'builtin', 'exec', 'nohup', 
 const SEPARATORS = new Set(['|', '||', '&&', ';', '&', '|&']);
 const REDIRECTS = new Set(['>', '>>', '&>', '&>>', '>|', '1>', '2>', '1>>', '2>>']);
 const SETUP_FUNCTIONS: Record<string, string> = { setup: 'function', setup_file: 'file' };
-const TEARDOWN_FUNCTIONS = new Set(['teardown', 'teardown_file']);
+const TEARDOWN_FUNCTIONS: Record<string, string> = { teardown: 'function', teardown_file: 'file' };
 
 interface Token {
   text: string;
@@ -209,13 +209,15 @@ export function analyseBats(file: string, text: string): FileAnalysis {
         if (opened.kind === 'test') {
           result.tests.push({ name: opened.name, line: lineNumber, endLine: lineNumber, hash: null, fixtures: [] } satisfies StaticTest);
           block = { owner: { kind: 'test', name: opened.name }, indent, start: lineNumber, body: [], restore: false };
-        } else if (SETUP_FUNCTIONS[opened.name]) {
-          const fixture: StaticFixture = { name: opened.name, line: lineNumber, scope: SETUP_FUNCTIONS[opened.name]!, kind: 'bats-setup', users: [] };
+        } else if (SETUP_FUNCTIONS[opened.name] || TEARDOWN_FUNCTIONS[opened.name]) {
+          const scope = SETUP_FUNCTIONS[opened.name] ?? TEARDOWN_FUNCTIONS[opened.name]!;
+          const fixture: StaticFixture = { name: opened.name, line: lineNumber, scope, kind: TEARDOWN_FUNCTIONS[opened.name] ? 'bats-teardown' : 'bats-setup', users: [] };
           setups.push(fixture);
           result.fixtures.push(fixture);
-          block = { owner: { kind: 'fixture', name: opened.name }, indent, start: lineNumber, body: [], restore: false };
+          block = { owner: { kind: 'fixture', name: opened.name }, indent, start: lineNumber, body: [], restore: Boolean(TEARDOWN_FUNCTIONS[opened.name]) };
         } else {
-          block = { owner: TEARDOWN_FUNCTIONS.has(opened.name) ? { kind: 'fixture', name: opened.name } : null, indent, start: lineNumber, body: [], restore: true };
+          // Helper functions: what they do is counted where they are called from, which is not followed here.
+          block = { owner: null, indent, start: lineNumber, body: [], restore: false };
         }
         continue;
       }

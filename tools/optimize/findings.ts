@@ -88,7 +88,8 @@ export function buildFindings(analyses: readonly FileAnalysis[], measured: Measu
     const countedCalls = new Set<string>();
 
     for (const hit of analysis.hits) {
-      if (hit.restore || !hit.owner) continue;
+      // A write in a finally block or an after-hook puts state back; a sleep there still costs time.
+      if (!hit.owner || (hit.restore && hit.rule === 'parallel-unsafe')) continue;
       const fixture = hit.owner.kind === 'fixture' ? fixtures.get(hit.owner.name) : undefined;
       const ownerTest: TestId | undefined = hit.owner.kind === 'test' ? { file: analysis.file, name: hit.owner.name } : undefined;
       const users = fixture ? userIds(fixture) : [];
@@ -189,7 +190,7 @@ export function buildFindings(analyses: readonly FileAnalysis[], measured: Measu
           file: analysis.file,
           line: fixture.line,
           tests: users,
-          message: `${fixture.kind === 'pytest-fixture' ? 'fixture' : 'set-up'} "${fixture.name}" costs ${ms(cost)} ms and runs again for each of its ${uses} tests${fixture.mutatedBy?.length ? `; ${plural(fixture.mutatedBy.length, 'test')} mutate${fixture.mutatedBy.length === 1 ? 's' : ''} what it builds` : ''}`,
+          message: `${fixture.kind === 'pytest-fixture' ? 'fixture' : 'hook'} "${fixture.name}" costs ${ms(cost)} ms and runs again for each of its ${uses} tests${fixture.mutatedBy?.length ? `; ${plural(fixture.mutatedBy.length, 'test')} mutate${fixture.mutatedBy.length === 1 ? 's' : ''} what it builds` : ''}`,
           fix: fixes.fixtureFix(runner, fixture.kind, Boolean(fixture.mutatedBy?.length)),
           savings,
         },

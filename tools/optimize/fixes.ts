@@ -40,6 +40,9 @@ export function subprocessFix(runner: Runner): string {
 }
 
 export function fixtureFix(runner: Runner, kind: string, mutated: boolean): string {
+  if (kind === 'afterEach' || kind === 'bats-teardown') {
+    return `make the clean-up cheap, or do it once ${runner === 'bats' ? 'in teardown_file()' : runner === 'mocha' || runner === 'node-test' ? 'in after()' : 'in afterAll()'} if the tests do not depend on it between them`;
+  }
   if (mutated) {
     if (runner === 'pytest') return 'build it once in a module- or session-scoped fixture and have this function-scoped fixture return a cheap copy (copy.deepcopy), since tests mutate it';
     if (runner === 'bats') return 'build it once in setup_file() and copy it into $BATS_TEST_TMPDIR in setup(), since tests change it';

@@ -19,7 +19,8 @@ const SUITES = new Set(['describe', 'suite', 'context', 'fdescribe', 'xdescribe'
 const TESTS = new Set(['test', 'it', 'specify', 'fit', 'xit', 'xtest']);
 const BEFORE_EACH = new Set(['beforeEach', 'setup']);
 const BEFORE_ALL = new Set(['beforeAll', 'before', 'suiteSetup']);
-const AFTER = new Set(['afterEach', 'afterAll', 'after', 'teardown', 'suiteTeardown']);
+const AFTER_EACH = new Set(['afterEach', 'teardown']);
+const AFTER = new Set(['afterAll', 'after', 'suiteTeardown']);
 const MODIFIERS = new Set(['only', 'skip', 'todo', 'concurrent', 'sequential', 'fails', 'skipIf', 'runIf', 'each', 'for']);
 
 const NETWORK = new Set([
@@ -291,17 +292,17 @@ class FileWalker {
       this.visit(callback.body, { suite: context.suite, owner: { kind: 'test', name: fullName }, restore: false });
       return true;
     }
-    const hook = BEFORE_EACH.has(name) ? 'each' : BEFORE_ALL.has(name) ? 'all' : AFTER.has(name) ? 'after' : undefined;
+    const hook = BEFORE_EACH.has(name) || AFTER_EACH.has(name) ? 'each' : BEFORE_ALL.has(name) || AFTER.has(name) ? 'all' : undefined;
     if (hook && callback) {
       const base = joinTestName(this.source.runner, [...context.suite, name]);
       let fixtureName = base;
       for (let n = 2; this.result.fixtures.some((f) => f.name === fixtureName); n++) fixtureName = `${base} #${n}`;
-      if (hook !== 'after') {
-        const fixture: StaticFixture = { name: fixtureName, line: node.loc.start.line, scope: hook === 'each' ? 'function' : 'suite', kind: 'beforeEach', users: [] };
-        this.result.fixtures.push(fixture);
-        this.fixtureSuites.push({ fixture, suite: context.suite });
-      }
-      this.visit(callback.body, { suite: context.suite, owner: { kind: 'fixture', name: fixtureName }, restore: hook === 'after' });
+      // After-hooks put state back: their writes are restores.
+      const restore = AFTER.has(name) || AFTER_EACH.has(name);
+      const fixture: StaticFixture = { name: fixtureName, line: node.loc.start.line, scope: hook === 'each' ? 'function' : 'suite', kind: restore ? 'afterEach' : 'beforeEach', users: [] };
+      this.result.fixtures.push(fixture);
+      this.fixtureSuites.push({ fixture, suite: context.suite });
+      this.visit(callback.body, { suite: context.suite, owner: { kind: 'fixture', name: fixtureName }, restore });
       return true;
     }
     return false;

@@ -53,7 +53,7 @@ export interface StaticFixture {
   /** function: runs around each test (pytest function scope, beforeEach, bats setup). */
   scope: string;
   /** How the runner calls it, for the fix text: pytest-fixture, beforeEach, setup. */
-  kind: 'pytest-fixture' | 'beforeEach' | 'bats-setup' | 'xunit-setup';
+  kind: 'pytest-fixture' | 'beforeEach' | 'afterEach' | 'bats-setup' | 'bats-teardown' | 'xunit-setup';
   /** Tests the fixture runs for (testKey). Filled by the analyser (JS, bats) or by the pytest resolver. */
   users: string[];
   /** Users (testKey) that mutate what the fixture builds: widening its scope needs a copy per test. */

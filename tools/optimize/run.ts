@@ -38,6 +38,7 @@ export async function run(options: OptimizeOptions, io: Io, now: Date = new Date
     importCosts = await measureImports(modules, io.cwd, python, io.env);
   }
   const built = buildFindings(analyses, measured, thresholds, importCosts);
+  built.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
   const warnings: string[] = [];
   const environment = await collectEnvironment(io.cwd, io.env, candidates.some((c) => c.language === 'python') ? await pythonRuntime(io.cwd, python) : {});
 

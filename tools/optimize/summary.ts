@@ -11,6 +11,8 @@ interface Summary {
   summary: { byRule: Record<string, { count: number; savingsMs: number; basis: string }>; totalSavingsMs: number; parallelGainMs: number | null };
 }
 
+const SHOWN = 30;
+
 const seconds = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 
 export function printSummary(io: Io, document: Summary): void {
@@ -18,11 +20,15 @@ export function printSummary(io: Io, document: Summary): void {
   const lines: string[] = [];
   lines.push(c.bold(`testpace-optimize: ${document.files.analysed} files analysed, ${document.findings.length} findings`));
   for (const failed of document.files.failed) lines.push(c.red(`  not parsed: ${failed.file}${failed.line ? `:${failed.line}` : ''}: ${failed.error}`));
-  for (const f of document.findings) {
+  // The most costly first; a big suite's full list is in the document.
+  const rank = { high: 0, medium: 1, low: 2 } as const;
+  const shown = [...document.findings].sort((a, b) => rank[a.severity] - rank[b.severity] || (b.savings.ms ?? 0) - (a.savings.ms ?? 0)).slice(0, SHOWN);
+  for (const f of shown) {
     const saved = f.savings.ms === null ? '' : c.dim(` (saves ${seconds(f.savings.ms)}, ${f.savings.basis})`);
     const tone = f.severity === 'high' ? c.red : f.severity === 'medium' ? c.yellow : c.dim;
     lines.push(`  ${tone(f.rule.padEnd(16))} ${f.file}${f.line ? `:${f.line}` : ''}  ${f.message}${saved}`);
   }
+  if (document.findings.length > SHOWN) lines.push(c.dim(`  … and ${document.findings.length - SHOWN} more in the document`));
   const rules = Object.entries(document.summary.byRule);
   if (rules.length) {
     lines.push(c.bold('savings by rule:'));
