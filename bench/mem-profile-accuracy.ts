@@ -2,7 +2,7 @@
 // testpace-mem-profile and by the kernel's own maximum-RSS accounting as GNU time reports it
 // (`/usr/bin/time -v`, "Maximum resident set size"). Budget: within 5%.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { median } from '../lib/stats.ts';

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { constants } from 'node:os';
 import { stderrPalette } from '../../lib/colour.ts';
+import { displayCwd } from '../../lib/display-cwd.ts';
 import { documentHeader } from '../../lib/document.ts';
 import { collectEnvironment, pythonVersion } from '../../lib/environment.ts';
 import { ExitCode, UsageError } from '../../lib/errors.ts';
@@ -125,7 +126,7 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
       header: documentHeader('memory', 'mem-profile'),
       environment,
       command: options.command,
-      cwd: io.cwd,
+      cwd: await displayCwd(io.cwd),
       runner: runner ?? 'command',
       status,
       exitCode: exit.exitCode,
