@@ -3,6 +3,7 @@
 // page can load nothing from anywhere, so it works offline and leaks nothing when opened.
 import { VERSION } from '../../lib/version.ts';
 import { COLOURS, comparisonChart, escapeHtml as e, memoryChart, predictionsChart, slowestChart, slowestFiles, timelineChart, timelineFiles, trendChart } from './charts.ts';
+import { formatBytes, formatMs, formatRatio, formatShare } from './format.ts';
 import type { HistoryRecord } from './history.ts';
 import type { Block, Cell, Section } from './model.ts';
 import type { ComparisonDocument, Loaded, ReportDocument } from './types.ts';
@@ -55,6 +56,14 @@ caption { text-align:left; font-weight:600; padding:4px 0; }
 .chart .change rect { fill:#bab0ac; } .chart .change.regressed rect { fill:var(--bad); } .chart .change.improved rect { fill:var(--good); }
 .legend { display:flex; flex-wrap:wrap; gap:4px 14px; font-size:12px; color:var(--muted); margin:2px 0 6px; }
 .legend span::before { content:""; display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:5px; background:var(--swatch); vertical-align:-1px; }
+.cards { display:grid; grid-template-columns:repeat(auto-fit, minmax(150px, 1fr)); gap:10px; margin:12px 0 6px; }
+.card { border:1px solid var(--line); border-radius:8px; padding:10px 12px; background:#fbfbfc; }
+.card .kpi { font-size:22px; font-weight:650; font-variant-numeric:tabular-nums; line-height:1.2; }
+.card .label { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.04em; }
+.card .sub { color:var(--muted); font-size:12px; overflow-wrap:anywhere; }
+.card.bad, .card.good { font-weight:400; }
+.card.bad { border-color:#f5c2c2; background:#fdf2f2; } .card.bad .kpi { color:var(--bad); }
+.card.good { border-color:#c6e7c6; background:#f2faf2; } .card.good .kpi { color:var(--good); }
 footer { text-align:center; color:var(--muted); font-size:12px; padding:12px; }
 `;
 
@@ -116,6 +125,65 @@ function legend(entries: readonly string[]): string {
     .join('')}${entries.length > 12 ? `<span style="--swatch:transparent">${entries.length - 12} more files</span>` : ''}</div>`;
 }
 
+interface Card {
+  label: string;
+  value: string;
+  sub?: string;
+  tone?: 'bad' | 'good';
+}
+
+function cardsHtml(cards: readonly Card[]): string {
+  if (cards.length === 0) return '';
+  return `<div class="cards">${cards
+    .map((c) => `<div class="card${c.tone ? ` ${c.tone}` : ''}"><div class="label">${e(c.label)}</div><div class="kpi">${e(c.value)}</div>${c.sub ? `<div class="sub">${e(c.sub)}</div>` : ''}</div>`)
+    .join('')}</div>`;
+}
+
+/** The few figures a reader wants first, as cards above the charts. */
+function cardsFor(document: ReportDocument | undefined): Card[] {
+  if (!document) return [];
+  switch (document.kind) {
+    case 'profile': {
+      const s = document.summary;
+      const slowest = [...document.tests].sort((a, b) => b.durationMs.median - a.durationMs.median)[0];
+      const bad = s.counts.failed + s.counts.error;
+      return [
+        { label: 'wall time', value: formatMs(s.wallMs.median), sub: s.runs > 1 ? `median of ${s.runs} runs, MAD ${formatMs(s.wallMs.mad)}` : '1 run' },
+        { label: 'tests', value: String(s.counts.total), sub: `${s.counts.passed} passed${bad ? `, ${bad} failed` : ''}${s.counts.skipped ? `, ${s.counts.skipped} skipped` : ''}`, ...(bad ? { tone: 'bad' as const } : {}) },
+        ...(slowest ? [{ label: 'slowest test', value: formatMs(slowest.durationMs.median), sub: `${slowest.file}::${slowest.name}` }] : []),
+        { label: 'workers', value: String(s.workers ?? 1), sub: s.parallelEfficiency !== undefined && s.parallelEfficiency !== null ? `parallel efficiency ${formatShare(s.parallelEfficiency)}` : undefined },
+        { label: 'flaky', value: String(s.flaky), ...(s.flaky ? { tone: 'bad' as const } : {}) },
+      ];
+    }
+    case 'memory':
+      return [
+        { label: 'peak RSS', value: formatBytes(document.peak.sampledRssBytes), sub: `at ${formatMs(document.peak.atMs)}` },
+        { label: 'average RSS', value: formatBytes(document.peak.averageRssBytes) },
+        { label: 'leak', value: document.leak.verdict, ...(document.leak.verdict === 'suspected-leak' ? { tone: 'bad' as const } : {}) },
+        { label: 'processes', value: String(document.processes.length) },
+      ];
+    case 'optimization':
+      return [
+        { label: 'findings', value: String(document.summary.findings) },
+        { label: 'savings', value: formatMs(document.summary.totalSavingsMs ?? null), sub: 'per run, each test counted once' },
+        ...(document.parallel
+          ? [{ label: 'recommended', value: `${document.parallel.recommended.workers} workers`, sub: document.parallel.recommended.command, tone: 'good' as const }]
+          : []),
+      ];
+    case 'comparison': {
+      const regressed = document.tests.filter((t) => t.regressed).length;
+      return [
+        { label: 'verdict', value: document.verdict, sub: document.method === 'mann-whitney' ? `Mann-Whitney U, α = ${document.thresholds.alpha}` : 'threshold-only', tone: document.verdict === 'regression' ? 'bad' : document.verdict === 'improvement' ? 'good' : undefined },
+        { label: 'tests regressed', value: String(regressed), sub: `of ${document.tests.length} compared`, ...(regressed ? { tone: 'bad' as const } : {}) },
+        { label: 'total wall time', value: formatRatio(document.total.ratio), sub: `${formatMs(document.total.baselineMs)} → ${formatMs(document.total.currentMs)}`, ...(document.total.regressed ? { tone: 'bad' as const } : {}) },
+        { label: 'runs', value: `${document.baseline.runs} vs ${document.current.runs}`, sub: 'baseline vs current' },
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
 function chartsFor(document: ReportDocument | undefined, section: Section, input: HtmlInput, top: number): string {
   if (section.kind === 'trend') return input.history ? trendChart(input.history.records) : '';
   if (!document) return '';
@@ -152,7 +220,7 @@ export function renderHtml(input: HtmlInput, top = 15): string {
     const split = leading < 0 ? section.blocks.length : leading;
     const html = section.blocks.map((block, i) => blockHtml(block, section.kind === 'comparison' && i === 0));
     body.push(
-      `<section class="${section.kind}"><h2>${e(section.title)}</h2>\n${html.slice(0, split).join('\n')}\n${chartsFor(document, section, input, top)}\n${html.slice(split).join('\n')}</section>`,
+      `<section class="${section.kind}"><h2>${e(section.title)}</h2>\n${html.slice(0, split).join('\n')}\n${cardsHtml(cardsFor(document))}${chartsFor(document, section, input, top)}\n${html.slice(split).join('\n')}</section>`,
     );
   }
   const kinds = [...new Set(input.sections.map((s) => s.kind))].join(', ');
