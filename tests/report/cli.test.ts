@@ -74,6 +74,17 @@ describe('testpace-report on the command line', () => {
     expect(noColor.out()).not.toContain('\u001b[');
   });
 
+  it('warns in the comparison when a profile is from an interrupted run', async () => {
+    const dir = await tempDir();
+    const base = buildProfile([{ file: 'a.py', name: 'x', durations: [100, 101, 99, 100, 102] }]);
+    const partial = { ...buildProfile([{ file: 'a.py', name: 'x', durations: [100, 102, 98, 101, 100] }]), status: 'interrupted' };
+    await writeFile(path.join(dir, 'base.json'), JSON.stringify(base));
+    await writeFile(path.join(dir, 'partial.json'), JSON.stringify(partial));
+    const result = await report(['partial.json', '--baseline', 'base.json', '--format', 'json'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out).warnings).toEqual(['partial.json is an interrupted run (partial data)']);
+  });
+
   it('merges CI shard profiles: tests de-duplicated by identity, totals summed, shard walls kept', async () => {
     const dir = await tempDir();
     const one = buildProfile([

@@ -66,9 +66,24 @@ describe('the HTML report in headless Chromium', () => {
       hostileAsText: `[...document.querySelectorAll('td, text, title')].filter((n) => n.textContent.includes(${JSON.stringify(XSS)})).length`,
       externalUrls: `[...document.querySelectorAll('*')].flatMap((el) => [...el.attributes].map((a) => a.value)).filter((v) => /(https?:|ftp:)?\\/\\/|url\\(/i.test(v))`,
       scripts: `[...document.scripts].filter((s) => s.src).length + document.querySelectorAll('link, iframe, object, embed').length`,
+      // Clicking a column header sorts the table by it, by value (ms), descending then ascending.
+      sorted: `(() => {
+        const table = [...document.querySelectorAll('section.profile table.sortable')].find((t) => t.tHead.textContent.includes('min–max'));
+        const median = [...table.tHead.rows[0].cells].findIndex((c) => c.textContent === 'median');
+        const column = () => [...table.tBodies[0].rows].map((r) => r.cells[median].textContent);
+        table.tHead.rows[0].cells[median].click();
+        const descending = column();
+        table.tHead.rows[0].cells[median].click();
+        return [descending, column()];
+      })()`,
     });
     expect(page.dialogs).toEqual([]);
     expect(page.requests.filter((request) => request !== url)).toEqual([]);
+    const [descending, ascending] = page.values.sorted as [string[], string[]];
+    const ms = (cells: string[]) => cells.map((cell) => Number.parseFloat(cell) * (cell.endsWith(' s') ? 1000 : 1));
+    expect(ms(descending)).toEqual([...ms(descending)].sort((a, b) => b - a));
+    expect(ms(ascending)).toEqual([...ms(descending)].reverse());
+    delete page.values.sorted;
     expect(page.values).toEqual({
       ready: 'true',
       lanes: ['gw0', 'gw1', 'gw2'],

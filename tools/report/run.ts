@@ -50,11 +50,13 @@ export async function run(options: ReportOptions, io: Io): Promise<number> {
   const loaded = await load(sourcesOf(options, io), io);
   const profiles = loaded.filter(isProfile);
   let comparison: Loaded<ComparisonDocument> | undefined;
+  let baselineProfile: Loaded<ProfileDocument> | undefined;
   let rendered = loaded;
 
   if (options.baseline) {
     if (profiles.length !== 1) throw new UsageError(`--baseline: expected one current profile to compare, received ${profiles.length}`);
     const baseline = await readDocument<ProfileDocument>(options.baseline, io, ['profile']);
+    baselineProfile = { source: options.baseline, document: baseline };
     const current = profiles[0]!;
     comparison = { source: `${options.baseline} → ${current.source}`, document: compare(profileSide(baseline, options.baseline), profileSide(current.document, current.source), options.thresholds, now) };
   } else if (profiles.length === 2 && loaded.length === 2 && !options.history) {
@@ -62,6 +64,15 @@ export async function run(options: ReportOptions, io: Io): Promise<number> {
     const [before, after] = profiles as [Loaded<ProfileDocument>, Loaded<ProfileDocument>];
     comparison = { source: `${before.source} → ${after.source}`, document: compare(profileSide(before.document, before.source), profileSide(after.document, after.source), options.thresholds, now) };
     rendered = [after];
+  }
+
+  if (comparison) {
+    // A partial profile compares what it has; the reader should know that its totals are short.
+    const partial = [...profiles, ...(baselineProfile ? [baselineProfile] : [])].filter((p) => p.document.status === 'interrupted' || p.document.status === 'error');
+    if (partial.length) {
+      const notes = partial.map((p) => `${p.source} is ${p.document.status === 'interrupted' ? 'an interrupted run (partial data)' : 'from a run whose results could not all be read'}`);
+      comparison.document.warnings = [...(comparison.document.warnings ?? []), ...notes];
+    }
   }
 
   let history: { file: string; records: HistoryRecord[] } | undefined;
