@@ -47,10 +47,10 @@ const notBuilt = (tool: string): boolean => {
   return !existsSync(source) || /throw new TestpaceError\('not built yet'\)/.test(readFileSync(source, 'utf8'));
 };
 
-/** A copy of the pytest example, as a git repo with one commit. */
-async function pytestProject(): Promise<string> {
+/** A copy of an example (default: pytest), as a git repo with one commit. */
+async function pytestProject(example = 'pytest'): Promise<string> {
   const dir = path.join(await tempDir('testpace-make-'), 'suite');
-  await cp(path.join(examplesDir, 'pytest'), dir, {
+  await cp(path.join(examplesDir, example), dir, {
     recursive: true,
     filter: (source) => !/(__pycache__|\.pytest_cache)$/.test(source),
   });
@@ -298,5 +298,42 @@ describe('testpace.mk targets on the pytest example', () => {
     const html = await readFile(path.join(docs, 'report.html'), 'utf8');
     expect(html).toMatch(/^<!doctype html>/i);
     expect(html).toContain('test_checkout_waits_for_payment_gateway');
+  });
+});
+
+interface Expected {
+  command: string[];
+  testCount: number;
+  imports: Record<string, string[]>;
+}
+
+// How each runner is given test files (the examples' own commands name a directory for bats).
+const runFiles: Record<string, string> = { 'node-test': 'node --test', bats: 'bats' };
+
+describe.each(['node-test', 'bats'])('testpace.mk targets on the %s example', (example) => {
+  it.skipIf(notBuilt('profile'))('test-profile profiles every test with the example\'s own command', async () => {
+    const expected = (await readJson(path.join(examplesDir, example, 'expected.json'))) as Expected;
+    const suite = await pytestProject(example);
+    const docs = path.join(suite, '..', 'docs');
+    const result = await make(['test-profile', `SUITE_DIR=${suite}`, `TEST_CMD=${expected.command.join(' ')}`, `TESTPACE_DIR=${docs}`]);
+    expect(result.code, result.stderr).toBe(0);
+    const profile = validateDocument<{ tests: unknown[] }>(await readJson(path.join(docs, 'profile.json')), 'profile.json', ['profile']);
+    expect(profile.tests).toHaveLength(expected.testCount);
+  });
+
+  it.skipIf(notBuilt('select'))('test-select hands the runner exactly the test files that import the change', async () => {
+    const expected = (await readJson(path.join(examplesDir, example, 'expected.json'))) as Expected;
+    const suite = await pytestProject(example);
+    // The source file with the fewest dependent tests: a selection that is clearly not "all".
+    const [source, dependents] = Object.entries(expected.imports)
+      .filter(([file]) => file.startsWith('src/'))
+      .sort((a, b) => a[1].length - b[1].length)[0] ?? ['', []];
+    await writeFile(path.join(suite, source), (await readFile(path.join(suite, source), 'utf8')) + '\n');
+    // A runner that records the files it was given, then runs them with the example's command.
+    const args = path.join(suite, '..', 'args.txt');
+    await writeFile(path.join(suite, '..', 'runner.sh'), `printf '%s\\n' "$@" > '${args}'\nexec ${runFiles[example] ?? ''} "$@"\n`);
+    const result = await make(['test-select', `SUITE_DIR=${suite}`, `TEST_CMD=sh ../runner.sh`, 'BASE=HEAD']);
+    expect(result.code, result.stderr).toBe(0);
+    expect((await readFile(args, 'utf8')).trim().split('\n').sort()).toEqual([...dependents].sort());
   });
 });
