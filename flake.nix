@@ -36,13 +36,16 @@
         path = ./.;
         filter =
           path: _type:
-          !(builtins.elem (baseNameOf path) [
-            "node_modules"
-            "dist"
-            ".testpace"
-            "coverage"
-            "result"
-          ]);
+          !(builtins.elem path (
+            map (name: toString ./. + "/" + name) [
+              "node_modules"
+              "dist"
+              ".testpace"
+              "coverage"
+              "result"
+            ]
+          ))
+          && baseNameOf path != "node_modules";
       };
 
       perSystem =
