@@ -83,6 +83,10 @@ describe('testpace-report on the command line', () => {
     const result = await report(['partial.json', '--baseline', 'base.json', '--format', 'json'], { cwd: dir });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.out).warnings).toEqual(['partial.json is an interrupted run (partial data)']);
+    // Partial data never enters the history's rolling baseline.
+    const recorded = await report(['partial.json', '--history', 'h.jsonl', '--format', 'markdown'], { cwd: dir });
+    expect(recorded).toMatchObject({ code: 0, err: 'testpace-report: warning: partial.json is interrupted: not recorded in h.jsonl\n' });
+    await expect(readFile(path.join(dir, 'h.jsonl'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 
   it('merges CI shard profiles: tests de-duplicated by identity, totals summed, shard walls kept', async () => {

@@ -66,15 +66,6 @@ export async function run(options: ReportOptions, io: Io): Promise<number> {
     rendered = [after];
   }
 
-  if (comparison) {
-    // A partial profile compares what it has; the reader should know that its totals are short.
-    const partial = [...profiles, ...(baselineProfile ? [baselineProfile] : [])].filter((p) => p.document.status === 'interrupted' || p.document.status === 'error');
-    if (partial.length) {
-      const notes = partial.map((p) => `${p.source} is ${p.document.status === 'interrupted' ? 'an interrupted run (partial data)' : 'from a run whose results could not all be read'}`);
-      comparison.document.warnings = [...(comparison.document.warnings ?? []), ...notes];
-    }
-  }
-
   let history: { file: string; records: HistoryRecord[] } | undefined;
   if (options.history) {
     const file = path.resolve(io.cwd, options.history);
@@ -87,12 +78,23 @@ export async function run(options: ReportOptions, io: Io): Promise<number> {
       const baseline = rollingBaseline(records, options.historyWindow, options.historyStat, options.history);
       comparison = { source: `${baseline.source} → ${current.source}`, document: compare(baseline, profileSide(current.document, current.source), options.thresholds, now) };
     }
-    if (current && options.record) {
+    const partialRun = current && (current.document.status === 'interrupted' || current.document.status === 'error');
+    if (partialRun) io.stderr.write(stderrPalette(io).yellow(`testpace-report: warning: ${current.source} is ${current.document.status}: not recorded in ${options.history}`) + '\n');
+    if (current && options.record && !partialRun) {
       const record = historyRecord(current.document);
       await appendHistory(file, record);
       records.push(record);
     }
     history = { file: options.history, records };
+  }
+
+  if (comparison) {
+    // A partial profile compares what it has; the reader should know that its totals are short.
+    const partial = [...profiles, ...(baselineProfile ? [baselineProfile] : [])].filter((p) => p.document.status === 'interrupted' || p.document.status === 'error');
+    if (partial.length) {
+      const notes = partial.map((p) => `${p.source} is ${p.document.status === 'interrupted' ? 'an interrupted run (partial data)' : 'from a run whose results could not all be read'}`);
+      comparison.document.warnings = [...(comparison.document.warnings ?? []), ...notes];
+    }
   }
 
   const model = { top: options.top };
