@@ -1,7 +1,8 @@
 // testpace-select against `jest --listTests --findRelatedTests`, side by side on the same
 // generated TypeScript repositories (issue 6): cold (no cache) and warm (cache valid, a few files
-// changed since). Each repository: N modules of ~2 KB (imports, comments, strings, templates),
-// a quarter of them tests, relative imports and a tsconfig/jest alias, committed in git.
+// changed since). Each repository: N files of ~2 KB (imports, comments, strings, templates; ~20 MB
+// at 10k, like the issue's), a quarter of them tests, relative imports and a tsconfig/jest alias,
+// committed in git.
 // Usage: node scripts/run-ts.mjs bench/select-speed.ts [sizes, default 1000,10000] [--runs 5] [--generate-only]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +30,7 @@ function moduleText(index: number, imports: string[]): string {
   const lines = [`// Module ${index}: generated for the select benchmark. import { nothing } from './not-an-import';`];
   for (const specifier of imports) lines.push(`import { value as v${lines.length} } from '${specifier}';`);
   lines.push(`/* A block comment with require('./also-not-an-import') and a "quote" inside. */`);
-  for (let k = 0; k < 12; k++) {
+  for (let k = 0; k < 6; k++) {
     lines.push(`export function f${index}_${k}(input: string, count = ${k}): string {`);
     lines.push(`  const label = \`item \${input} #\${count} of ${index}\`; // template with substitutions`);
     lines.push(`  return label.replace(/[^a-z0-9]+/gi, '-') + 'import("./nope")'.length + "x".repeat(count / 2);`);

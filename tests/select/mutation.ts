@@ -82,7 +82,7 @@ async function failingFiles(runner: string, dir: string, command: string[], test
       if (run.code === 0) return [];
       // A spec that throws while loading stops mocha before it reports anything: which files fail
       // on their own is then only known by running them one at a time.
-      const results = await Promise.all(testFiles.map(async (file) => ((await exec(bin('mocha'), [file], dir)).code === 0 ? null : file)));
+      const results = await Promise.all(testFiles.map(async (file) => ((await exec(bin('mocha'), ['--no-config', file], dir)).code === 0 ? null : file)));
       return results.filter((f): f is string => f !== null);
     }
   }

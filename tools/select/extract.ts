@@ -98,7 +98,8 @@ export function extractAll(root: string, files: string[], previous: Record<strin
   let changed = false;
   for (const file of files) {
     const old = previous?.[file];
-    const blob = blobs?.get(file);
+    // 80 bits of the blob id are plenty to tell versions of one file apart, and keep the cache small.
+    const blob = blobs?.get(file)?.slice(0, 20);
     if (blob !== undefined && old?.h === `g${blob}`) {
       records.set(file, { entry: old });
       continue;

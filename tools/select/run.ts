@@ -24,7 +24,7 @@ import { explain } from './explain.ts';
 import { VERSION } from '../../lib/version.ts';
 
 /** Files whose content decides how specifiers resolve: a change to one re-resolves everything. */
-const RESOLUTION_INPUTS = /(^|\/)(package\.json|(ts|js)config[\w.-]*\.json|(jest|vitest|vite)\.config\.[cm]?[jt]s|jest\.config\.json|\.mocharc[\w.]*|pytest\.ini|pyproject\.toml|setup\.cfg|tox\.ini|testpace\.config\.json)$/;
+const RESOLUTION_INPUTS = /(^|\/)(package\.json|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|(ts|js)config[\w.-]*\.json|(jest|vitest|vite)\.config\.[cm]?[jt]s|jest\.config\.json|\.mocharc[\w.]*|pytest\.ini|pyproject\.toml|setup\.cfg|tox\.ini|testpace\.config\.json)$/;
 
 export interface SelectionResult {
   changes: Changes;
