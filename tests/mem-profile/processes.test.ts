@@ -6,7 +6,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateDocument } from '../../lib/documents.ts';
 import type { MemoryDocument } from '../../tools/mem-profile/document.ts';
-import { tempDir, writeTree } from '../helpers.ts';
+import { cli } from '../../tools/mem-profile/cli.ts';
+import { memoryIo, tempDir, writeTree } from '../helpers.ts';
 import { MiB, memProfile, memProfileInterrupted } from './run-helpers.ts';
 
 let dir: string;
@@ -97,6 +98,23 @@ describe('testpace-mem-profile on real processes', () => {
     expect(flat.document.leak.growthPct!).toBeLessThan(50);
     expect(flat.document.processes.find((p) => p.command.includes('flat.js'))?.leak?.verdict).toBe('no-leak');
     for (const { document } of [growing, flat]) expect(document.leak.basis).toMatch(/least-squares fit over \d+ samples/);
+  });
+
+  it('samples through ps as well (the portable sampler, here on Linux)', async () => {
+    const { code, document } = await memProfile(['--sampler', 'ps'], [node, 'hold.js', '120', '800'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(document.sampler).toBe('ps');
+    expect(document.peak.sampledRssBytes).toBeGreaterThanOrEqual(120 * MiB);
+    expect(document.peak.largestProcessHwmBytes).toBeNull();
+    expect(document.processes.find((p) => p.command.includes('hold.js'))?.hwmBytes).toBeNull();
+  });
+
+  it('runs in-process through run(), the document on the injected stdout', async () => {
+    const io = memoryIo({ cwd: dir });
+    expect(await cli(['-q', '--', 'sh', '-c', 'exit 0'], io)).toBe(0);
+    const document = validateDocument<MemoryDocument>(JSON.parse(io.out()), 'stdout', ['memory']);
+    expect(document).toMatchObject({ status: 'passed', exitCode: 0, signal: null, runner: 'command', command: ['sh', '-c', 'exit 0'] });
+    expect(io.err()).toMatch(/^memory: peak/m);
   });
 
   it('exits with the failing command’s code and still writes a valid document', async () => {

@@ -37,6 +37,18 @@ describe('testpace-mem-profile on test runners', () => {
     });
   }
 
+  it("measures each pytest test's Python allocation peak with --tracemalloc", async () => {
+    const plan = await expected('pytest');
+    const planted = plan.planted.find((p) => p.rule === 'memory-growth')!;
+    const { document } = await memProfile(['--tracemalloc'], plan.command, { cwd: path.join(examplesDir, 'pytest') });
+    expect(document.tests.every((t) => typeof t.tracemallocPeakBytes === 'number')).toBe(true);
+    const byTracemalloc = [...document.tests].sort((a, b) => b.tracemallocPeakBytes! - a.tracemallocPeakBytes!);
+    expect(byTracemalloc[0]!.name).toBe(planted.test);
+    // tracemalloc counts the bytearray itself: exactly the 64 MiB, plus the interpreter's small change.
+    expect(byTracemalloc[0]!.tracemallocPeakBytes).toBeGreaterThanOrEqual(planted.detail.bytes!);
+    expect(byTracemalloc[0]!.tracemallocPeakBytes).toBeLessThan(planted.detail.bytes! + MiB);
+  });
+
   it('stops the run at --max-rss and names the test in flight', async () => {
     const dir = await tempDir('testpace-mem-limit-');
     await writeTree(dir, {

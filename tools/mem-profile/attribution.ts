@@ -37,6 +37,7 @@ export interface TestMemory {
   growthBytes: number;
   peakRssBytes: number;
   heapUsedBytes?: number;
+  tracemallocPeakBytes?: number;
 }
 
 export const emptySeries = (): ScopeSeries => ({ tMs: [], rssBytes: [], hwmBytes: [] });
@@ -58,14 +59,17 @@ function lastAtOrBefore(series: ScopeSeries, t: number): number {
 
 /**
  * The memory of one test: RSS at the last reading at or before its start (or the one before that, if
- * lower and within `settleMs`) and the first at or after its end; the peak is the highest reading in between, or the process's high-water mark if that rose during
- * the test (the kernel saw a peak the readings missed). Undefined when its scope has no readings.
+ * lower and within `settleMs`) and at the last reading inside it (else the first after its end); the
+ * peak is the highest reading in between, or the process's high-water mark if that rose during the test
+ * (the kernel saw a peak the readings missed). Undefined when its scope has no readings.
  */
 export function attributeTest(test: TestWindow, series: ScopeSeries | undefined, settleMs: number): TestMemory | undefined {
   if (!series || series.tMs.length === 0) return undefined;
   const before = Math.max(0, lastAtOrBefore(series, test.startMs));
+  // The end: the last reading inside the test (a reading dated at its end event, or the latest glance
+  // at a coordinator's subtree; later readings may already miss a worker that exited), else the first after.
   const atEnd = lastAtOrBefore(series, test.endMs);
-  const after = atEnd >= 0 && series.tMs[atEnd] === test.endMs ? atEnd : Math.min(series.tMs.length - 1, atEnd + 1);
+  const after = atEnd >= 0 && series.tMs[atEnd]! >= test.startMs ? atEnd : Math.min(series.tMs.length - 1, atEnd + 1);
   // The reading at a start event comes a millisecond or two after it, when a test may already be
   // allocating; the reading before it (the previous test's end, or a sample) is taken too if it is recent.
   const previous = before > 0 && series.tMs[before]! - series.tMs[before - 1]! <= settleMs ? series.rssBytes[before - 1]! : Infinity;

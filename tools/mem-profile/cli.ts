@@ -23,6 +23,8 @@ export interface MemProfileOptions {
   /** Run under the Python wrapper that reports the children's ru_maxrss. */
   rusage: boolean;
   sampler: 'auto' | 'procfs' | 'ps';
+  /** pytest only: each test's Python allocation peak through tracemalloc (slows the run). */
+  tracemalloc: boolean;
 }
 
 export const command: CommandSpec<MemProfileOptions> = {
@@ -47,6 +49,7 @@ export const command: CommandSpec<MemProfileOptions> = {
       .option('top', { type: 'number', default: 5, describe: 'How many tests the summary lists' })
       .option('tests', { type: 'boolean', default: true, describe: 'Attribute memory to tests when the command runs a known runner (--no-tests: run bare)' })
       .option('rusage', { type: 'boolean', default: true, describe: "Ask the kernel for the children's ru_maxrss through a tiny python3 wrapper (--no-rusage: skip)" })
+      .option('tracemalloc', { type: 'boolean', default: false, describe: "pytest: each test's tracemalloc peak (slows Python down)" })
       .option('sampler', { choices: ['auto', 'procfs', 'ps'], default: 'auto', describe: 'How to sample: /proc (Linux) or ps (elsewhere)' }),
   toOptions: (argv) => {
     const command = ((argv['--'] as string[] | undefined) ?? []).map(String);
@@ -78,6 +81,7 @@ export const command: CommandSpec<MemProfileOptions> = {
       tests: Boolean(argv.tests),
       rusage: Boolean(argv.rusage),
       sampler: argv.sampler as MemProfileOptions['sampler'],
+      tracemalloc: Boolean(argv.tracemalloc),
     };
   },
   run: async (options, io) => (await import('./run.ts')).run(options, io),

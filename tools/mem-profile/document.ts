@@ -68,6 +68,8 @@ export interface Facts {
   maxRssBytes: number | undefined;
   limitHit: LimitHit | undefined;
   warnings: string[];
+  /** --tracemalloc: each test's Python allocation peak, by `pid\0id`. */
+  tracemallocPeaks?: Map<string, number>;
 }
 
 /** Samples kept at full resolution either side of a peak. */
@@ -114,9 +116,11 @@ export function buildDocument(facts: Facts): MemoryDocument {
         hwmBytes: track.hwmBytes,
       };
       // Long-lived: enough samples after the warm-up to fit a line through.
-      const tMs = track.tMs.slice(0, -1);
+      // A process warms up from its own start (an xdist worker starts late and imports for a while).
+      const tMs = track.tMs.slice(0, -1).map((t) => t - track.firstSeenMs);
       if (tMs.filter((t) => t >= warmupMs).length >= MIN_LEAK_SAMPLES) {
-        entry.leak = checkLeak(`pid ${track.pid} (${track.name})`, tMs, track.rssBytes.slice(0, -1), warmupMs, facts.thresholds);
+        const what = `pid ${track.pid} (${track.name}), times from its start`;
+        entry.leak = checkLeak(what, tMs, track.rssBytes.slice(0, -1), warmupMs, facts.thresholds);
       }
       return entry;
     });
@@ -125,8 +129,13 @@ export function buildDocument(facts: Facts): MemoryDocument {
   let unattributed = 0;
   for (const window of facts.tracker?.finished() ?? ([] as TestWindow[])) {
     const memory = attributeTest(window, facts.tracker!.scopes.get(window.pid), facts.intervalMs);
-    if (memory) tests.push(memory);
-    else unattributed++;
+    if (!memory) {
+      unattributed++;
+      continue;
+    }
+    const traced = facts.tracemallocPeaks?.get(`${window.pid}\u0000${window.id}`);
+    if (traced !== undefined) memory.tracemallocPeakBytes = traced;
+    tests.push(memory);
   }
   const warnings = [...facts.warnings];
   if (unattributed > 0) warnings.push(`${unattributed} test(s) ran in processes that were never sampled; their memory is not attributed`);

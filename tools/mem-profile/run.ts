@@ -1,6 +1,6 @@
 // testpace-mem-profile: run the command, sample its process tree, attribute memory to tests, write
 // the memory document and the summary. Exits with the command's own code (1 when --max-rss tripped).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { constants } from 'node:os';
@@ -25,6 +25,7 @@ import type { Sampler } from './sampler.ts';
 import { type Exit, launch } from './spawn.ts';
 import { renderSummary } from './summary.ts';
 import { TestTracker } from './test-tracker.ts';
+import { TRACEMALLOC_MODULE, TRACEMALLOC_PLUGIN_SOURCE, readTracemallocPeaks, tracemallocEnv } from './tracemalloc-plugin.ts';
 
 /** After SIGTERM to a tree over its limit, how long it gets before SIGKILL. */
 const KILL_GRACE_MS = 3000;
@@ -53,6 +54,13 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
       command = instrumented.command;
       env = instrumented.env;
       afterExit = instrumented.afterExit;
+    }
+    const tracemallocFile = path.join(tmpDir, 'tracemalloc.jsonl');
+    if (options.tracemalloc) {
+      if (runner === 'pytest') {
+        await writeFile(path.join(tmpDir, `${TRACEMALLOC_MODULE}.py`), TRACEMALLOC_PLUGIN_SOURCE);
+        env = tracemallocEnv(env, tmpDir, tracemallocFile);
+      } else warnings.push(`--tracemalloc applies to pytest runs only; ${runner ?? 'this command'} ran without it`);
     }
     const python = options.rusage ? wrapperPython(io.env) : undefined;
     if (options.rusage && !python) warnings.push("python3 not found: the children's ru_maxrss (kernel peak) was not measured");
@@ -143,6 +151,7 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
       maxRssBytes: options.maxRssBytes,
       limitHit,
       warnings,
+      tracemallocPeaks: options.tracemalloc && runner === 'pytest' ? await readTracemallocPeaks(tracemallocFile) : undefined,
     });
     await writeProduct(io, options.out, formatDocument(document));
     io.stderr.write(renderSummary(document, options.top, paint));
