@@ -127,21 +127,29 @@ export function readMeasured(profile: ProfileDocument, rebase: (file: string) =>
   const tailMs = medianOf(measuredRuns.flatMap((run) => (run.tailMs == null ? [] : [run.tailMs])));
   const sumMs = tests.reduce((sum, test) => sum + test.durationMs, 0);
   const workersSeen = profile.summary.workers ?? 1;
-  // Gaps and per-file overheads come from serial runs only: with several workers the wall time overlaps.
-  const serialRuns = measuredRuns.filter((run) => new Set(run.tests.map((t) => t.worker ?? 'main')).size <= 1);
+  // Gaps between consecutive tests on the same worker: within a file (reporting, hooks outside tests)
+  // and before a file's first test (the per-file overhead: a fresh worker, imports, environment).
   const gaps: number[] = [];
   const fileGaps: number[] = [];
-  for (const run of serialRuns) {
-    const ordered = run.tests.filter((t) => t.startMs !== undefined && t.endMs !== undefined).sort((a, b) => a.startMs! - b.startMs!);
-    for (let i = 1; i < ordered.length; i++) {
-      const gap = Math.max(0, ordered[i]!.startMs! - ordered[i - 1]!.endMs!);
-      (ordered[i]!.file === ordered[i - 1]!.file ? gaps : fileGaps).push(gap);
+  for (const run of measuredRuns) {
+    const byWorker = new Map<string, ProfileRunTest[]>();
+    for (const test of run.tests) {
+      if (test.startMs === undefined || test.endMs === undefined) continue;
+      const worker = test.worker ?? 'main';
+      byWorker.set(worker, [...(byWorker.get(worker) ?? []), test]);
+    }
+    for (const tests of byWorker.values()) {
+      tests.sort((a, b) => a.startMs! - b.startMs!);
+      for (let i = 1; i < tests.length; i++) {
+        const gap = Math.max(0, tests[i]!.startMs! - tests[i - 1]!.endMs!);
+        (tests[i]!.file === tests[i - 1]!.file ? gaps : fileGaps).push(gap);
+      }
     }
   }
   const wallMs = profile.summary.wallMs.median;
   let gapPerTestMs = 0;
   let fileOverheadMs = 0;
-  if (serialRuns.length && tests.length) {
+  if (gaps.length || fileGaps.length) {
     gapPerTestMs = medianOf(gaps);
     fileOverheadMs = Math.max(0, medianOf(fileGaps) - gapPerTestMs);
   } else if (workersSeen <= 1 && tests.length) {
