@@ -12,9 +12,14 @@ interface Seen {
   result: TestResult;
 }
 
-/** The runs statistics rest on: the measured ones, or, when none got going (interrupted during warm-up), all. */
+/**
+ * The runs statistics rest on: the measured runs that completed; when a stop cut every measured run
+ * short, the measured runs anyway; when it came during warm-up, all runs (the document says interrupted).
+ */
 export function measuredRuns(runs: readonly RunRecord[]): RunRecord[] {
   const measured = runs.filter((run) => !run.warmup);
+  const complete = measured.filter((run) => !run.interrupted);
+  if (complete.length) return complete;
   return measured.length ? measured : [...runs];
 }
 
