@@ -50,20 +50,27 @@ export function git(root: string): SimpleGit {
   return simpleGit({ baseDir: root, trimmed: false, maxConcurrentProcesses: 8 });
 }
 
-/** What git says about one candidate base: its merge base with HEAD, its commit, and the diff since. */
+/**
+ * What git says about one candidate base: the diff from its merge base with HEAD and, when asked
+ * (`details`: for the document, or to explain a failure), the merge base and the base commit.
+ * `undefined` means not asked; `null` means git does not know it.
+ */
 interface BaseProbe {
   ref: string;
-  mergeBase: string | null;
-  commit: string | null;
+  mergeBase: string | null | undefined;
+  commit: string | null | undefined;
   diff: string | null;
 }
 
-function probeBase(g: SimpleGit, ref: string): Promise<BaseProbe> {
-  return Promise.all([
-    tryRaw(g, ['merge-base', ref, 'HEAD']).then((out) => out?.trim() || null),
-    tryRaw(g, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then((out) => out?.trim() || null),
+async function probeBase(g: SimpleGit, ref: string, details: boolean): Promise<BaseProbe> {
+  const [mergeBase, commit, diff] = await Promise.all([
+    details ? tryRaw(g, ['merge-base', ref, 'HEAD']).then((out) => out?.trim() || null) : undefined,
+    details ? tryRaw(g, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then((out) => out?.trim() || null) : undefined,
     g.raw(['diff', '--name-status', '-M', '-z', '--no-color', '--no-ext-diff', `${ref}...HEAD`, '--']).catch(() => null),
-  ]).then(([mergeBase, commit, diff]) => ({ ref, mergeBase, commit, diff }));
+  ]);
+  // `diff A...B` fails when there is no merge base: ask the details to say why.
+  if (diff === null && !details) return probeBase(g, ref, true);
+  return { ref, mergeBase, commit, diff };
 }
 
 const STATUS: Record<string, ChangeStatus> = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed', C: 'copied', T: 'type-changed' };
@@ -101,7 +108,7 @@ function statusOf(xy: string): ChangeStatus {
  * directory, one `git status` and one `git ls-files --stage`, and — when `base` is given (the
  * --since ref, or `@{upstream}`) — that base's merge base and diff, all asked at once.
  */
-export async function gitSnapshot(cwd: string, base: string | null): Promise<Snapshot | null> {
+export async function gitSnapshot(cwd: string, base: string | null, details: boolean): Promise<Snapshot | null> {
   const g = git(cwd);
   let top: string;
   let status: string;
@@ -113,7 +120,7 @@ export async function gitSnapshot(cwd: string, base: string | null): Promise<Sna
       // Porcelain paths are relative to the top, from any directory; ls-files needs :/ and --full-name.
       g.raw(['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']),
       g.raw(['ls-files', '--stage', '-z', '--full-name', ':/']),
-      base === null ? Promise.resolve(null) : probeBase(g, base),
+      base === null ? Promise.resolve(null) : probeBase(g, base, details),
     ]);
   } catch {
     return null;
@@ -169,6 +176,8 @@ export interface GitChangeOptions {
   since: string | undefined;
   committedOnly: boolean;
   onMissingBase: 'error' | 'all';
+  /** Whether the merge base and base commit are wanted (the document shows them). */
+  details: boolean;
 }
 
 /**
@@ -180,34 +189,37 @@ export async function gitChanges(snapshot: Snapshot, options: GitChangeOptions):
   const g = git(snapshot.root);
   const { head, shallow } = snapshot;
   const candidates = options.since !== undefined ? [options.since] : snapshot.upstream ? [snapshot.upstream] : ['origin/HEAD', 'HEAD~1'];
-  if (snapshot.probe?.ref === '@{upstream}' && snapshot.upstream && snapshot.probe.mergeBase) snapshot.probe.ref = snapshot.upstream;
+  if (snapshot.probe?.ref === '@{upstream}' && snapshot.upstream && snapshot.probe.diff !== null) snapshot.probe.ref = snapshot.upstream;
   let ref = candidates[0]!;
   let base: Changes['base'] = null;
   let missingBase: string | null = null;
   let committed: Change[] = [];
   if (head) {
-    let mergeBase: string | null = null;
-    let commit: string | null = null;
+    let mergeBase: string | null | undefined = null;
+    let commit: string | null | undefined = null;
     // The first candidate was probed with the snapshot; the fallbacks are probed together.
     const first = snapshot.probe?.ref === candidates[0] ? snapshot.probe : null;
     let probes: BaseProbe[] = first ? [first] : [];
-    if (!first?.mergeBase || first.diff === null) {
-      probes = [...probes, ...(await Promise.all(candidates.slice(first ? 1 : 0).map((candidate) => probeBase(g, candidate))))];
+    if (!first || first.mergeBase === null || first.diff === null) {
+      probes = [...probes, ...(await Promise.all(candidates.slice(first ? 1 : 0).map((candidate) => probeBase(g, candidate, options.details))))];
     }
+    let found = false;
     for (const probe of probes) {
       ref = probe.ref;
       [mergeBase, commit] = [probe.mergeBase, probe.commit];
-      if (mergeBase && probe.diff !== null) {
+      if (mergeBase !== null && probe.diff !== null) {
         committed = parseNameStatus(probe.diff);
+        found = true;
         break;
       }
     }
-    if (!mergeBase && !commit && ref === 'HEAD~1' && options.since === undefined && !shallow) {
+    if (!found && !commit && ref === 'HEAD~1' && options.since === undefined && !shallow) {
       // The first commit of a repository: everything in it is new.
       committed = parseNameStatus(await g.raw(['diff', '--name-status', '-M', '-z', '--no-color', '--no-ext-diff', EMPTY_TREE, 'HEAD']));
       mergeBase = EMPTY_TREE;
+      found = true;
     }
-    if (!mergeBase) {
+    if (!found) {
       const what = commit ? `the merge base of ${ref} and HEAD is not in this clone` : `the base ${ref} is not known here`;
       if (options.onMissingBase === 'all') {
         missingBase = `${what}${shallow ? ' (shallow clone)' : ''}`;
@@ -220,7 +232,7 @@ export async function gitChanges(snapshot: Snapshot, options: GitChangeOptions):
         throw new UsageError(`--since ${ref}: ${what}`, 'name a branch, tag or commit, e.g. --since origin/main; or pass --on-missing-base=all');
       }
     }
-    base = { ref, commit, mergeBase: mergeBase === EMPTY_TREE ? null : mergeBase };
+    base = { ref, commit: commit ?? null, mergeBase: mergeBase === EMPTY_TREE || mergeBase === undefined ? null : mergeBase };
   }
   const byPath = new Map<string, Change>();
   for (const change of committed) byPath.set(change.path, change);

@@ -51,14 +51,15 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
     phases.push([name, now - last]);
     last = now;
   };
-  const snapshot = await gitSnapshot(io.cwd, options.files ? null : (options.since ?? '@{upstream}'));
+  const details = options.format === 'json';
+  const snapshot = await gitSnapshot(io.cwd, options.files ? null : (options.since ?? '@{upstream}'), details);
   if (!snapshot && !options.files) {
     throw new InputError(io.cwd, 'not inside a git repository, so the changed files are not known', { hint: 'pass them with --files a b (or --files - to read them from stdin)' });
   }
   const root = snapshot?.root ?? io.cwd;
   const changes: Changes = options.files
     ? listedChanges(root, io.cwd, await changedFromOption(options.files, io))
-    : await gitChanges(snapshot!, { since: options.since, committedOnly: options.committedOnly, onMissingBase: options.onMissingBase });
+    : await gitChanges(snapshot!, { since: options.since, committedOnly: options.committedOnly, onMissingBase: options.onMissingBase, details });
   const listed = snapshot ? snapshot.files : await glob(['**'], { cwd: root, ignore: ['**/node_modules/**', '**/.git/**'], dot: true });
   const deleted = new Set<string>();
   for (const change of changes.changed) {
