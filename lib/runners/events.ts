@@ -97,21 +97,37 @@ export function parseEvents(text: string): TestEvent[] {
   return events;
 }
 
-/** The per-file timings in events text. */
-export function parseFileEvents(text: string): FileEvent[] {
-  const files: FileEvent[] = [];
+/** The runner's session began (pytest: pytest_sessionstart in the main process), before collection. */
+export interface SessionEvent {
+  event: 'session';
+  pid: number;
+  t: number;
+}
+
+function parseKind(text: string, kind: 'file' | 'session'): Array<Record<string, unknown>> {
+  const found: Array<Record<string, unknown>> = [];
   for (const line of text.split('\n')) {
-    if (!line.includes('"event":"file"')) continue;
+    if (!line.includes(`"event":"${kind}"`)) continue;
     try {
       const value = JSON.parse(line) as Record<string, unknown>;
-      if (value.event === 'file' && typeof value.file === 'string' && typeof value.t === 'number' && typeof value.durationMs === 'number') {
-        files.push({ ...value, worker: typeof value.worker === 'string' ? value.worker : null, pid: typeof value.pid === 'number' ? value.pid : 0 } as FileEvent);
-      }
+      if (value.event === kind && typeof value.t === 'number') found.push(value);
     } catch {
       // a line being written
     }
   }
-  return files;
+  return found;
+}
+
+/** The per-file timings in events text. */
+export function parseFileEvents(text: string): FileEvent[] {
+  return parseKind(text, 'file')
+    .filter((value) => typeof value.file === 'string' && typeof value.durationMs === 'number')
+    .map((value) => ({ ...value, worker: typeof value.worker === 'string' ? value.worker : null, pid: typeof value.pid === 'number' ? value.pid : 0 }) as FileEvent);
+}
+
+/** The session starts in events text (one per run of the runner). */
+export function parseSessionEvents(text: string): SessionEvent[] {
+  return parseKind(text, 'session').map((value) => ({ event: 'session', pid: typeof value.pid === 'number' ? value.pid : 0, t: value.t as number }));
 }
 
 /** Removes suites (ends marked `suite: true` and their starts), leaving test events only. */
@@ -135,9 +151,10 @@ export async function readEvents(eventsFile: string): Promise<TestEvent[]> {
   return withoutSuites(parseEvents(await readText(eventsFile)));
 }
 
-/** Reads the per-file timings written so far. */
-export async function readFileEvents(eventsFile: string): Promise<FileEvent[]> {
-  return parseFileEvents(await readText(eventsFile));
+/** Reads the per-file timings and session starts written so far. */
+export async function readRunEvents(eventsFile: string): Promise<{ files: FileEvent[]; sessions: SessionEvent[] }> {
+  const text = await readText(eventsFile);
+  return { files: parseFileEvents(text), sessions: parseSessionEvents(text) };
 }
 
 /**

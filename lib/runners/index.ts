@@ -12,8 +12,10 @@ export {
   inFlight,
   parseEvents,
   parseFileEvents,
+  parseSessionEvents,
   readEvents,
-  readFileEvents,
+  readRunEvents,
+  type SessionEvent,
   withoutSuites,
 } from './events.ts';
 export { type InstrumentOptions, type Instrumented, instrument } from './instrument.ts';

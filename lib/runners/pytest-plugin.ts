@@ -68,6 +68,9 @@ class _TestpaceRecorder:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session):
+        if not hasattr(self.config, "workerinput"):
+            # Start-up (interpreter, plugins, conftest) ends here; collection begins.
+            self.write({"event": "session", "pid": os.getpid(), "t": time.time() * 1000.0})
         if _CPROFILE_DIR and self.is_active():
             import cProfile
 

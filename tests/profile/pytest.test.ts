@@ -38,6 +38,9 @@ describe('profile on the pytest example', () => {
   it('places tests on the run timeline and accounts for collection, tail, CPU and the worker', () => {
     const run = serial.document.runs[0]!;
     expect(run.collectionMs).toBeGreaterThan(0);
+    // pytest's session starts after the interpreter and plugins are up, and before the first test.
+    expect(run.sessionStartMs).toBeGreaterThan(0);
+    expect(run.sessionStartMs).toBeLessThan(run.collectionMs!);
     expect(run.tailMs).toBeGreaterThanOrEqual(0);
     for (const test of run.tests) {
       expect(test.startMs!).toBeGreaterThanOrEqual(run.collectionMs! - 0.001);

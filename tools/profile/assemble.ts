@@ -125,6 +125,7 @@ export function assembleRun(options: {
   execution: Execution;
   tests: TestResult[];
   files?: FileTiming[];
+  sessionStartMs?: number;
   cores: number;
 }): RunRecord {
   const { execution, tests } = options;
@@ -148,6 +149,7 @@ export function assembleRun(options: {
     tests,
   };
   if (execution.cpu) record.cpu = { userMs: round(execution.cpu.userMs), systemMs: round(execution.cpu.systemMs) };
+  if (options.sessionStartMs !== undefined) record.sessionStartMs = options.sessionStartMs;
   if (options.files?.length) {
     // Keep the key order of the schema: files before tests.
     const { tests: results, ...rest } = record;

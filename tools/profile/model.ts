@@ -63,6 +63,7 @@ export interface RunRecord {
   signal: string | null;
   interrupted: boolean;
   collectionMs: number | null;
+  sessionStartMs?: number;
   tailMs: number | null;
   workers: WorkerUse[];
   parallelEfficiency: number | null;

@@ -10,7 +10,7 @@ import { ExitCode, InputError, UsageError, formatError } from '../../lib/errors.
 import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
 import { type RunnerName, detectRunner } from '../../lib/runners/detect.ts';
-import { inFlight, readEvents, readFileEvents } from '../../lib/runners/events.ts';
+import { inFlight, readEvents, readRunEvents } from '../../lib/runners/events.ts';
 import { instrument } from '../../lib/runners/instrument.ts';
 import { assembleRun, filesFromEvents, inferLanes, testsFromEvents } from './assemble.ts';
 import type { ProfileOptions } from './cli.ts';
@@ -115,6 +115,7 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
       }
       let tests: TestResult[] = [];
       let files: FileTiming[] = [];
+      let sessionStartMs: number | undefined;
       if (runner === 'junit') {
         try {
           tests = await junitTests(path.resolve(cwd, options.junit!), options.junit!, execution.startEpochMs);
@@ -127,7 +128,10 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
         const events = await readEvents(eventsFile);
         tests = testsFromEvents(events, execution.startEpochMs);
         inferLanes(tests);
-        files = filesFromEvents(await readFileEvents(eventsFile), execution.startEpochMs);
+        const marks = await readRunEvents(eventsFile);
+        files = filesFromEvents(marks.files, execution.startEpochMs);
+        const session = marks.sessions[0];
+        if (session) sessionStartMs = Math.round((session.t - execution.startEpochMs) * 1000) / 1000;
         if (execution.interruptedBy) {
           const open = inFlight(events);
           if (open.length) warnings.push(`run ${index}: in flight when stopped: ${open.slice(0, 5).map((e) => `${e.file} › ${e.name}`).join('; ')}${open.length > 5 ? ` and ${open.length - 5} more` : ''}`);
@@ -136,7 +140,7 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
       if (tests.length === 0 && !execution.interruptedBy && !unreadable) {
         warnings.push(`run ${index}: no test results were recorded (exit code ${shellExitCode(execution)})`);
       }
-      runs.push(assembleRun({ index, warmup, execution, tests, files, cores }));
+      runs.push(assembleRun({ index, warmup, execution, tests, files, sessionStartMs, cores }));
       if (execution.interruptedBy) {
         interruptedBy = execution.interruptedBy;
         warnings.push(`run ${index} was stopped by ${interruptedBy === 'timeout' ? `--timeout after ${options.timeoutMs} ms` : interruptedBy}; its data is partial`);

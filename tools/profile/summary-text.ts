@@ -27,7 +27,11 @@ export function formatSummary(document: ProfileDocument, colour: Palette, option
   if (summary.collectionMs) {
     const last = runs.filter((r) => !r.warmup).at(-1) ?? runs.at(-1);
     const tail = last?.tailMs === null || last?.tailMs === undefined ? '' : `; tail after the last test ${seconds(last.tailMs)}`;
-    lines.push(`  start-up and collection ${seconds(summary.collectionMs.median)} (${percent(summary.collectionMs.median / summary.wallMs.median)} of wall)${tail}`);
+    const split =
+      last?.sessionStartMs !== undefined && last.collectionMs !== null
+        ? ` [last run: start-up ${seconds(last.sessionStartMs)}, collection ${seconds(Math.max(0, last.collectionMs - last.sessionStartMs))}]`
+        : '';
+    lines.push(`  start-up and collection ${seconds(summary.collectionMs.median)} (${percent(summary.collectionMs.median / summary.wallMs.median)} of wall)${split}${tail}`);
   }
   const total = summary.testsMs?.median ?? 0;
   const slowest = document.tests.slice(0, options.slowest ?? 5).filter((t) => t.durationMs.median > 0);
