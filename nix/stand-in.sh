@@ -23,7 +23,7 @@ if pnpm="$(command -v pnpm 2>/dev/null)"; then :; else pnpm="$(need corepack) pn
 # The pnpm store `make setup` installed node_modules from, and corepack's cache of the pinned pnpm:
 # the stand-in's pnpmConfigHook installs offline from them.
 pnpm_store="$(cd "$root" && $pnpm store path)"
-corepack_home="${COREPACK_HOME:-$HOME/.cache/node/corepack}"
+corepack_home="${COREPACK_HOME:-$("$node" -p "require('os').homedir()")/.cache/node/corepack}"
 
 mkdir -p "$dir"
 cp "$root"/nix/stand-in/*.nix "$root"/nix/stand-in/*.sh "$dir"/
