@@ -72,16 +72,36 @@ function renderTable(full: ModelTable, columns: number, palette: Palette): strin
     head: model.columns.map((c) => palette.bold(c.header)),
     colWidths: widths,
     colAligns: model.columns.map((c) => c.align ?? 'left'),
-    wordWrap: true,
-    wrapOnWordBoundary: false,
+    // Cells arrive wrapped already (at spaces where there are any, such as the arrows of a chain).
+    wordWrap: false,
     style: { head: [], border: [], compact: true },
   });
-  for (const row of model.rows) table.push(row.map((cell) => (typeof cell === 'string' ? cell : paint(palette, cell.text, cell.tone))));
+  for (const row of model.rows) {
+    table.push(
+      row.map((cell, i) => {
+        const [value, tone] = typeof cell === 'string' ? [cell, undefined] : [cell.text, cell.tone];
+        return wrapCell(value, widths[i]! - 2)
+          .map((line) => paint(palette, line, tone))
+          .join('\n');
+      }),
+    );
+  }
   const lines: string[] = [];
   if (model.caption) lines.push(...wrapText(model.caption, columns).map((line) => palette.bold(line)));
   lines.push(table.toString());
   if (model.footnote) lines.push(...wrapText(model.footnote, columns).map((line) => palette.dim(line)));
   return lines.join('\n');
+}
+
+/** Breaks a cell's text into lines of at most `room` columns: at spaces, and inside words too long for a line. */
+export function wrapCell(value: string, room: number): string[] {
+  if (width(value) <= room || room < 1) return [value];
+  const lines: string[] = [];
+  for (const line of wrapText(value, room)) {
+    const points = [...line];
+    for (let start = 0; start < points.length; start += room) lines.push(points.slice(start, start + room).join(''));
+  }
+  return lines;
 }
 
 /** Breaks text at spaces into lines of at most `columns` (a longer word keeps its own line). */
