@@ -2,7 +2,7 @@
 // shards by testpace-optimize (longest first onto the least-loaded shard) beside splitting by count
 // (what a runner's --shard does without timings). Budget: max/mean <= 1.05.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { validateDocument } from '../lib/documents.ts';
@@ -45,6 +45,10 @@ function profile(runner: 'pytest' | 'vitest') {
   return document;
 }
 
+// A private copy of the bundle: other work in this tree may rebuild dist/ while the bench runs.
+const bundle = path.join(dir, 'testpace-optimize.mjs');
+copyFileSync(path.join(root, 'dist', 'testpace-optimize.mjs'), bundle);
+
 try {
   for (const runner of ['pytest', 'vitest'] as const) {
     const document = profile(runner);
@@ -57,7 +61,7 @@ try {
         ? document.tests.map((t) => ({ item: t.id, ms: t.durationMs.median }))
         : [...document.tests.reduce((files, t) => files.set(t.file, (files.get(t.file) ?? 0) + t.durationMs.median), new Map<string, number>())].map(([item, ms]) => ({ item, ms }));
     for (const k of [4, 8]) {
-      const result = spawnSync(process.execPath, [path.join(root, 'dist', 'testpace-optimize.mjs'), '--profile', file, '--shards', String(k)], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+      const result = spawnSync(process.execPath, [bundle, '--profile', file, '--shards', String(k)], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
       if (result.status !== 0) throw new Error(result.stderr);
       const shards = (JSON.parse(result.stdout) as { shards: { imbalance: number } }).shards;
       const byCount = imbalanceOf(countShards(items, k));
