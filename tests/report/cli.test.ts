@@ -74,6 +74,21 @@ describe('testpace-report on the command line', () => {
     expect(noColor.out()).not.toContain('\u001b[');
   });
 
+  it('shows control characters in test names as escapes, so a name cannot drive the terminal', async () => {
+    const dir = await tempDir();
+    const evil = 'clears\u001b[2J\u001b[31mred\nline';
+    const before = buildProfile([{ file: 'a.py', name: evil, durations: [100, 101, 99, 100, 102] }]);
+    const after = buildProfile([{ file: 'a.py', name: evil, durations: [200, 201, 199, 200, 202] }]);
+    await writeFile(path.join(dir, 'before.json'), JSON.stringify(before));
+    await writeFile(path.join(dir, 'after.json'), JSON.stringify(after));
+    const result = await report(['after.json', '--baseline', 'before.json', '--format', 'markdown'], { cwd: dir });
+    expect(result.err).not.toContain('\u001b');
+    expect(result.err).toContain('a.py::clears\\x1b[2J\\x1b[31mred line');
+    const terminal = await report(['after.json', '--baseline', 'before.json'], { cwd: dir, env: { COLUMNS: '200' } });
+    expect(terminal.out).not.toContain('\u001b');
+    expect(terminal.out).toContain('a.py::clears\\x1b[2J\\x1b[31mred line');
+  });
+
   it('warns in the comparison when a profile is from an interrupted run', async () => {
     const dir = await tempDir();
     const base = buildProfile([{ file: 'a.py', name: 'x', durations: [100, 101, 99, 100, 102] }]);

@@ -22,7 +22,16 @@ function paint(palette: Palette, value: string, tone: Tone | undefined): string 
   }
 }
 
-const cellText = (cell: Cell) => (typeof cell === 'string' ? cell : cell.text);
+/**
+ * Shows control characters from documents as escapes: a test name must not be able to move the
+ * cursor, clear the screen or colour the terminal.
+ */
+export function printable(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' || c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
+const cellText = (cell: Cell) => printable(typeof cell === 'string' ? cell : cell.text);
 // Width in terminal columns: code points, not UTF-16 units (→, –, ▁ are one column each).
 const width = (value: string) => [...value].length;
 
@@ -80,16 +89,16 @@ function renderTable(full: ModelTable, columns: number, palette: Palette): strin
     table.push(
       row.map((cell, i) => {
         const [value, tone] = typeof cell === 'string' ? [cell, undefined] : [cell.text, cell.tone];
-        return wrapCell(value, widths[i]! - 2)
+        return wrapCell(printable(value), widths[i]! - 2)
           .map((line) => paint(palette, line, tone))
           .join('\n');
       }),
     );
   }
   const lines: string[] = [];
-  if (model.caption) lines.push(...wrapText(model.caption, columns).map((line) => palette.bold(line)));
+  if (model.caption) lines.push(...wrapText(printable(model.caption), columns).map((line) => palette.bold(line)));
   lines.push(table.toString());
-  if (model.footnote) lines.push(...wrapText(model.footnote, columns).map((line) => palette.dim(line)));
+  if (model.footnote) lines.push(...wrapText(printable(model.footnote), columns).map((line) => palette.dim(line)));
   return lines.join('\n');
 }
 
@@ -128,9 +137,9 @@ export function wrapText(value: string, columns: number): string[] {
 export function renderTerminal(sections: readonly Section[], columns: number, palette: Palette): string {
   const out: string[] = [];
   for (const section of sections) {
-    out.push(palette.bold(palette.cyan(`== ${section.title}`)));
+    out.push(palette.bold(palette.cyan(`== ${printable(section.title)}`)));
     for (const block of section.blocks) {
-      if (block.kind === 'text') out.push(...wrapText(block.text, columns).map((line) => paint(palette, line, block.tone)));
+      if (block.kind === 'text') out.push(...wrapText(printable(block.text), columns).map((line) => paint(palette, line, block.tone)));
       else out.push(renderTable(block.table, columns, palette));
     }
     out.push('');

@@ -14,7 +14,7 @@ import { mergeProfiles } from './merge.ts';
 import { type Section, comparisonSection, documentSection, trendSection, verdictLines } from './model.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
-import { renderTerminal } from './render-terminal.ts';
+import { printable, renderTerminal } from './render-terminal.ts';
 import type { ComparisonDocument, Loaded, ProfileDocument, ReportDocument } from './types.ts';
 
 async function load(sources: readonly string[], io: Io, kinds?: readonly ReportDocument['kind'][]): Promise<Loaded[]> {
@@ -138,7 +138,7 @@ export async function run(options: ReportOptions, io: Io): Promise<number> {
     const colours = stderrPalette(io);
     for (const line of verdictLines(verdictDoc)) {
       const paint = line.tone === 'bad' ? colours.red : line.tone === 'good' ? colours.green : (s: string) => s;
-      io.stderr.write(paint(`testpace-report: ${line.text}`) + '\n');
+      io.stderr.write(paint(`testpace-report: ${printable(line.text)}`) + '\n');
     }
   }
   return options.failOnRegression && verdictDoc?.verdict === 'regression' ? ExitCode.fail : ExitCode.ok;
