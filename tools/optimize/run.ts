@@ -29,6 +29,10 @@ export async function run(options: OptimizeOptions, io: Io, now: Date = new Date
   const candidates = await discover(options.paths, io.cwd);
   const profileRunner = measured && measured.runner !== 'other' ? (measured.runner as Runner) : undefined;
   const python = io.env.TESTPACE_PYTHON || 'python3';
+  // The environment (git, python version: subprocesses) is gathered while the files are parsed.
+  const environmentReady = (async () =>
+    collectEnvironment(io.cwd, io.env, candidates.some((c) => c.language === 'python') ? await pythonRuntime(io.cwd, python) : {}))();
+  environmentReady.catch(() => undefined);
   const analyses = await analyseFiles(candidates, io.cwd, { python, runner: profileRunner });
   const thresholds = { sleepMs: options.minSleepMs, slowTestMs: options.slowTestMs, collectionShare: 0.3 };
   const pythonFiles = analyses.filter((a) => a.language === 'python' && !a.error);
@@ -40,7 +44,7 @@ export async function run(options: OptimizeOptions, io: Io, now: Date = new Date
   const built = buildFindings(analyses, measured, thresholds, importCosts);
   built.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
   const warnings: string[] = [];
-  const environment = await collectEnvironment(io.cwd, io.env, candidates.some((c) => c.language === 'python') ? await pythonRuntime(io.cwd, python) : {});
+  const environment = await environmentReady;
 
   let parallel = null;
   let shards = null;
