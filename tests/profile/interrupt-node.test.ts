@@ -1,0 +1,58 @@
+// Ctrl-C on a Node runner: vitest's worker processes must not outlive the interrupted run.
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateDocument } from '../../lib/documents.ts';
+import type { ProfileDocument } from '../../tools/profile/model.ts';
+import { binary, repoRoot, tempDir, writeTree } from '../helpers.ts';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function until(probe: () => Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('profile interrupted with SIGINT', () => {
+  it('stops vitest and its workers, exits 130 and writes an interrupted document', async () => {
+    const dir = await tempDir();
+    const pids = await tempDir();
+    await writeTree(dir, {
+      'quick.test.mjs': "import { test } from 'vitest';\ntest('quick', () => {});\n",
+      'hang.test.mjs': [
+        "import { writeFileSync } from 'node:fs';",
+        "import { test } from 'vitest';",
+        "test('hangs', async () => {",
+        `  writeFileSync(${JSON.stringify(pids)} + '/worker-' + process.pid, '');`,
+        '  await new Promise((resolve) => setTimeout(resolve, 60_000));',
+        '}, 120_000);',
+        '',
+      ].join('\n'),
+    });
+    const vitest = path.join(repoRoot, 'node_modules', '.bin', 'vitest');
+    const child = spawn(process.execPath, [binary('profile'), '--', vitest, 'run', '--root', dir], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await until(async () => (await readdir(pids)).length > 0, 60_000);
+    const workers = (await readdir(pids)).map((f) => Number(f.split('-')[1]));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const document = validateDocument<ProfileDocument>(JSON.parse(stdout), 'stdout', ['profile']);
+    expect(document.status).toBe('interrupted');
+    expect(document.runs[0]!.interrupted).toBe(true);
+    expect(document.warnings!.join('\n')).toMatch(/stopped by SIGINT/);
+    await until(async () => workers.every((pid) => !alive(pid)), 5000);
+  });
+});
