@@ -5,7 +5,7 @@ import { VERSION } from '../../lib/version.ts';
 import { COLOURS, comparisonChart, escapeHtml as e, memoryChart, predictionsChart, slowestChart, slowestFiles, timelineChart, timelineFiles, trendChart } from './charts.ts';
 import { formatBytes, formatMs, formatRatio, formatShare } from './format.ts';
 import type { HistoryRecord } from './history.ts';
-import type { Block, Cell, Section } from './model.ts';
+import type { Block, Cell, Column, Section } from './model.ts';
 import type { ComparisonDocument, Loaded, ReportDocument } from './types.ts';
 
 export interface HtmlInput {
@@ -32,7 +32,8 @@ p { margin:6px 0; }
 .verdict { font-size:16px; padding:10px 14px; border-radius:6px; background:#f3f4f6; }
 .verdict.bad { background:#fdecec; } .verdict.good { background:#eaf6ea; }
 table { border-collapse:collapse; width:100%; margin:6px 0; font-size:13px; }
-th, td { padding:5px 8px; border-bottom:1px solid var(--line); text-align:left; vertical-align:top; word-break:break-word; }
+th, td { padding:5px 8px; border-bottom:1px solid var(--line); text-align:left; vertical-align:top; white-space:nowrap; }
+td.flex { white-space:normal; overflow-wrap:anywhere; }
 th { background:#f3f4f6; cursor:pointer; user-select:none; white-space:nowrap; }
 th.sorted-asc::after { content:" ▲"; } th.sorted-desc::after { content:" ▼"; }
 td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
@@ -97,9 +98,9 @@ const SCRIPT = `
 })();
 `;
 
-function cellHtml(cell: Cell, numeric: boolean): string {
+function cellHtml(cell: Cell, column: Column | undefined): string {
   const [value, tone] = typeof cell === 'string' ? [cell, undefined] : [cell.text, cell.tone];
-  const classes = [numeric ? 'num' : '', tone ?? ''].filter(Boolean).join(' ');
+  const classes = [column?.align === 'right' ? 'num' : '', column?.flexible ? 'flex' : '', tone ?? ''].filter(Boolean).join(' ');
   return `<td${classes ? ` class="${classes}"` : ''}>${e(value)}</td>`;
 }
 
@@ -110,7 +111,7 @@ function blockHtml(block: Block, isVerdict: boolean): string {
   }
   const { table } = block;
   const head = table.columns.map((c) => `<th${c.align === 'right' ? ' class="num"' : ''}>${e(c.header)}</th>`).join('');
-  const rows = table.rows.map((row) => `<tr>${row.map((cell, i) => cellHtml(cell, table.columns[i]?.align === 'right')).join('')}</tr>`).join('\n');
+  const rows = table.rows.map((row) => `<tr>${row.map((cell, i) => cellHtml(cell, table.columns[i])).join('')}</tr>`).join('\n');
   return (
     (table.caption ? `<h3>${e(table.caption)}</h3>` : '') +
     `<table class="sortable"><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>` +
@@ -167,7 +168,7 @@ function cardsFor(document: ReportDocument | undefined): Card[] {
         { label: 'findings', value: String(document.summary.findings) },
         { label: 'savings', value: formatMs(document.summary.totalSavingsMs ?? null), sub: 'per run, each test counted once' },
         ...(document.parallel
-          ? [{ label: 'recommended', value: `${document.parallel.recommended.workers} workers`, sub: document.parallel.recommended.command, tone: 'good' as const }]
+          ? [{ label: 'recommended', value: `${document.parallel.recommended.workers} worker${document.parallel.recommended.workers === 1 ? '' : 's'}`, sub: document.parallel.recommended.command, tone: 'good' as const }]
           : []),
       ];
     case 'comparison': {
