@@ -48,6 +48,8 @@ export interface Graph {
   /** node → the files that depend on it. */
   dependents: Map<string, Edge[]>;
   unresolved: UnresolvedImport[];
+  /** Files whose references were resolved in this run (the rest came from the cache). */
+  resolved: number;
 }
 
 export interface GraphInput {
@@ -205,6 +207,7 @@ export function buildGraph(input: GraphInput): Graph {
     else dependents.set(target, [edge]);
   };
   const unresolvedAll: UnresolvedImport[] = [];
+  let resolved = 0;
 
   for (const [file, record] of records) {
     const { entry } = record;
@@ -212,6 +215,7 @@ export function buildGraph(input: GraphInput): Graph {
       record.deps = unpackDeps(entry.d, input.table);
       record.unresolved = entry.u;
     } else {
+      resolved++;
       const { deps, unresolved } = resolveFile(file, record);
       record.deps = deps;
       record.unresolved = unresolved;
@@ -261,7 +265,7 @@ export function buildGraph(input: GraphInput): Graph {
     const targets = [...fileSet].filter((f) => to(f));
     for (const file of fileSet) if (from(file)) for (const target of targets) addEdge(file, { file: target, kind: 'config' });
   }
-  return { dependents, unresolved: unresolvedAll };
+  return { dependents, unresolved: unresolvedAll, resolved };
 }
 
 /** Whether the graph knows `file` as a source of edges (it is code, or something depends on it). */

@@ -218,7 +218,7 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
   // People: a summary, and what could not be followed.
   const elapsed = ((performance.now() - started) / 1000).toFixed(2);
   const lines: string[] = [];
-  if (options.debug) lines.push(`phases: ${phases.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ')}`);
+  if (options.debug) lines.push(`phases: ${phases.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ')}; ${graph.resolved} files resolved, ${extraction.records.size - graph.resolved} from the cache`);
   for (const warning of warnings) lines.push(`warning: ${warning}`);
   const unresolved = graph.unresolved.filter((u) => inScope(u.file));
   for (const u of unresolved.slice(0, 5)) lines.push(`warning: ${u.file}:${u.line}: cannot resolve ${JSON.stringify(u.specifier)} (${u.why})`);
