@@ -59,7 +59,9 @@ export async function instrumentVitest(context: AdapterContext): Promise<Instrum
   const reporter = path.join(context.tmpDir, 'testpace-vitest-reporter.mjs');
   await writeFile(reporter, VITEST_REPORTER_SOURCE);
   // --reporter on the command line replaces the configured reporters: keep the user's, or the default.
-  const args = hasReporter(context.command) ? [`--reporter=${reporter}`] : ['--reporter=default', `--reporter=${reporter}`];
+  // Without reporters of its own, vitest would run `default` (and `github-actions` on GitHub Actions).
+  const defaults = context.env.GITHUB_ACTIONS === 'true' ? ['--reporter=default', '--reporter=github-actions'] : ['--reporter=default'];
+  const args = hasReporter(context.command) ? [`--reporter=${reporter}`] : [...defaults, `--reporter=${reporter}`];
   if (!choosesMode(context.command, at)) args.push('--run');
   return { command: insertArgs(context.command, at, args), env: context.env };
 }
