@@ -102,6 +102,28 @@ describe('with the pytest profile', () => {
     expect(plan.basis).toContain('assumed twice the measured serial start-up');
   });
 
+  it('simulates the xdist policy asked for, and names it in the command', async () => {
+    for (const dist of ['worksteal', 'loadfile'] as const) {
+      const document = await optimize('pytest', { profile: fixture('pytest-example.json'), workers: 2, dist });
+      expect(document.parallel.policy).toBe(`pytest-xdist ${dist}`);
+      const two = document.parallel.predictions[1]!;
+      expect(two.predictedWallMs).toBeGreaterThan(500);
+      if (document.parallel.recommended.workers === 2) expect(document.parallel.recommended.command).toContain(`-n 2 --dist ${dist}`);
+    }
+  });
+
+  it('tells people what to fix first on stderr, and the plan', async () => {
+    const io = memoryIo({ cwd: path.join(examplesDir, 'pytest') });
+    expect(await run(options({ profile: fixture('pytest-example.json') }), io)).toBe(0);
+    const lines = io.err().split('\n');
+    expect(lines[0]).toMatch(/^testpace-optimize: \d+ files analysed, \d+ findings$/);
+    // Most costly first: the half-second sleep leads.
+    expect(lines[1]).toMatch(/^ {2}sleep +tests\/test_checkout\.py:7 .*\(saves 500 ms, static\)$/);
+    expect(io.err()).toMatch(/\n {2}parallel-unsafe +tests\/test_state\.py:9 /);
+    expect(io.err()).toMatch(/\nparallel plan \(pytest-xdist loadgroup\): 1: [\d.]+ s, 2: [\d.]+ s\n/);
+    expect(io.err()).toContain('total, each test counted once: ');
+  });
+
   it('takes the worker start-up from a profile recorded with -n 2', async () => {
     const n2 = readJson<{ runs: Array<{ tests: Array<{ worker: string; startMs: number }> }> }>(fixture('pytest-n2-profile.json'));
     const firsts = new Map<string, number>();
