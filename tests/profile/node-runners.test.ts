@@ -63,9 +63,9 @@ describe('mocha phases', () => {
     const { document } = await profile(example('mocha'), ['--quiet', '--', '../../node_modules/.bin/mocha', 'test/catalog.spec.js', 'test/checkout.spec.js']);
     const catalog = testNamed(document, 'tea costs four fifty');
     expect(catalog.setupMs!.median).toBeGreaterThanOrEqual(99);
-    expect(catalog.callMs!.median).toBeLessThan(50);
+    expect(catalog.callMs!.median).toBeLessThan(90); // well under the planted 100 ms, with room for a loaded machine
     const receipt = testNamed(document, 'prints the receipt after the printer warms up');
     expect(receipt.callMs!.median).toBeGreaterThanOrEqual(299);
-    expect(receipt.setupMs!.median).toBeLessThan(50);
+    expect(receipt.setupMs!.median).toBeLessThan(90); // well under the planted 100 ms, with room for a loaded machine
   });
 });

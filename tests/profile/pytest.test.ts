@@ -29,10 +29,10 @@ describe('profile on the pytest example', () => {
   it('puts fixture time in setup, not in call', () => {
     const test = testNamed(serial.document, 'test_tea_costs_four_fifty');
     expect(test.setupMs!.median).toBeGreaterThanOrEqual(99);
-    expect(test.callMs!.median).toBeLessThan(50);
+    expect(test.callMs!.median).toBeLessThan(90); // well under the planted 100 ms, with room for a loaded machine
     const sleeper = testNamed(serial.document, 'test_receipt_prints_after_printer_warmup');
     expect(sleeper.callMs!.median).toBeGreaterThanOrEqual(299);
-    expect(sleeper.setupMs!.median).toBeLessThan(50);
+    expect(sleeper.setupMs!.median).toBeLessThan(90); // well under the planted 100 ms, with room for a loaded machine
   });
 
   it('places tests on the run timeline and accounts for collection, tail, CPU and the worker', () => {
