@@ -42,6 +42,8 @@ function describe(error: ErrorObject): { jsonPath: string; what: string } {
       return { jsonPath, what: `missing required property "${String(params.missingProperty)}"` };
     case 'additionalProperties':
       return { jsonPath, what: `unexpected property "${String(params.additionalProperty)}"` };
+    case 'unevaluatedProperties':
+      return { jsonPath, what: `unexpected property "${String(params.unevaluatedProperty)}"` };
     case 'enum':
       return { jsonPath, what: `expected one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
     case 'const':

@@ -101,4 +101,10 @@ describe('comparing profiles', () => {
     expect(result.method).toBe('mann-whitney');
     expect(result.verdict).toBe('regression');
   });
+
+  it('writes documents the comparison schema holds tight: an unknown property of a test is named', () => {
+    const document = JSON.parse(JSON.stringify(run(suite(300), suite(390, { phase: 3 })))) as ComparisonDocument & { tests: Record<string, unknown>[] };
+    document.tests[0]!.speedup = 2;
+    expect(() => validateDocument(document, 'doc.json')).toThrow('doc.json at $.tests[0]: not a valid comparison document: unexpected property "speedup"');
+  });
 });
