@@ -118,17 +118,17 @@ export function compare(baseline: SideData, current: SideData, thresholds: Thres
   const tests: TestDelta[] = [];
   let improvedTests = 0;
   let withoutValues = 0;
-  for (const [key, now_] of current.tests) {
+  for (const [key, after] of current.tests) {
     const before = baseline.tests.get(key);
-    const identity = { file: now_.file, name: now_.name, ...(now_.id ? { id: now_.id } : {}) };
+    const identity = { file: after.file, name: after.name, ...(after.id ? { id: after.id } : {}) };
     if (!before) {
-      tests.push({ ...identity, status: 'new', baselineMs: null, currentMs: round(now_.ms), ratio: null, deltaMs: null, pValue: null, regressed: false, newlyFlaky: now_.flaky });
+      tests.push({ ...identity, status: 'new', baselineMs: null, currentMs: round(after.ms), ratio: null, deltaMs: null, pValue: null, regressed: false, newlyFlaky: after.flaky });
       continue;
     }
-    if (useSignificance && (!before.values || !now_.values)) withoutValues++;
-    const { delta, improved } = judge(before.ms, now_.ms, before.values, now_.values, thresholds.absoluteMs, thresholds, useSignificance);
+    if (useSignificance && (!before.values || !after.values)) withoutValues++;
+    const { delta, improved } = judge(before.ms, after.ms, before.values, after.values, thresholds.absoluteMs, thresholds, useSignificance);
     if (improved) improvedTests++;
-    tests.push({ ...identity, status: delta.regressed ? 'regressed' : improved ? 'improved' : 'unchanged', ...delta, newlyFlaky: now_.flaky && !before.flaky });
+    tests.push({ ...identity, status: delta.regressed ? 'regressed' : improved ? 'improved' : 'unchanged', ...delta, newlyFlaky: after.flaky && !before.flaky });
   }
   for (const [key, before] of baseline.tests) {
     if (current.tests.has(key)) continue;
