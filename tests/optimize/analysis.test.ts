@@ -166,6 +166,30 @@ beforeAll(async () => {
       '        time.sleep(0.2)',
       '',
     ].join('\n'),
+    'helpers/waits.test.js': [
+      'const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));',
+      '',
+      "test('waits through a helper', async () => {",
+      '  await sleep(300);',
+      '});',
+      '',
+    ].join('\n'),
+    'helpers/test_waits.py': [
+      'import time',
+      '',
+      'def wait(seconds):',
+      '    time.sleep(seconds)',
+      '',
+      'def test_waits_through_a_helper():',
+      '    wait(0.3)',
+      '',
+      'import unittest',
+      '',
+      'class Checkout(unittest.TestCase):',
+      '    def test_pays(self):',
+      '        wait(0.3)',
+      '',
+    ].join('\n'),
     'sh/broken.bats': '@test "never closed" {\n  echo "x\n',
     'sh/fine.bats': [
       'setup_file() {',
@@ -211,7 +235,7 @@ describe('files that do not parse', () => {
       ['sh/broken.bats', 2],
     ]);
     for (const failed of document.files.failed) expect(failed.error.length).toBeGreaterThan(3);
-    expect(document.files.analysed).toBe(7);
+    expect(document.files.analysed).toBe(9);
   });
 });
 
@@ -323,5 +347,15 @@ describe('clean-up code', () => {
     const hook = document.findings.find((f) => f.rule === 'costly-fixture')!;
     expect(hook.savings).toMatchObject({ ms: 200, basis: 'static' });
     expect(hook.tests!.map((t) => t.name)).toEqual(['one', 'two']);
+  });
+});
+
+describe('helpers that wait', () => {
+  it('are followed to the sleep they make, with the duration the test passes', async () => {
+    const document = await analyse(['helpers']);
+    expect(places(document)).toEqual(['sleep helpers/test_waits.py:13', 'sleep helpers/test_waits.py:7', 'sleep helpers/waits.test.js:4']);
+    for (const finding of document.findings) expect(finding.savings).toMatchObject({ ms: 300, basis: 'static' });
+    // unittest.TestCase methods are named as pytest names them.
+    expect(document.findings.find((f) => f.line === 13)!.test?.name).toBe('Checkout::test_pays');
   });
 });

@@ -116,6 +116,7 @@ class FileWalker {
 
   run(program: TSESTree.Program): void {
     for (const statement of program.body) this.collectTopLevel(statement);
+    for (const statement of program.body) this.collectSleeper(statement);
     this.visit(program, { suite: [], owner: null, restore: false });
     for (const { fixture, suite } of this.fixtureSuites) {
       const users = this.result.tests.filter((test) => suite.length === 0 || isInside(this.source.runner, suite, test.name));
@@ -142,6 +143,37 @@ class FileWalker {
       for (const declarator of statement.declarations) this.declare(declarator, true);
     } else if (statement.type === 'ExportNamedDeclaration' && statement.declaration?.type === 'VariableDeclaration') {
       for (const declarator of statement.declaration.declarations) this.declare(declarator, true);
+    }
+  }
+
+  /** Helpers of the file that wait for one of their parameters: `const sleep = (ms) => new Promise((r) => setTimeout(r, ms))`. */
+  private readonly sleepers = new Map<string, number>();
+
+  private collectSleeper(statement: Node): void {
+    const candidates: Array<[string, TSESTree.FunctionDeclaration | TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression]> = [];
+    if (statement.type === 'FunctionDeclaration' && statement.id) candidates.push([statement.id.name, statement]);
+    if (statement.type === 'VariableDeclaration') {
+      for (const d of statement.declarations) {
+        const init = d.init && unwrap(d.init);
+        if (d.id.type === 'Identifier' && init && (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression')) candidates.push([d.id.name, init]);
+      }
+    }
+    for (const [name, fn] of candidates) {
+      const params = fn.params.map((p) => (p.type === 'Identifier' ? p.name : p.type === 'AssignmentPattern' && p.left.type === 'Identifier' ? p.left.name : ''));
+      const find = (node: Node): number | undefined => {
+        if (node.type === 'CallExpression') {
+          const callee = this.qualify(node.callee);
+          const delay = callee === 'setTimeout' ? node.arguments[1] : callee === 'timers/promises.setTimeout' ? node.arguments[0] : undefined;
+          if (delay?.type === 'Identifier' && params.includes(delay.name)) return params.indexOf(delay.name);
+        }
+        for (const child of children(node)) {
+          const found = find(child);
+          if (found !== undefined) return found;
+        }
+        return undefined;
+      };
+      const index = find(fn.body);
+      if (index !== undefined) this.sleepers.set(name, index);
     }
   }
 
@@ -312,6 +344,12 @@ class FileWalker {
   private call(node: TSESTree.CallExpression, context: Context): void {
     if (!context.owner) return;
     const callee = unwrap(node.callee);
+    if (callee.type === 'Identifier' && this.sleepers.has(callee.name)) {
+      const argument = node.arguments[this.sleepers.get(callee.name)!] as Node | undefined;
+      const delay = argument ? this.number(argument) : undefined;
+      this.hit('sleep', node, context, { call: callee.name, seconds: delay === undefined ? null : delay / 1000 });
+      return;
+    }
     if (context.owner.kind === 'test' && callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && MUTATORS.has(callee.property.name)) {
       const root = rootIdentifier(callee.object);
       if (root) this.note(this.mutatedRoots, context.owner, root);

@@ -132,7 +132,8 @@ def collect_imports(body, aliases, modules):
 class Walker(ast.NodeVisitor):
     """Finds the calls and writes of one test or fixture body."""
 
-    def __init__(self, scope, owner, consts, imported, hits):
+    def __init__(self, scope, owner, consts, imported, hits, sleepers=None):
+        self.sleepers = sleepers or {}
         self.scope = scope
         self.owner = owner
         self.consts = consts
@@ -148,7 +149,7 @@ class Walker(ast.NodeVisitor):
                           "detail": detail, "restore": self.finally_depth > 0})
 
     def visit_FunctionDef(self, node):
-        inner = Walker(Scope({}, self.scope), self.owner, self.consts, self.imported, self.hits)
+        inner = Walker(Scope({}, self.scope), self.owner, self.consts, self.imported, self.hits, self.sleepers)
         for arg in node.args.args + node.args.kwonlyargs:
             inner.local_names.add(arg.arg)
         for statement in node.body:
@@ -248,6 +249,11 @@ class Walker(ast.NodeVisitor):
 
     def visit_Call(self, node):
         self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id in self.sleepers and node.func.id not in self.local_names:
+            index = self.sleepers[node.func.id]
+            seconds = const_number(node.args[index], self.consts) if len(node.args) > index else None
+            self.hit("sleep", node, {"call": node.func.id, "seconds": seconds})
+            return
         name = qualname(node.func, self.scope)
         # The line of the called name itself, so a chained call spread over lines points at its own line.
         line = node.func.end_lineno if isinstance(node.func, ast.Attribute) else node.lineno
@@ -403,8 +409,19 @@ def analyse(path):
             import_lines.setdefault(node.module, node.lineno)
     result = {"file": path, "imports": sorted(modules), "importLines": import_lines, "tests": [], "fixtures": [], "hits": []}
 
+    # Helpers that wait for one of their parameters: def wait(seconds): time.sleep(seconds).
+    sleepers = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("test"):
+            params = [arg.arg for arg in node.args.args]
+            for inner in ast.walk(node):
+                if (isinstance(inner, ast.Call) and qualname(inner.func, module_scope) in SLEEPS and inner.args
+                        and isinstance(inner.args[0], ast.Name) and inner.args[0].id in params):
+                    sleepers[node.name] = params.index(inner.args[0].id)
+                    break
+
     def walk_function(function, owner):
-        walker = Walker(Scope({}, module_scope), owner, consts, imported, result["hits"])
+        walker = Walker(Scope({}, module_scope), owner, consts, imported, result["hits"], sleepers)
         for arg in function.args.args + function.args.kwonlyargs:
             walker.local_names.add(arg.arg)
             walker.params.add(arg.arg)
@@ -414,7 +431,9 @@ def analyse(path):
 
     def visit_functions(body, prefix, in_class):
         for node in body:
-            if isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            # pytest collects Test* classes, and unittest.TestCase subclasses whatever their name.
+            if isinstance(node, ast.ClassDef) and (node.name.startswith("Test") or any(
+                    (qualname(base, module_scope) or "").endswith("TestCase") for base in node.bases)):
                 visit_functions(node.body, prefix + node.name + "::", True)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 fixture = fixture_info(node, module_scope)
