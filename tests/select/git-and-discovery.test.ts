@@ -123,6 +123,7 @@ describe('select: test discovery', () => {
     await change(dir, { 'one/shared.js': 'module.exports = 2;\n' });
     expect((await select(dir)).list).toEqual(['one/a.test.js', 'two/b.test.js']);
     expect((await select(dir, [], { cwd: path.join(dir, 'two') })).list).toEqual(['b.test.js']);
+    expect((await select(dir, ['--tests', '*.test.js'], { cwd: path.join(dir, 'two') })).list).toEqual(['b.test.js']);
     // and the real binary, piped into xargs as the docs show
     const listed = execFileSync('sh', ['-c', `node ${JSON.stringify(path.resolve('dist/testpace-select.mjs'))} -0 | xargs -0 -r ls`], { cwd: path.join(dir, 'one'), encoding: 'utf8' });
     expect(listed).toBe('a.test.js\n');

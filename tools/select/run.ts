@@ -79,7 +79,10 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
 
   phase('git');
   const project = loadProject(root, existing, new Set(existing));
-  const tests = discoverTests(project, existing, options.tests ?? null);
+  // --tests globs are relative to the current directory, like the paths select prints.
+  const cwdPrefix = toPosixRelative(root, io.cwd);
+  const testGlobs = options.tests?.map((glob) => (cwdPrefix ? path.posix.join(cwdPrefix, glob.replace(/^\.\//, '')) : glob)) ?? null;
+  const tests = discoverTests(project, existing, testGlobs);
   phase('configs and tests');
 
   // The graph, from the cache where the content and the resolution settings are unchanged.

@@ -65,15 +65,25 @@ export function looksLikePath(text: string): boolean {
   return /\.[A-Za-z][A-Za-z0-9]{0,7}$/.test(text) || text.startsWith('./') || text.startsWith('../');
 }
 
-/** The first of each (kind, specifier): one edge is enough, and the cache stays small. */
+/**
+ * A copy of a substring that does not keep its source alive: V8 represents `source.slice()` as a
+ * view into the whole file, so a kept specifier would hold every scanned file in memory (at 50k
+ * files the heap grew past 1 GB and the garbage collector made the cold run super-linear).
+ */
+export const detach = (text: string): string => (' ' + text).slice(1);
+
+/** The first of each (kind, specifier), detached from the file's text: one edge is enough, and the cache stays small. */
 export function dedupe(refs: Ref[]): Ref[] {
   const seen = new Set<string>();
-  return refs.filter((ref) => {
+  const out: Ref[] = [];
+  for (const ref of refs) {
     const key = `${ref.kind}\0${ref.specifier}\0${ref.level ?? ''}\0${ref.names?.join(',') ?? ''}`;
-    if (seen.has(key)) return false;
+    if (seen.has(key)) continue;
     seen.add(key);
-    return true;
-  });
+    ref.specifier = detach(ref.specifier);
+    out.push(ref);
+  }
+  return out;
 }
 
 /** Scans one file. */
@@ -378,5 +388,5 @@ export function scanJs(source: string): ScanResult {
     }
   }
   if (templateStack.length > 0) unsure = true;
-  return { refs: dedupe(refs), dynamic, unsure };
+  return { refs: dedupe(refs), dynamic: dynamic.map((d) => ({ ...d, text: detach(d.text) })), unsure };
 }
