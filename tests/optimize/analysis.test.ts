@@ -108,6 +108,10 @@ beforeAll(async () => {
       '  settings.flags.fast = true;',
       '});',
       '',
+      "test('sets a global', () => {",
+      '  globalThis.fetchTimeout = 5;',
+      '});',
+      '',
       "test('listens on a fixed port', async () => {",
       "  const { createServer } = await import('node:http');",
       '  createServer().listen(8080);',
@@ -263,7 +267,8 @@ describe('JavaScript and TypeScript', () => {
     const document = await analyse(['js/fine.test.ts']);
     expect(places(document)).toEqual([
       'parallel-unsafe js/fine.test.ts:37',
-      'parallel-unsafe js/fine.test.ts:42',
+      'parallel-unsafe js/fine.test.ts:41',
+      'parallel-unsafe js/fine.test.ts:46',
       'sleep js/fine.test.ts:9',
       'sleep js/fine.test.ts:14',
       'subprocess js/fine.test.ts:36',

@@ -154,6 +154,8 @@ export function buildFindings(analyses: readonly FileAnalysis[], measured: Measu
                 ? `listens on the fixed port ${hit.detail.name}`
                 : hit.detail.kind === 'chdir'
                   ? 'changes the process working directory'
+                  : hit.detail.kind === 'global'
+                    ? `sets the global ${hit.detail.name}, which later tests in the same worker see`
                   : `mutates ${hit.detail.name}${hit.detail.module ? ` from ${hit.detail.module}` : ''}, shared module state`;
         add({
           rule: 'parallel-unsafe',

@@ -438,7 +438,13 @@ class FileWalker {
     const root = rootIdentifier(target);
     if (root && target.type === 'MemberExpression' && context.owner.kind === 'test') this.note(this.mutatedRoots, context.owner, root);
     if (target.type !== 'MemberExpression') return;
-    if (this.qualify(target.object) === 'process.env') {
+    const owner = this.qualify(target.object);
+    if (owner === 'global' || owner === 'globalThis' || owner === 'window') {
+      const key = target.computed ? staticString(target.property) : target.property.type === 'Identifier' ? target.property.name : undefined;
+      this.hit('parallel-unsafe', node, context, { kind: 'global', name: key ?? '?' });
+      return;
+    }
+    if (owner === 'process.env') {
       const key = target.computed ? staticString(target.property) : target.property.type === 'Identifier' ? target.property.name : undefined;
       this.hit('parallel-unsafe', node, context, { kind: 'env', name: key ?? '?' });
       return;
