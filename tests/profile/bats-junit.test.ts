@@ -14,7 +14,7 @@ describe('profile on the bats example', () => {
   });
 
   it('reads every test from the JUnit report bats writes alongside its usual output', () => {
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.document.runner).toBe('bats');
     expect(result.document.tests).toHaveLength(17);
     expect(result.stderr).toMatch(/^ok 1 /m); // bats' own TAP output still reaches the user

@@ -16,7 +16,7 @@ describe.each(Object.entries(runners))('profile on the %s example', (runner, set
   });
 
   it('passes through the exit code and detects the runner', () => {
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.document.runner).toBe(runner);
     expect(result.document.status).toBe('passed');
   });

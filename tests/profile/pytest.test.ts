@@ -18,7 +18,7 @@ describe('profile on the pytest example', () => {
   });
 
   it('measures every test, and a 300 ms sleep as at least 300 ms', () => {
-    expect(serial.code).toBe(0);
+    expect(serial.code, serial.stderr).toBe(0);
     expect(serial.document.status).toBe('passed');
     expect(serial.document.runner).toBe('pytest');
     expect(serial.document.tests).toHaveLength(20);
@@ -56,7 +56,7 @@ describe('profile on the pytest example', () => {
   });
 
   it('names the two xdist workers and their busy time', () => {
-    expect(xdist.code).toBe(0);
+    expect(xdist.code, xdist.stderr).toBe(0);
     const run = xdist.document.runs[0]!;
     expect(run.workers.map((w) => w.id)).toEqual(['gw0', 'gw1']);
     expect(run.workers.reduce((sum, w) => sum + w.tests, 0)).toBe(20);
