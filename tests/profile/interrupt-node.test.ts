@@ -56,3 +56,25 @@ describe('profile interrupted with SIGINT', () => {
     await until(async () => workers.every((pid) => !alive(pid)), 5000);
   });
 });
+
+describe('profile interrupted twice', () => {
+  it('kills a command that ignores the forwarded signal at the second Ctrl-C, without waiting out the grace period', async () => {
+    const dir = await tempDir();
+    const script = "trap '' INT TERM; echo started > started; sleep 60";
+    const child = spawn(process.execPath, [binary('profile'), '--junit', 'report.xml', '--', 'sh', '-c', script], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await until(async () => (await readdir(dir)).includes('started'), 30_000);
+    const first = Date.now();
+    child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(child.exitCode).toBeNull(); // the command ignored the forwarded SIGINT: still waiting
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(Date.now() - first).toBeLessThan(4000); // the grace period is 5 s
+    const document = validateDocument<ProfileDocument>(JSON.parse(stdout), 'stdout', ['profile']);
+    expect(document.status).toBe('interrupted');
+    expect(document.runs[0]!.signal).toBe('SIGKILL');
+  });
+});

@@ -27,10 +27,20 @@ export interface ExecuteOptions {
   io: Io;
   quiet: boolean;
   timeoutMs: number | undefined;
-  /** Aborted with reason 'SIGINT' or 'SIGTERM' when we receive one. */
-  interrupt: AbortSignal;
+  /** The signals we receive: the first stops the run, a second one kills its group at once. */
+  interrupts: Interrupts;
   /** Time the group gets between the forwarded signal and SIGKILL. */
   graceMs?: number;
+}
+
+export type InterruptSignal = 'SIGINT' | 'SIGTERM';
+
+/** Signals received by the tool, forwarded to whatever run is in progress. */
+export interface Interrupts {
+  /** The first signal received, if any. */
+  readonly received: InterruptSignal | undefined;
+  /** Calls `listener` on every signal from now on; returns the unsubscribe function. */
+  subscribe(listener: (signal: InterruptSignal) => void): () => void;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -89,9 +99,9 @@ export async function execute(options: ExecuteOptions): Promise<Execution> {
     killGroup(child.pid, reason === 'timeout' ? 'SIGTERM' : reason);
     killTimer = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), options.graceMs ?? 5000);
   };
-  const onInterrupt = () => stop(options.interrupt.reason === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
-  if (options.interrupt.aborted) queueMicrotask(onInterrupt);
-  options.interrupt.addEventListener('abort', onInterrupt);
+  const received = options.interrupts.received;
+  if (received) queueMicrotask(() => stop(received));
+  const unsubscribe = options.interrupts.subscribe(stop);
   const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), options.timeoutMs);
 
   try {
@@ -124,7 +134,7 @@ export async function execute(options: ExecuteOptions): Promise<Execution> {
   } finally {
     if (timeout) clearTimeout(timeout);
     if (killTimer) clearTimeout(killTimer);
-    options.interrupt.removeEventListener('abort', onInterrupt);
+    unsubscribe();
   }
 }
 

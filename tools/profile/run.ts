@@ -15,7 +15,7 @@ import { instrument } from '../../lib/runners/instrument.ts';
 import { assembleRun, filesFromEvents, inferLanes, testsFromEvents } from './assemble.ts';
 import type { ProfileOptions } from './cli.ts';
 import { type CpuProfiling, prepareCpuProfile } from './cpu-profile.ts';
-import { execute, shellExitCode } from './execute.ts';
+import { type InterruptSignal, type Interrupts, execute, shellExitCode } from './execute.ts';
 import { junitTests } from './junit-results.ts';
 import type { FileTiming, ProfileDocument, ProfileRunner, ProfileStatus, RunRecord, TestResult } from './model.ts';
 import { measuredRuns, summariseRuns, summariseTests } from './statistics.ts';
@@ -42,16 +42,26 @@ async function displayCwd(cwd: string): Promise<string> {
   }
 }
 
-/** Stops on the first SIGINT/SIGTERM we receive; the run in progress forwards it to its process group. */
-function listenForSignals(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
+/** Listens for SIGINT/SIGTERM while the runs go on (the run in progress forwards them to its process group). */
+function listenForSignals(): Interrupts & { dispose(): void } {
+  const listeners = new Set<(signal: InterruptSignal) => void>();
+  let received: InterruptSignal | undefined;
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((name) => {
-    const handler = () => controller.abort(name);
+    const handler = () => {
+      received ??= name;
+      for (const listener of listeners) listener(name);
+    };
     process.on(name, handler);
     return [name, handler] as const;
   });
   return {
-    signal: controller.signal,
+    get received() {
+      return received;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     dispose: () => {
       for (const [name, handler] of handlers) process.off(name, handler);
     },
@@ -87,7 +97,7 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
       if (cpuProfiling) warnings.push(`--cpu-profile: every run ran under ${cpuProfiling.profiler}; its timings include the profiler's overhead`);
       else warnings.push(`--cpu-profile: not available for ${runner}`);
     }
-    for (let index = 0; index < total && !signals.signal.aborted; index++) {
+    for (let index = 0; index < total && !signals.received; index++) {
       const warmup = index < options.warmup;
       if (total > 1) io.stderr.write(colour.dim(`testpace-profile: run ${index + 1} of ${total}${warmup ? ' (warm-up)' : ''}\n`));
       const runDir = path.join(tmpRoot, `run-${index}`);
@@ -106,7 +116,7 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
         io,
         quiet: options.quiet,
         timeoutMs: options.timeoutMs,
-        interrupt: signals.signal,
+        interrupts: signals,
       });
       await prepared.afterExit?.();
       if (runner === 'pytest' && !environment.runtimes.python) {
@@ -152,7 +162,7 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
   } finally {
     signals.dispose();
   }
-  if (signals.signal.aborted && !interruptedBy) interruptedBy = String(signals.signal.reason);
+  if (signals.received && !interruptedBy) interruptedBy = signals.received;
   if (runs.length === 0) {
     await rm(tmpRoot, { recursive: true, force: true });
     io.stderr.write(`testpace-profile: interrupted by ${interruptedBy} before the first run started\n`);
