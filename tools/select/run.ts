@@ -5,7 +5,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { glob } from 'tinyglobby';
 import { collectEnvironment } from '../../lib/environment.ts';
-import { documentHeader } from '../../lib/document.ts';
 import { ExitCode, InputError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
@@ -17,21 +16,15 @@ import { createClassifier } from './classify.ts';
 import { extractAll, languageOf } from './extract.ts';
 import { buildGraph, inGraph } from './graph.ts';
 import { discoverTests, loadProject } from './project.ts';
-import { type Selected, selectTests } from './select.ts';
+import { selectTests } from './select.ts';
 import { type Timings, budget, order, readTimings, shard } from './schedule.ts';
 import type { SelectOptions } from './cli.ts';
 import { explain } from './explain.ts';
+import { selectionDocument, summary } from './report.ts';
 import { VERSION } from '../../lib/version.ts';
 
 /** Files whose content decides how specifiers resolve: a change to one re-resolves everything. */
 const RESOLUTION_INPUTS = /(^|\/)(package\.json|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|(ts|js)config[\w.-]*\.json|(jest|vitest|vite)\.config\.[cm]?[jt]s|jest\.config\.json|\.mocharc[\w.]*|pytest\.ini|pyproject\.toml|setup\.cfg|tox\.ini|testpace\.config\.json)$/;
-
-export interface SelectionResult {
-  changes: Changes;
-  tests: string[];
-  selected: Map<string, Selected>;
-  runAll: { reason: string; files: string[] } | null;
-}
 
 async function changedFromOption(files: string[], io: Io): Promise<string[]> {
   if (files.length === 1 && files[0] === '-') {
@@ -129,6 +122,8 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
     writeCache(cacheDir, { format: CACHE_FORMAT, version: VERSION, resolutionKey, files: table, entries });
   }
 
+  phase('cache write');
+
   // Which changes the graph answers for, which are noise, which force everything.
   const classifier = createClassifier(project);
   const runAllFiles: string[] = [];
@@ -145,7 +140,6 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
       else starts.push(file);
     }
   }
-  phase('cache write');
   const selected = selectTests(graph, starts, (file) => tests.has(file) && !deleted.has(file));
   phase('select');
 
@@ -189,28 +183,19 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
   }
 
   if (options.format === 'json') {
-    const environment = await collectEnvironment(io.cwd, io.env);
-    const document = {
-      ...documentHeader('selection', 'select'),
-      environment,
-      base: changes.base,
-      head: changes.head,
-      workingTree: changes.workingTree,
-      changed: changes.changed,
-      selected: chosen.map((file) => {
-        const entry = runAll ? undefined : selected.get(file);
-        const trigger = runAll?.files[0];
-        const reasons = entry?.reasons ?? [trigger ? { changed: trigger, chain: [trigger, file], edges: ['config'] } : { changed: file, chain: [file], edges: [] }];
-        const timing = timings?.files.get(file);
-        return { file, reasons, distance: entry?.distance ?? (trigger ? 1 : 0), ...(timings ? { estimatedMs: timing ? Math.round(timing.ms * 10) / 10 : null } : {}) };
-      }),
+    const document = selectionDocument({
+      environment: await collectEnvironment(io.cwd, io.env),
+      changes,
+      chosen,
+      selected,
+      runAll,
+      timings,
       skipped,
       ignored,
-      unresolved: graph.unresolved.filter((u) => inScope(u.file) || scope === ''),
-      runAll,
+      unresolved: graph.unresolved.filter((u) => inScope(u.file)),
       counts: { changed: changes.changed.length, tests: allTests.length, selected: chosen.length, filesInGraph: extraction.records.size, parsed: extraction.parsed },
       warnings,
-    };
+    });
     await writeProduct(io, options.out, formatDocument(document));
   } else {
     const separator = options.nul ? '\0' : '\n';
@@ -218,18 +203,21 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
     if (text || options.out) await writeProduct(io, options.out, text);
   }
 
-  // People: a summary, and what could not be followed.
-  const elapsed = ((performance.now() - started) / 1000).toFixed(2);
-  const lines: string[] = [];
-  if (options.debug) lines.push(`phases: ${phases.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ')}; ${graph.resolved} files resolved, ${extraction.records.size - graph.resolved} from the cache`);
-  for (const warning of warnings) lines.push(`warning: ${warning}`);
-  const unresolved = graph.unresolved.filter((u) => inScope(u.file));
-  for (const u of unresolved.slice(0, 5)) lines.push(`warning: ${u.file}:${u.line}: cannot resolve ${JSON.stringify(u.specifier)} (${u.why})`);
-  if (unresolved.length > 5) lines.push(`warning: … ${unresolved.length - 5} more unresolved imports (--format json lists them all)`);
-  for (const note of notes) lines.push(note);
-  const baseText = changes.base ? ` since ${changes.base.ref}${changes.base.mergeBase ? ` (merge base ${changes.base.mergeBase.slice(0, 8)})` : ''}` : '';
-  const what = runAll ? `all ${allTests.length} test files: ${runAll.reason}` : `${chosen.length} of ${allTests.length} test files`;
-  lines.push(`testpace-select: ${what}; ${changes.changed.length} changed file${changes.changed.length === 1 ? '' : 's'}${baseText}; ${extraction.records.size} files in the graph, ${extraction.parsed} parsed, ${elapsed} s`);
+  const lines = options.debug ? [`phases: ${phases.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ')}; ${graph.resolved} files resolved, ${extraction.records.size - graph.resolved} from the cache`] : [];
+  lines.push(
+    ...summary({
+      changes,
+      runAll,
+      selectedCount: chosen.length,
+      testCount: allTests.length,
+      warnings,
+      unresolved: graph.unresolved.filter((u) => inScope(u.file)),
+      notes,
+      graphFiles: extraction.records.size,
+      parsed: extraction.parsed,
+      seconds: (performance.now() - started) / 1000,
+    }),
+  );
   io.stderr.write(lines.join('\n') + '\n');
   return ExitCode.ok;
 }
