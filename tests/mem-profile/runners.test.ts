@@ -10,7 +10,7 @@ import { MiB, memProfile } from './run-helpers.ts';
 interface Expected {
   command: string[];
   testCount: number;
-  planted: Array<{ rule: string; file: string; test: string | null; detail: { bytes?: number } }>;
+  planted: Array<{ rule: string; file: string; test: string | null; titlePath: string[]; detail: { bytes?: number } }>;
 }
 
 async function expected(runner: string): Promise<Expected> {
@@ -18,7 +18,7 @@ async function expected(runner: string): Promise<Expected> {
 }
 
 describe('testpace-mem-profile on test runners', () => {
-  for (const runner of ['pytest', 'vitest']) {
+  for (const runner of ['pytest', 'vitest', 'jest', 'node-test', 'mocha']) {
     it(`puts the ${runner} example's memory-growing test on top`, async () => {
       const plan = await expected(runner);
       const planted = plan.planted.find((p) => p.rule === 'memory-growth')!;
@@ -26,7 +26,7 @@ describe('testpace-mem-profile on test runners', () => {
       expect(document.runner).toBe(runner);
       expect(document.tests).toHaveLength(plan.testCount);
       const [top] = topTests(document.tests, 'growthBytes', 1);
-      expect({ file: top!.file, name: top!.name.split(' > ').at(-1) }).toEqual({ file: planted.file, name: planted.test });
+      expect({ file: top!.file, name: top!.name }).toEqual({ file: planted.file, name: planted.titlePath.join(' > ') });
       // The test keeps its 64 MiB block, so its process grew by about that much while it ran (less a few
       // MiB the runtime may free in the same window: seen 60.8 to 64.1 MiB for pytest).
       const held = planted.detail.bytes!;

@@ -22,6 +22,19 @@ export interface TestWindow {
   startMs: number;
   endMs: number;
   heapUsedBytes?: number;
+  /** The end event arrived well after the test ended. */
+  late?: boolean;
+  /** The reporting process had workers below it when the test started (vitest, jest, node:test). */
+  coordinator?: boolean;
+}
+
+/** One process's own readings, for tests reported by a coordinator. */
+export interface ProcessSeries {
+  pid: number;
+  ppid: number;
+  series: ScopeSeries;
+  /** The kernel's peak RSS the process reported as it exited, if it did. */
+  exitMaxRssBytes?: number;
 }
 
 export interface TestMemory {
@@ -66,10 +79,11 @@ function lastAtOrBefore(series: ScopeSeries, t: number): number {
 export function attributeTest(test: TestWindow, series: ScopeSeries | undefined, settleMs: number): TestMemory | undefined {
   if (!series || series.tMs.length === 0) return undefined;
   const before = Math.max(0, lastAtOrBefore(series, test.startMs));
-  // The end: the last reading inside the test (a reading dated at its end event, or the latest glance
-  // at a coordinator's subtree; later readings may already miss a worker that exited), else the first after.
+  // The end: the last reading inside the test (the one dated at its end event), else the first after.
+  // Reported late (a loaded machine), the end's reading is dated when it was taken, after the end.
   const atEnd = lastAtOrBefore(series, test.endMs);
-  const after = atEnd >= 0 && series.tMs[atEnd]! >= test.startMs ? atEnd : Math.min(series.tMs.length - 1, atEnd + 1);
+  const inside = atEnd >= 0 && series.tMs[atEnd]! >= test.startMs && !test.late;
+  const after = inside ? atEnd : Math.min(series.tMs.length - 1, atEnd + 1);
   // The reading at a start event comes a millisecond or two after it, when a test may already be
   // allocating; the reading before it (the previous test's end, or a sample) is taken too if it is recent.
   const previous = before > 0 && series.tMs[before]! - series.tMs[before - 1]! <= settleMs ? series.rssBytes[before - 1]! : Infinity;
@@ -98,6 +112,62 @@ export function attributeTest(test: TestWindow, series: ScopeSeries | undefined,
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/**
+ * A test reported by a coordinating process (vitest, jest, node:test report from the parent of their
+ * workers, after the fact): its memory is that of the workers alive when it started (a worker that
+ * starts during the test runs another file).
+ * Each one's end is its highest reading inside the window: the window's end is known only late, when a
+ * worker that ran its last test may already be tearing down. Workers running at the same time share.
+ */
+export function attributeCoordinated(test: TestWindow, processes: readonly ProcessSeries[], settleMs: number): TestMemory | undefined {
+  const aliveAtStart = (series: ScopeSeries) => series.tMs.length > 0 && series.tMs[0]! <= test.startMs && series.tMs.at(-1)! >= test.startMs;
+  const workers = processes.filter((p) => p.ppid === test.pid && aliveAtStart(p.series));
+  if (workers.length === 0) return undefined;
+  const members = new Map(workers.map((p) => [p.pid, p]));
+  let rssStart = 0;
+  let rssEnd = 0;
+  let main = workers[0]!;
+  let mainGrowth = -Infinity;
+  for (const p of members.values()) {
+    const { series } = p;
+    const before = lastAtOrBefore(series, test.startMs);
+    let start = 0;
+    if (before >= 0) {
+      const previous = before > 0 && series.tMs[before]! - series.tMs[before - 1]! <= settleMs ? series.rssBytes[before - 1]! : Infinity;
+      start = Math.min(series.rssBytes[before]!, previous);
+    }
+    let end = before >= 0 ? series.rssBytes[before]! : 0;
+    let highWater = before >= 0 ? (series.hwmBytes[before] ?? start) : 0;
+    for (let i = before + 1; i < series.tMs.length && series.tMs[i]! <= test.endMs; i++) end = Math.max(end, series.rssBytes[i]!);
+    for (let i = 0; i < before; i++) highWater = Math.max(highWater, series.rssBytes[i]!);
+    // A worker that exits within an interval of the test's end, with a peak above any it had reached
+    // before the test: the test took it there (the samples missed the moment between allocation and exit).
+    const exitedWithTest = series.tMs.length > 0 && series.tMs.at(-1)! <= test.endMs + settleMs;
+    if (exitedWithTest && p.exitMaxRssBytes !== undefined && p.exitMaxRssBytes > highWater) end = Math.max(end, p.exitMaxRssBytes);
+    rssStart += start;
+    rssEnd += end;
+    if (end - start > mainGrowth) {
+      main = p;
+      mainGrowth = end - start;
+    }
+  }
+  const memory: TestMemory = {
+    file: test.file,
+    name: test.name,
+    id: test.id,
+    pid: main.pid,
+    startMs: round(test.startMs),
+    endMs: round(test.endMs),
+    rssStartBytes: rssStart,
+    rssEndBytes: rssEnd,
+    growthBytes: rssEnd - rssStart,
+    peakRssBytes: Math.max(rssStart, rssEnd),
+  };
+  if (test.worker) memory.worker = test.worker;
+  if (test.heapUsedBytes !== undefined) memory.heapUsedBytes = test.heapUsedBytes;
+  return memory;
+}
 
 /** The `count` tests with the highest `key`, highest first (ties in run order). */
 export function topTests(tests: readonly TestMemory[], key: 'growthBytes' | 'peakRssBytes', count: number): TestMemory[] {

@@ -1,7 +1,7 @@
 // Building the memory document (schemas/memory.schema.json) from what a run recorded.
 import type { DocumentHeader } from '../../lib/document.ts';
 import type { Environment } from '../../lib/environment.ts';
-import { type TestMemory, type TestWindow, attributeTest } from './attribution.ts';
+import { type TestMemory, type TestWindow, attributeCoordinated, attributeTest } from './attribution.ts';
 import { argMax, downsampleIndices } from './downsample.ts';
 import { type LeakThresholds, type LeakVerdict, MIN_LEAK_SAMPLES, checkLeak } from './leak.ts';
 import type { LimitHit } from './monitor.ts';
@@ -47,18 +47,9 @@ export interface MemoryDocument extends DocumentHeader<'memory'> {
   warnings?: string[];
 }
 
-export interface Facts {
+/** What a run hands over to become a document: the fields taken as they are, and the record to analyse. */
+export interface Facts extends Pick<MemoryDocument, 'environment' | 'command' | 'cwd' | 'runner' | 'status' | 'exitCode' | 'signal' | 'wallMs' | 'intervalMs' | 'sampler'> {
   header: DocumentHeader<'memory'>;
-  environment: Environment;
-  command: string[];
-  cwd: string;
-  runner: string;
-  status: Status;
-  exitCode: number | null;
-  signal: string | null;
-  wallMs: number;
-  intervalMs: number;
-  sampler: 'procfs' | 'ps';
   recorder: Recorder;
   childrenMaxRssBytes: number | null;
   tracker: TestTracker | undefined;
@@ -128,7 +119,9 @@ export function buildDocument(facts: Facts): MemoryDocument {
   const tests: TestMemory[] = [];
   let unattributed = 0;
   for (const window of facts.tracker?.finished() ?? ([] as TestWindow[])) {
-    const memory = attributeTest(window, facts.tracker!.scopes.get(window.pid), facts.intervalMs);
+    const memory =
+      (window.coordinator ? attributeCoordinated(window, facts.tracker!.processes(), facts.intervalMs) : undefined) ??
+      attributeTest(window, facts.tracker!.scopes.get(window.pid), facts.intervalMs);
     if (!memory) {
       unattributed++;
       continue;

@@ -13,6 +13,8 @@ export interface ProcessTrack {
   /** Last VmHWM read while the process lived (the kernel's own peak, which sampling cannot miss). */
   hwmBytes: number | null;
   lastRssBytes: number;
+  /** ru_maxrss the process reported as it exited (Node processes of Node runners). */
+  exitMaxRssBytes?: number;
   alive: boolean;
   /** RSS at each full sample the process was alive for. */
   tMs: number[];
@@ -81,6 +83,16 @@ export class Recorder {
   /** Readings between samples (new and young processes, a test's worker): peaks and lives only. */
   glance(tMs: number, readings: readonly ProcessReading[]): void {
     for (const reading of readings) this.track(tMs, reading);
+  }
+
+  /** The peaks processes reported at their exit (kernel ru_maxrss): high-water marks no sample saw. */
+  exited(peaks: ReadonlyMap<number, number>): void {
+    for (const [pid, maxRss] of peaks) {
+      const track = this.tracks.get(pid);
+      if (!track) continue;
+      track.exitMaxRssBytes = maxRss;
+      track.hwmBytes = Math.max(track.hwmBytes ?? 0, maxRss);
+    }
   }
 
   /** The tree's RSS by the latest readings of its live processes. */

@@ -15,6 +15,7 @@ import { type RunnerName, detectRunner, instrument } from '../../lib/runners/ind
 import type { MemProfileOptions } from './cli.ts';
 import { type Status, buildDocument } from './document.ts';
 import { followEventsSync } from './events-follower.ts';
+import { exitReportEnv, readExitReport } from './exit-report.ts';
 import { formatBytes } from './format.ts';
 import { type LimitHit, startMonitor } from './monitor.ts';
 import { createProcfsSampler, procfsAvailable } from './procfs-sampler.ts';
@@ -55,6 +56,9 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
       env = instrumented.env;
       afterExit = instrumented.afterExit;
     }
+    const exitReportFile = path.join(tmpDir, 'exit-report.jsonl');
+    const nodeRunner = runner !== undefined && runner !== 'pytest' && runner !== 'bats';
+    if (nodeRunner) env = await exitReportEnv(env, tmpDir, exitReportFile);
     const tracemallocFile = path.join(tmpDir, 'tracemalloc.jsonl');
     if (options.tracemalloc) {
       if (runner === 'pytest') {
@@ -72,7 +76,9 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     const running = await launch({ command, cwd: io.cwd, env, python, tmpDir, output: options.quiet ? undefined : io.stderr });
     const sampler = chooseSampler(options, running.pid, !running.wrapped);
     const recorder = new Recorder();
-    const tracker = runner ? new TestTracker(epochMs, recorder) : undefined;
+    // vitest, jest and node:test report from the process that coordinates the workers running the tests.
+    const coordinating = runner === 'vitest' || runner === 'jest' || runner === 'node-test';
+    const tracker = runner ? new TestTracker(epochMs, recorder, coordinating) : undefined;
 
     let limitHit: LimitHit | undefined;
     let interrupted: NodeJS.Signals | undefined;
@@ -121,6 +127,7 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     }
     follower?.close();
 
+    if (nodeRunner) recorder.exited(await readExitReport(exitReportFile));
     const status: Status = limitHit ? 'limit-exceeded' : interrupted ? 'interrupted' : exit.exitCode === 0 ? 'passed' : 'failed';
     const runtimes: Record<string, string> = {};
     if (runner === 'pytest') {

@@ -1,79 +1,108 @@
-// Following the runner's test events live: which test is in flight in which process, readings of its
-// process (scope) at each event and at each full sample, and, at the end, each test's window.
+// Following the runner's test events live: which test is in flight in which process, readings of the
+// process that reported each test (and, for runners that report from a coordinating process, of its
+// workers) at each event, glance and full sample, and, at the end, each test's window.
 import type { TestEvent } from '../../lib/runners/index.ts';
-import { type ScopeSeries, type TestWindow, emptySeries } from './attribution.ts';
+import { type ProcessSeries, type ScopeSeries, type TestWindow, emptySeries } from './attribution.ts';
 import type { Recorder } from './recorder.ts';
 import type { ProcessReading } from './sampler.ts';
 
 /** Events seen later than this after they happened are not "at the event" (vitest batches its reports). */
 const LIVE_LAG_MS = 25;
 
+type Read = ((pid: number) => ProcessReading | undefined) | undefined;
+
+// Keeps a series in time order: a reading dated at its event can precede the last full sample.
+function insert(series: ScopeSeries, tMs: number, rss: number, hwm: number | null): void {
+  let at = series.tMs.length;
+  while (at > 0 && series.tMs[at - 1]! > tMs) at--;
+  series.tMs.splice(at, 0, tMs);
+  series.rssBytes.splice(at, 0, rss);
+  series.hwmBytes.splice(at, 0, hwm);
+}
+
 export class TestTracker {
-  private readonly open = new Map<string, { event: TestEvent; tMs: number }>();
+  private readonly open = new Map<string, { event: TestEvent; tMs: number; coordinator: boolean }>();
   private readonly windows: TestWindow[] = [];
+  /** Readings of each process that reported tests: a test's memory is that of its worker process. */
   readonly scopes = new Map<number, ScopeSeries>();
+  /** Readings of the workers below a coordinating process, each on its own. */
+  private readonly workers = new Map<number, ProcessSeries>();
 
   constructor(
     /** Epoch milliseconds of t = 0 of the run. */
     private readonly epochMs: number,
     private readonly recorder: Recorder,
+    /** Whether the runner reports from the parent of the processes that run the tests (vitest, jest, node:test). */
+    private readonly coordinating: boolean,
   ) {}
 
-  /** The pids of a scope: the process and, if it has any, its live descendants. */
-  private scopePids(pid: number): number[] {
-    const children = new Map<number, number[]>();
-    for (const track of this.recorder.tracks.values()) {
-      if (!track.alive) continue;
-      const list = children.get(track.ppid) ?? [];
-      list.push(track.pid);
-      children.set(track.ppid, list);
-    }
-    const pids = [pid];
-    for (let i = 0; i < pids.length; i++) pids.push(...(children.get(pids[i]!) ?? []));
+  /** The live child processes of `pid` (a coordinator's workers). */
+  private children(pid: number): number[] {
+    const pids: number[] = [];
+    for (const track of this.recorder.tracks.values()) if (track.alive && track.ppid === pid) pids.push(track.pid);
     return pids;
   }
 
   private record(pid: number, tMs: number, readings: ReadonlyMap<number, ProcessReading>): void {
-    const pids = this.scopePids(pid);
-    let rss = 0;
-    let seen = 0;
-    for (const member of pids) {
-      const reading = readings.get(member);
-      if (reading) {
-        rss += reading.rssBytes;
-        seen++;
-      }
-    }
-    if (seen === 0) return;
     const own = readings.get(pid);
-    const hwm = pids.length === 1 && own ? own.hwmBytes : null;
-    const series = this.scopes.get(pid) ?? emptySeries();
-    this.scopes.set(pid, series);
-    // Keep the series in time order: a reading dated at its event can precede the last full sample.
-    let at = series.tMs.length;
-    while (at > 0 && series.tMs[at - 1]! > tMs) at--;
-    series.tMs.splice(at, 0, tMs);
-    series.rssBytes.splice(at, 0, rss);
-    series.hwmBytes.splice(at, 0, hwm);
+    if (own) {
+      const series = this.scopes.get(pid) ?? emptySeries();
+      this.scopes.set(pid, series);
+      insert(series, tMs, own.rssBytes, own.hwmBytes);
+    }
+    if (!this.coordinating) return;
+    for (const child of this.children(pid)) {
+      const reading = readings.get(child);
+      if (!reading) continue;
+      let entry = this.workers.get(child);
+      if (!entry) {
+        entry = { pid: child, ppid: pid, series: emptySeries() };
+        this.workers.set(child, entry);
+      }
+      insert(entry.series, tMs, reading.rssBytes, reading.hwmBytes);
+    }
   }
 
-  /** After a full sample: a reading of every scope that has had events. */
+  private readNow(pid: number, read: Read): Map<number, ProcessReading> {
+    const readings = new Map<number, ProcessReading>();
+    if (!read) return readings;
+    for (const member of this.coordinating ? [pid, ...this.children(pid)] : [pid]) {
+      const reading = read(member);
+      if (reading) readings.set(member, reading);
+    }
+    return readings;
+  }
+
+  /**
+   * At each glance between samples, a coordinator's workers are read: its events arrive batched, after
+   * the test, so a test's window must find readings of its own, even of a worker that exited since.
+   */
+  glanced(tMs: number, read: Read): void {
+    if (!this.coordinating) return;
+    for (const pid of this.scopes.keys()) {
+      if (this.children(pid).length > 0) this.record(pid, tMs, this.readNow(pid, read));
+    }
+  }
+
+  /** After a full sample: a reading of every process that has reported tests. */
   sampled(tMs: number, readings: readonly ProcessReading[]): void {
-    if (this.scopes.size === 0 && this.open.size === 0) return;
+    if (this.scopes.size === 0) return;
     const byPid = new Map(readings.map((reading) => [reading.pid, reading]));
     for (const pid of this.scopes.keys()) this.record(pid, tMs, byPid);
   }
 
   /**
-   * New events. `read` takes fresh readings of a pid (procfs only); a reading taken within a few
-   * milliseconds of the event is dated at the event, so the test's start and end are sharp.
+   * New events. `read` takes fresh readings (procfs only); a reading taken within a few milliseconds of
+   * its event is dated at the event, so a test's start and end are sharp where events come live.
    */
-  events(events: readonly TestEvent[], nowMs: number, read: ((pid: number) => ProcessReading | undefined) | undefined): void {
+  events(events: readonly TestEvent[], nowMs: number, read: Read): void {
     for (const event of events) {
       const tMs = event.t - this.epochMs;
       const key = `${event.pid}\u0000${event.id}`;
-      if (event.event === 'start') this.open.set(key, { event, tMs });
-      else {
+      if (event.event === 'start') {
+        // A coordinator with workers below it is reporting for them: what it says comes after the fact.
+        this.open.set(key, { event, tMs, coordinator: this.coordinating && this.children(event.pid).length > 0 });
+      } else {
         const start = this.open.get(key);
         this.open.delete(key);
         // A suite's end (mocha, bats) closes its start but is no test of its own.
@@ -90,18 +119,24 @@ export class TestTracker {
           endMs: tMs,
         };
         if (event.heapUsedBytes !== undefined) window.heapUsedBytes = event.heapUsedBytes;
+        if (nowMs - tMs > LIVE_LAG_MS) window.late = true;
+        if (start?.coordinator) window.coordinator = true;
         this.windows.push(window);
       }
-      if (!read || !event.pid) continue;
-      const readings = new Map<number, ProcessReading>();
-      for (const pid of this.scopePids(event.pid)) {
-        const reading = read(pid);
-        if (reading) readings.set(pid, reading);
-      }
+      if (!event.pid) continue;
+      const readings = this.readNow(event.pid, read);
       if (readings.size === 0) continue;
       this.recorder.glance(nowMs, [...readings.values()]);
       this.record(event.pid, nowMs - tMs <= LIVE_LAG_MS ? tMs : nowMs, readings);
     }
+  }
+
+  /** The workers read on their own, for attributeCoordinated (with the peaks they reported at exit). */
+  processes(): ProcessSeries[] {
+    return [...this.workers.values()].map((entry) => {
+      const exitMaxRssBytes = this.recorder.tracks.get(entry.pid)?.exitMaxRssBytes;
+      return exitMaxRssBytes === undefined ? entry : { ...entry, exitMaxRssBytes };
+    });
   }
 
   /**
@@ -111,8 +146,7 @@ export class TestTracker {
   inFlight(): string | null {
     let best: { label: string; rss: number; tMs: number } | null = null;
     for (const { event, tMs } of this.open.values()) {
-      const series = this.scopes.get(event.pid);
-      const rss = series?.rssBytes.at(-1) ?? this.recorder.tracks.get(event.pid)?.lastRssBytes ?? 0;
+      const rss = this.scopes.get(event.pid)?.rssBytes.at(-1) ?? this.recorder.tracks.get(event.pid)?.lastRssBytes ?? 0;
       if (!best || rss > best.rss || (rss === best.rss && tMs > best.tMs)) best = { label: `${event.file}::${event.name}`, rss, tMs };
     }
     return best?.label ?? null;
