@@ -50,7 +50,10 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     let env: NodeJS.ProcessEnv = { ...io.env };
     let afterExit: (() => Promise<void>) | undefined;
     const eventsFile = path.join(tmpDir, 'events.jsonl');
-    if (runner) {
+    // bats reports its tests only after the run, from its JUnit XML, without processes or exact times.
+    const attributable = runner !== undefined && runner !== 'bats';
+    if (runner === 'bats') warnings.push('bats reports its tests only after the run (JUnit XML, without processes or exact times): memory is not attributed to them');
+    if (attributable) {
       const instrumented = await instrument(runner, options.command, { cwd: io.cwd, eventsFile, tmpDir, env });
       command = instrumented.command;
       env = instrumented.env;
@@ -78,12 +81,12 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     const recorder = new Recorder();
     // vitest, jest and node:test report from the process that coordinates the workers running the tests.
     const coordinating = runner === 'vitest' || runner === 'jest' || runner === 'node-test';
-    const tracker = runner ? new TestTracker(epochMs, recorder, coordinating) : undefined;
+    const tracker = attributable ? new TestTracker(epochMs, recorder, coordinating) : undefined;
 
     let limitHit: LimitHit | undefined;
     let interrupted: NodeJS.Signals | undefined;
     let killTimer: NodeJS.Timeout | undefined;
-    const follower = runner ? followEventsSync(eventsFile) : undefined;
+    const follower = attributable ? followEventsSync(eventsFile) : undefined;
     const monitor = startMonitor({
       sampler,
       recorder,
@@ -136,7 +139,7 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     }
     const environment = await environmentPromise;
     Object.assign(environment.runtimes, runtimes);
-    if (runner && tracker && tracker.finished().length === 0) warnings.push(`no test events came from ${runner}; memory is not attributed to tests`);
+    if (attributable && tracker && tracker.finished().length === 0) warnings.push(`no test events came from ${runner}; memory is not attributed to tests`);
     const document = buildDocument({
       header: documentHeader('memory', 'mem-profile'),
       environment,
