@@ -4,6 +4,7 @@
 // directory, with no package.json next to it.
 import { build } from 'esbuild';
 import { chmod, readFile } from 'node:fs/promises';
+import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -21,6 +22,27 @@ const shim = [
   'const __tp_dirname = __tpDirname(__tp_filename);',
 ].join('\n');
 
+// Parsers embedded compressed and evaluated only when a run needs them: as plain code, optimize's
+// typescript-estree (with TypeScript, 10 MB) would cost every start, --help and --version included,
+// some 300 ms to compile. tools/optimize/estree.ts unpacks it. Names: tool → define → package.
+const packed = { optimize: { TESTPACE_PACKED_ESTREE: '@typescript-eslint/typescript-estree' } };
+
+async function pack(specifier) {
+  const result = await build({
+    stdin: { contents: `module.exports = require(${JSON.stringify(specifier)});`, resolveDir: root, loader: 'js' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    minifySyntax: true,
+  });
+  const compressed = brotliCompressSync(result.outputFiles[0].contents, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 9 } });
+  return JSON.stringify(compressed.toString('base64'));
+}
+
 const only = process.argv.slice(2);
 await Promise.all(
   tools
@@ -36,7 +58,12 @@ await Promise.all(
         target: 'node20',
         banner: { js: shim },
         // Free uses of __filename/__dirname (in bundled CommonJS code) point at the bundle itself.
-        define: { TESTPACE_VERSION: JSON.stringify(pkg.version), __filename: '__tp_filename', __dirname: '__tp_dirname' },
+        define: {
+          TESTPACE_VERSION: JSON.stringify(pkg.version),
+          __filename: '__tp_filename',
+          __dirname: '__tp_dirname',
+          ...Object.fromEntries(await Promise.all(Object.entries(packed[tool] ?? {}).map(async ([name, specifier]) => [name, await pack(specifier)]))),
+        },
         legalComments: 'none',
         logLevel: 'warning',
         minifySyntax: true,

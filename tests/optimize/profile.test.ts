@@ -199,6 +199,18 @@ describe('the built binary', () => {
     expect(one.stderr).toMatch(/^shard 1\/2: \d+ tests, predicted \d+ ms \(imbalance [\d.]+\)\n$/);
   });
 
+  it('parses TypeScript with the typescript-estree it carries packed, as the in-process run does', async () => {
+    const cwd = path.join(examplesDir, 'vitest');
+    const io = memoryIo({ cwd });
+    await run(options(), io);
+    const inProcess = JSON.parse(io.out()) as Doc;
+    const result = await runBinary('optimize', [], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    const bundled = JSON.parse(result.stdout) as Doc;
+    expect(bundled.findings).toEqual(inProcess.findings);
+    expect(bundled.findings.length).toBeGreaterThanOrEqual(11);
+  });
+
   it('refuses a document that is not a profile in one line, exit 2', async () => {
     const result = await runBinary('optimize', ['--profile', path.join(repoRoot, 'tests/fixtures/documents/optimization.json')], { cwd: path.join(examplesDir, 'pytest') });
     expect(result.code).toBe(2);

@@ -1,9 +1,10 @@
 // Analysis of JavaScript and TypeScript test files through @typescript-eslint/typescript-estree.
-// typescript-estree (and TypeScript under it) is imported lazily: only a run that meets JS/TS files pays for it.
+// typescript-estree (and TypeScript under it) is loaded lazily (estree.ts): only a run that meets JS/TS files pays for it.
 import { createHash } from 'node:crypto';
 import type * as TSESTreeModule from '@typescript-eslint/typescript-estree';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { FileAnalysis, Hit, Owner, Runner, StaticFixture, StaticTest } from './model.ts';
+import { loadEstree } from './estree.ts';
 import { joinTestName } from './names.ts';
 
 type Node = TSESTree.Node;
@@ -64,7 +65,7 @@ type Parse = typeof TSESTreeModule.parse;
 /** Analyses JS/TS test files; a file that does not parse comes back with `error`. */
 export async function analyseJavaScript(files: readonly SourceFile[]): Promise<FileAnalysis[]> {
   if (files.length === 0) return [];
-  const { parse } = await import('@typescript-eslint/typescript-estree');
+  const { parse } = await loadEstree();
   return files.map((source) => analyseOne(parse, source));
 }
 
