@@ -7,8 +7,8 @@ import picomatch from 'picomatch';
 import { type Dep, type Unresolved, unpackDeps, unpackRefs } from './cache.ts';
 import { type FileRecord, languageOf } from './extract.ts';
 import type { Project, RunnerProject } from './project.ts';
-import { createJsResolver } from './resolve-js.ts';
-import { createPythonResolver } from './resolve-python.ts';
+import { type JsResolver, createJsResolver } from './resolve-js.ts';
+import { type PythonResolver, createPythonResolver } from './resolve-python.ts';
 import { type ShellContext, expandShellPath } from './resolve-shell.ts';
 import type { Ref } from './scan-js.ts';
 
@@ -87,8 +87,11 @@ const joinPath = (dir: string, rest: string): string => path.posix.normalize(dir
 export function buildGraph(input: GraphInput): Graph {
   const { project, fileSet, dirs, records, tests } = input;
   const refsOf = (record: FileRecord): Ref[] => (record.refs ??= unpackRefs(record.entry));
-  const js = createJsResolver(project.root, fileSet, dirs, project.runners);
-  const python = createPythonResolver(fileSet, dirs, project.runners);
+  // Built on first use: a warm run takes every edge from the cache and needs neither.
+  let jsResolver: JsResolver | undefined;
+  let pythonResolver: PythonResolver | undefined;
+  const js = (): JsResolver => (jsResolver ??= createJsResolver(project.root, fileSet, dirs, project.runners));
+  const python = (): PythonResolver => (pythonResolver ??= createPythonResolver(fileSet, dirs, project.runners));
   const runnerDirs = [...new Set(project.runners.map((r) => r.dir))];
   const mockRoots = [...new Set(['', ...project.runners.filter((r) => r.runner === 'jest' || r.runner === 'vitest').map((r) => r.dir)])];
 
@@ -148,7 +151,7 @@ export function buildGraph(input: GraphInput): Graph {
         continue;
       }
       if (language === 'python') {
-        const result = python.resolve(file, ref);
+        const result = python().resolve(file, ref);
         for (const target of result.files) if (target !== file) deps.push([target, kind, ref.line]);
         if (result.error) unresolved.push([ref.line, `${'.'.repeat(ref.level ?? 0)}${ref.specifier}`, result.error]);
         continue;
@@ -160,7 +163,7 @@ export function buildGraph(input: GraphInput): Graph {
         continue;
       }
       if (ref.glob) {
-        for (const target of js.glob(file, ref.specifier)) deps.push([target, kind, ref.line]);
+        for (const target of js().glob(file, ref.specifier)) deps.push([target, kind, ref.line]);
         continue;
       }
       if (ref.kind === 'url') {
@@ -169,7 +172,7 @@ export function buildGraph(input: GraphInput): Graph {
         else if (target && !dirs.has(target.replace(/\/$/, ''))) unresolved.push([ref.line, ref.specifier, 'no such file']);
         continue;
       }
-      const result = js.resolve(file, ref.specifier);
+      const result = js().resolve(file, ref.specifier);
       if ('file' in result) {
         deps.push([result.file, kind, ref.line]);
         if (ref.kind === 'mock') {

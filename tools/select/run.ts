@@ -11,7 +11,7 @@ import { formatDocument, writeProduct } from '../../lib/output.ts';
 import { readSource } from '../../lib/documents.ts';
 import { toPosixRelative } from '../../lib/test-id.ts';
 import { CACHE_FORMAT, type CacheEntry, cacheDirectory, packDeps, readCache, writeCache } from './cache.ts';
-import { type Changes, gitChanges, gitSnapshot, listedChanges } from './changes.ts';
+import { type Changes, baseCandidates, gitChanges, gitSnapshot, listedChanges } from './changes.ts';
 import { createClassifier } from './classify.ts';
 import { extractAll, languageOf } from './extract.ts';
 import { buildGraph, inGraph } from './graph.ts';
@@ -45,14 +45,14 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
     last = now;
   };
   const details = options.format === 'json';
-  const snapshot = await gitSnapshot(io.cwd, options.files ? null : (options.since ?? '@{upstream}'), details);
+  const snapshot = await gitSnapshot(io.cwd, options.files ? [] : baseCandidates(options.since), details);
   if (!snapshot && !options.files) {
     throw new InputError(io.cwd, 'not inside a git repository, so the changed files are not known', { hint: 'pass them with --files a b (or --files - to read them from stdin)' });
   }
   const root = snapshot?.root ?? io.cwd;
   const changes: Changes = options.files
     ? listedChanges(root, io.cwd, await changedFromOption(options.files, io))
-    : await gitChanges(snapshot!, { since: options.since, committedOnly: options.committedOnly, onMissingBase: options.onMissingBase, details });
+    : await gitChanges(snapshot!, { since: options.since, committedOnly: options.committedOnly, onMissingBase: options.onMissingBase });
   const listed = snapshot ? snapshot.files : await glob(['**'], { cwd: root, ignore: ['**/node_modules/**', '**/.git/**'], dot: true });
   const deleted = new Set<string>();
   for (const change of changes.changed) {
