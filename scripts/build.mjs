@@ -64,6 +64,8 @@ await Promise.all(
           __dirname: '__tp_dirname',
           ...Object.fromEntries(await Promise.all(Object.entries(packed[tool] ?? {}).map(async ([name, specifier]) => [name, await pack(specifier)]))),
         },
+        // string-width's own load cost is most of a tool's start-up: see the shim.
+        alias: { 'string-width': path.join(root, 'scripts', 'shims', 'string-width.cjs') },
         legalComments: 'none',
         logLevel: 'warning',
         minifySyntax: true,
