@@ -15,6 +15,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS build shims (scripts/shims): require/module, and ANSI escapes in regexes on purpose.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', Intl: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off', 'no-control-regex': 'off' },
+  },
+  {
     files: ['lib/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/tools/**'], message: 'lib/ never imports a tool.' }] }] },
   },
