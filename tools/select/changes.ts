@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type SimpleGit, simpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import { InputError, UsageError } from '../../lib/errors.ts';
 
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'untracked' | 'type-changed' | 'unknown';
@@ -47,7 +47,9 @@ export interface Snapshot {
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
-export function git(root: string): SimpleGit {
+// simple-git is loaded on first use: initialising it costs more than the runs that never need it.
+async function git(root: string): Promise<SimpleGit> {
+  const { simpleGit } = await import('simple-git');
   return simpleGit({ baseDir: root, trimmed: false, maxConcurrentProcesses: 8 });
 }
 
@@ -77,10 +79,10 @@ interface BaseProbe {
   diff: string | null;
 }
 
-async function probeBase(g: SimpleGit, cwd: string, ref: string, details: boolean): Promise<BaseProbe> {
+async function probeBase(cwd: string, ref: string, details: boolean): Promise<BaseProbe> {
   const [mergeBase, commit, diff] = await Promise.all([
-    details ? tryRaw(g, ['merge-base', ref, 'HEAD']).then((out) => out?.trim() || null) : undefined,
-    details ? tryRaw(g, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then((out) => out?.trim() || null) : undefined,
+    details ? tryRaw(cwd, ['merge-base', ref, 'HEAD']).then((out) => out?.trim() || null) : undefined,
+    details ? tryRaw(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then((out) => out?.trim() || null) : undefined,
     // `diff A...B` diffs from the merge base; it fails when there is none (or A is unknown).
     plainGit(cwd, ['diff', '--name-status', '-M', '-z', '--no-color', '--no-ext-diff', `${ref}...HEAD`, '--']).catch(() => null),
   ]);
@@ -129,7 +131,6 @@ function statusOf(xy: string): ChangeStatus {
  * costs git a few milliseconds; another round costs select tens).
  */
 export async function gitSnapshot(cwd: string, bases: string[], details: boolean): Promise<Snapshot | null> {
-  const g = git(cwd);
   let top: string;
   let status: string;
   let stage: string;
@@ -140,7 +141,7 @@ export async function gitSnapshot(cwd: string, bases: string[], details: boolean
       // Porcelain paths are relative to the top, from any directory; ls-files needs :/ and --full-name.
       plainGit(cwd, ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']),
       plainGit(cwd, ['ls-files', '--stage', '-z', '--full-name', ':/']),
-      Promise.all(bases.map((base) => probeBase(g, cwd, base, details))),
+      Promise.all(bases.map((base) => probeBase(cwd, base, details))),
     ]);
   } catch {
     return null;
@@ -182,10 +183,10 @@ export async function gitSnapshot(cwd: string, bases: string[], details: boolean
   return { probes, root, shallow: shallow === 'true', head, upstream, working, files: [...new Set(files)], blobs };
 }
 
-async function tryRaw(g: SimpleGit, args: string[]): Promise<string | null> {
+async function tryRaw(cwd: string, args: string[]): Promise<string | null> {
   // `--quiet` failures print nothing, and simple-git then resolves with '' instead of rejecting.
   try {
-    const output = await g.raw(args);
+    const output = await (await git(cwd)).raw(args);
     return output.trim() === '' ? null : output;
   } catch {
     return null;
@@ -204,7 +205,7 @@ export interface GitChangeOptions {
  * `git diff REF...HEAD` diffs from the merge base, so it runs alongside `merge-base` itself.
  */
 export async function gitChanges(snapshot: Snapshot, options: GitChangeOptions): Promise<Changes> {
-  const g = git(snapshot.root);
+  const root = snapshot.root;
   const { head, shallow } = snapshot;
   let ref = options.since ?? 'HEAD~1';
   let base: Changes['base'] = null;
@@ -226,13 +227,13 @@ export async function gitChanges(snapshot: Snapshot, options: GitChangeOptions):
       // Say why: is the base unknown, or its merge base missing (a shallow clone)?
       ref = snapshot.probes[snapshot.probes.length - 1]?.ref ?? ref;
       [mergeBase, commit] = await Promise.all([
-        tryRaw(g, ['merge-base', ref, 'HEAD']).then((out) => out?.trim() || null),
-        tryRaw(g, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then((out) => out?.trim() || null),
+        tryRaw(root, ['merge-base', ref, 'HEAD']).then((out) => out?.trim() || null),
+        tryRaw(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then((out) => out?.trim() || null),
       ]);
     }
     if (!found && !commit && ref === 'HEAD~1' && options.since === undefined && !shallow) {
       // The first commit of a repository: everything in it is new.
-      committed = parseNameStatus(await g.raw(['diff', '--name-status', '-M', '-z', '--no-color', '--no-ext-diff', EMPTY_TREE, 'HEAD']));
+      committed = parseNameStatus(await (await git(root)).raw(['diff', '--name-status', '-M', '-z', '--no-color', '--no-ext-diff', EMPTY_TREE, 'HEAD']));
       mergeBase = EMPTY_TREE;
       found = true;
     }

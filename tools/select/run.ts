@@ -8,7 +8,6 @@ import { collectEnvironment } from '../../lib/environment.ts';
 import { ExitCode, InputError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
-import { readSource } from '../../lib/documents.ts';
 import { toPosixRelative } from '../../lib/test-id.ts';
 import { CACHE_FORMAT, type CacheEntry, cacheDirectory, packDeps, readCache, writeCache } from './cache.ts';
 import { type Changes, baseCandidates, gitChanges, gitSnapshot, listedChanges } from './changes.ts';
@@ -28,6 +27,8 @@ const RESOLUTION_INPUTS = /(^|\/)(package\.json|package-lock\.json|pnpm-lock\.ya
 
 async function changedFromOption(files: string[], io: Io): Promise<string[]> {
   if (files.length === 1 && files[0] === '-') {
+    // lib/documents (and ajv with it) loads only when needed: it costs every run that does not.
+    const { readSource } = await import('../../lib/documents.ts');
     const { text } = await readSource('-', io);
     return text.split(/\r?\n|\0/).filter((line) => line.trim() !== '');
   }

@@ -1,7 +1,6 @@
 // Ordering, sharding and budgeting the selected test files with measured durations from a
 // profile document (testpace-profile): per file, the sum of its tests' median durations.
 import path from 'node:path';
-import { readDocument } from '../../lib/documents.ts';
 import type { Io } from '../../lib/io.ts';
 
 export interface FileTiming {
@@ -24,6 +23,7 @@ interface ProfileDocument {
 
 /** Reads per-file durations from a profile document; files become repo-relative through its `cwd`. */
 export async function readTimings(source: string, io: Io, repoPrefixOfCwd: string): Promise<Timings> {
+  const { readDocument } = await import('../../lib/documents.ts'); // ajv: only for --timings
   const profile = await readDocument<ProfileDocument>(source, io, ['profile']);
   const base = profile.cwd && !path.isAbsolute(profile.cwd) ? profile.cwd : repoPrefixOfCwd;
   const files = new Map<string, FileTiming>();
