@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ScopeSeries, attributeTest } from '../../tools/mem-profile/attribution.ts';
+import { type ScopeSeries, attributeCoordinated, attributeTest } from '../../tools/mem-profile/attribution.ts';
 import { downsampleIndices } from '../../tools/mem-profile/downsample.ts';
 import { sparkline } from '../../tools/mem-profile/format.ts';
 import { checkLeak, leastSquares } from '../../tools/mem-profile/leak.ts';
@@ -149,18 +149,32 @@ describe('per-test attribution', () => {
   const test = { file: 'tests/test_a.py', name: 'test_big', id: 'tests/test_a.py::test_big', worker: 'main', pid: 7, startMs: 105, endMs: 140 };
 
   it('takes growth from the readings at the start and end, and the peak from the high-water mark', () => {
-    expect(attributeTest(test, series, 100)).toEqual({
+    expect(attributeTest(test, series)).toEqual({
       ...test,
-      // The reading at the start (51 MiB) came a little late; the one before it (50 MiB) is recent.
-      rssStartBytes: 50 * MB,
+      rssStartBytes: 51 * MB,
       rssEndBytes: 120 * MB,
-      growthBytes: 70 * MB,
+      growthBytes: 69 * MB,
       peakRssBytes: 150 * MB,
     });
   });
 
+  it('takes the first reading after the end when the end was seen late', () => {
+    expect(attributeTest({ ...test, endMs: 120, late: true }, series)).toMatchObject({ rssEndBytes: 120 * MB, growthBytes: 69 * MB });
+  });
+
   it('attributes nothing to a test whose process was never read', () => {
-    expect(attributeTest(test, undefined, 100)).toBeUndefined();
+    expect(attributeTest(test, undefined)).toBeUndefined();
+  });
+
+  it("judges a coordinator's test on its worker, crediting the peak the worker reported as it exited", () => {
+    const coordinated = { ...test, pid: 1, coordinator: true };
+    const worker = { pid: 2, ppid: 1, series: { tMs: [0, 100, 120], rssBytes: [40 * MB, 50 * MB, 70 * MB], hwmBytes: [40 * MB, 50 * MB, 70 * MB] } };
+    // Another worker started during the test: it runs another file and is left out.
+    const late = { pid: 3, ppid: 1, series: { tMs: [130], rssBytes: [300 * MB], hwmBytes: [300 * MB] } };
+    expect(attributeCoordinated(coordinated, [worker, late], 100)).toMatchObject({ pid: 2, rssStartBytes: 50 * MB, rssEndBytes: 70 * MB, growthBytes: 20 * MB });
+    // The worker exited right after the test with a peak of 114 MiB no reading saw.
+    expect(attributeCoordinated(coordinated, [{ ...worker, exitMaxRssBytes: 114 * MB }], 100)).toMatchObject({ rssEndBytes: 114 * MB, growthBytes: 64 * MB });
+    expect(attributeCoordinated({ ...coordinated, startMs: 500, endMs: 600 }, [worker], 100)).toBeUndefined();
   });
 });
 

@@ -24,7 +24,7 @@ export interface TestWindow {
   heapUsedBytes?: number;
   /** The end event arrived well after the test ended. */
   late?: boolean;
-  /** The reporting process had workers below it when the test started (vitest, jest, node:test). */
+  /** Reported by a process that coordinates workers (vitest, jest, node:test): judged on the workers. */
   coordinator?: boolean;
 }
 
@@ -71,12 +71,12 @@ function lastAtOrBefore(series: ScopeSeries, t: number): number {
 }
 
 /**
- * The memory of one test: RSS at the last reading at or before its start (or the one before that, if
- * lower and within `settleMs`) and at the last reading inside it (else the first after its end); the
+ * The memory of one test: RSS at the last reading at or before its start and at the last reading inside
+ * it (else the first after its end); the
  * peak is the highest reading in between, or the process's high-water mark if that rose during the test
  * (the kernel saw a peak the readings missed). Undefined when its scope has no readings.
  */
-export function attributeTest(test: TestWindow, series: ScopeSeries | undefined, settleMs: number): TestMemory | undefined {
+export function attributeTest(test: TestWindow, series: ScopeSeries | undefined): TestMemory | undefined {
   if (!series || series.tMs.length === 0) return undefined;
   const before = Math.max(0, lastAtOrBefore(series, test.startMs));
   // The end: the last reading inside the test (the one dated at its end event), else the first after.
@@ -84,10 +84,7 @@ export function attributeTest(test: TestWindow, series: ScopeSeries | undefined,
   const atEnd = lastAtOrBefore(series, test.endMs);
   const inside = atEnd >= 0 && series.tMs[atEnd]! >= test.startMs && !test.late;
   const after = inside ? atEnd : Math.min(series.tMs.length - 1, atEnd + 1);
-  // The reading at a start event comes a millisecond or two after it, when a test may already be
-  // allocating; the reading before it (the previous test's end, or a sample) is taken too if it is recent.
-  const previous = before > 0 && series.tMs[before]! - series.tMs[before - 1]! <= settleMs ? series.rssBytes[before - 1]! : Infinity;
-  const rssStart = Math.min(series.rssBytes[before]!, previous);
+  const rssStart = series.rssBytes[before]!;
   const rssEnd = series.rssBytes[after]!;
   let peak = Math.max(rssStart, rssEnd);
   for (let i = before; i <= after; i++) peak = Math.max(peak, series.rssBytes[i]!);
@@ -132,11 +129,7 @@ export function attributeCoordinated(test: TestWindow, processes: readonly Proce
   for (const p of members.values()) {
     const { series } = p;
     const before = lastAtOrBefore(series, test.startMs);
-    let start = 0;
-    if (before >= 0) {
-      const previous = before > 0 && series.tMs[before]! - series.tMs[before - 1]! <= settleMs ? series.rssBytes[before - 1]! : Infinity;
-      start = Math.min(series.rssBytes[before]!, previous);
-    }
+    const start = before >= 0 ? series.rssBytes[before]! : 0;
     let end = before >= 0 ? series.rssBytes[before]! : 0;
     let highWater = before >= 0 ? (series.hwmBytes[before] ?? start) : 0;
     for (let i = before + 1; i < series.tMs.length && series.tMs[i]! <= test.endMs; i++) end = Math.max(end, series.rssBytes[i]!);

@@ -121,7 +121,7 @@ export function buildDocument(facts: Facts): MemoryDocument {
   for (const window of facts.tracker?.finished() ?? ([] as TestWindow[])) {
     const memory =
       (window.coordinator ? attributeCoordinated(window, facts.tracker!.processes(), facts.intervalMs) : undefined) ??
-      attributeTest(window, facts.tracker!.scopes.get(window.pid), facts.intervalMs);
+      attributeTest(window, facts.tracker!.scopes.get(window.pid));
     if (!memory) {
       unattributed++;
       continue;

@@ -31,19 +31,22 @@ import { TRACEMALLOC_MODULE, TRACEMALLOC_PLUGIN_SOURCE, readTracemallocPeaks, tr
 /** After SIGTERM to a tree over its limit, how long it gets before SIGKILL. */
 const KILL_GRACE_MS = 3000;
 
-function chooseSampler(options: MemProfileOptions, root: number, includeRoot: boolean): Sampler {
+/** Which sampler to use; decided before the command starts, so that a refusal leaves nothing running. */
+function samplerKind(options: MemProfileOptions): 'procfs' | 'ps' {
   const kind = options.sampler === 'auto' ? (procfsAvailable() ? 'procfs' : 'ps') : options.sampler;
-  if (kind === 'procfs') {
-    if (!procfsAvailable()) throw new UsageError('--sampler procfs: /proc is not available here', 'use --sampler ps');
-    return createProcfsSampler({ root, includeRoot, youngMs: options.intervalMs });
-  }
-  return createPsSampler({ root, includeRoot });
+  if (kind === 'procfs' && !procfsAvailable()) throw new UsageError('--sampler procfs: /proc is not available here', 'use --sampler ps');
+  return kind;
+}
+
+function createSampler(kind: 'procfs' | 'ps', options: MemProfileOptions, root: number, includeRoot: boolean): Sampler {
+  return kind === 'procfs' ? createProcfsSampler({ root, includeRoot, youngMs: options.intervalMs }) : createPsSampler({ root, includeRoot });
 }
 
 export async function run(options: MemProfileOptions, io: Io): Promise<number> {
   const paint = stderrPalette(io);
   const warnings: string[] = [];
   const runner: RunnerName | undefined = options.tests ? detectRunner(options.command) : undefined;
+  const kind = samplerKind(options);
   const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'testpace-mem-'));
   try {
     let command = options.command;
@@ -77,7 +80,7 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     const epochMs = performance.timeOrigin + started;
     const now = () => performance.now() - started;
     const running = await launch({ command, cwd: io.cwd, env, python, tmpDir, output: options.quiet ? undefined : io.stderr });
-    const sampler = chooseSampler(options, running.pid, !running.wrapped);
+    const sampler = createSampler(kind, options, running.pid, !running.wrapped);
     const recorder = new Recorder();
     // vitest, jest and node:test report from the process that coordinates the workers running the tests.
     const coordinating = runner === 'vitest' || runner === 'jest' || runner === 'node-test';

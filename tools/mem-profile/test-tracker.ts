@@ -6,8 +6,11 @@ import { type ProcessSeries, type ScopeSeries, type TestWindow, emptySeries } fr
 import type { Recorder } from './recorder.ts';
 import type { ProcessReading } from './sampler.ts';
 
-/** Events seen later than this after they happened are not "at the event" (vitest batches its reports). */
-const LIVE_LAG_MS = 25;
+/**
+ * A reading taken within this long of its event is dated at the event. Later, the test (or the next one)
+ * may already be allocating, so the reading keeps its own time and the event counts as seen late.
+ */
+const LIVE_LAG_MS = 5;
 
 type Read = ((pid: number) => ProcessReading | undefined) | undefined;
 
@@ -21,7 +24,7 @@ function insert(series: ScopeSeries, tMs: number, rss: number, hwm: number | nul
 }
 
 export class TestTracker {
-  private readonly open = new Map<string, { event: TestEvent; tMs: number; coordinator: boolean }>();
+  private readonly open = new Map<string, { event: TestEvent; tMs: number }>();
   private readonly windows: TestWindow[] = [];
   /** Readings of each process that reported tests: a test's memory is that of its worker process. */
   readonly scopes = new Map<number, ScopeSeries>();
@@ -100,8 +103,7 @@ export class TestTracker {
       const tMs = event.t - this.epochMs;
       const key = `${event.pid}\u0000${event.id}`;
       if (event.event === 'start') {
-        // A coordinator with workers below it is reporting for them: what it says comes after the fact.
-        this.open.set(key, { event, tMs, coordinator: this.coordinating && this.children(event.pid).length > 0 });
+        this.open.set(key, { event, tMs });
       } else {
         const start = this.open.get(key);
         this.open.delete(key);
@@ -120,7 +122,8 @@ export class TestTracker {
         };
         if (event.heapUsedBytes !== undefined) window.heapUsedBytes = event.heapUsedBytes;
         if (nowMs - tMs > LIVE_LAG_MS) window.late = true;
-        if (start?.coordinator) window.coordinator = true;
+        // Judged on the workers below the reporting process, when it has any (not jest --runInBand).
+        if (this.coordinating) window.coordinator = true;
         this.windows.push(window);
       }
       if (!event.pid) continue;
