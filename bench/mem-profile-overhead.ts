@@ -12,8 +12,8 @@ import { median } from '../lib/stats.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const tool = path.join(root, 'dist', 'testpace-mem-profile.mjs');
-const pairs = Number(process.env.BENCH_RUNS ?? 9);
-const rounds = Number(process.env.BENCH_WORK ?? 12);
+const pairs = Number(process.env.BENCH_RUNS ?? 7);
+const rounds = Number(process.env.BENCH_WORK ?? 40);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'testpace-bench-'));
 
 // Each child hashes and allocates in rounds; the parent waits for both. The work is fixed, not timed.

@@ -19,6 +19,9 @@ export function renderSummary(document: MemoryDocument, top: number, paint: Pale
       (kernel.length ? `; kernel: ${kernel.join(', ')}` : ''),
   );
   lines.push(`  average ${formatBytes(peak.averageRssBytes)}, ${document.processes.length} process(es) seen, ${formatMs(document.wallMs)} wall`);
+  if (peak.sampledRssBytes === 0 && document.processes.length > 0) {
+    lines.push(`  no full sample caught the tree (a run shorter than one interval): the kernel figures and processes[] are what was seen`);
+  }
   if (timeline.rssBytes.length > 0) {
     lines.push(`  timeline |${sparkline(timeline.rssBytes, SPARK_WIDTH)}| 0 .. ${formatBytes(Math.max(...timeline.rssBytes))}, 0 .. ${formatMs(document.wallMs)}`);
   }
