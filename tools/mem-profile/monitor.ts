@@ -72,6 +72,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
     } else if (sampler.glance) {
       const readings = sampler.glance();
       if (readings.length > 0) recorder.glance(t, readings);
+      options.events?.tracker.glanced(t, sampler.read?.bind(sampler));
     }
     checkLimit();
     pollEvents();
