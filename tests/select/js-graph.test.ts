@@ -93,6 +93,24 @@ describe('select: JavaScript and TypeScript edges', () => {
     expect(document.runAll).toBeNull();
   });
 
+  it("follows Vite's import.meta.glob, relative to the file and to the project root", async () => {
+    const dir = await gitRepo({
+      'app/package.json': JSON.stringify({ name: 'app', type: 'module', scripts: { test: 'vitest run' } }),
+      'app/vitest.config.ts': "export default { test: { include: ['tests/**/*.test.ts'] } };\n",
+      'app/src/pages/home.ts': 'export const home = 1;\n',
+      'app/src/pages/admin/users.ts': 'export const users = 1;\n',
+      'app/src/routes.ts': "export const pages = import.meta.glob('./pages/**/*.ts');\n",
+      'app/tests/routes.test.ts': "import { pages } from '../src/routes';\n",
+      'app/tests/all.test.ts': "const all = import.meta.glob('/src/**/users.ts', { eager: true });\n",
+    });
+    await change(dir, { 'app/src/pages/admin/users.ts': 'export const users = 2;\n' });
+    const document = await selectJson(dir);
+    expect(document.selected.map((s) => [s.file, s.reasons[0]!.edges])).toEqual([
+      ['app/tests/all.test.ts', ['dynamic-import']],
+      ['app/tests/routes.test.ts', ['dynamic-import', 'import']],
+    ]);
+  });
+
   it('ignores imports in comments, strings and template text', async () => {
     const dir = await gitRepo({
       'package.json': vitestPackage,

@@ -60,6 +60,20 @@ describe('select: Python', () => {
     expect((await select(dir)).list).toEqual(['tests/test_plugins.py']);
   });
 
+  it('follows pytest_plugins of a conftest.py to the tests it applies to', async () => {
+    const dir = await gitRepo({
+      'pytest.ini': '[pytest]\n',
+      'fixtures/__init__.py': '',
+      'fixtures/db.py': 'import pytest\n\n@pytest.fixture\ndef db():\n    return {}\n',
+      'tests/integration/conftest.py': 'pytest_plugins = [\n    "fixtures.db",\n]\n',
+      'tests/integration/test_db.py': 'def test_db(db):\n    assert db == {}\n',
+      'tests/unit/test_unit.py': 'def test_unit():\n    pass\n',
+    });
+    await change(dir, { 'fixtures/db.py': 'import pytest\n\n@pytest.fixture\ndef db():\n    return {"x": 1}\n' });
+    const document = await selectJson(dir);
+    expect(document.selected.map((s) => [s.file, s.reasons[0]!.edges])).toEqual([['tests/integration/test_db.py', ['python-import', 'conftest']]]);
+  });
+
   it('follows open("tests/data/…") relative to the rootdir and pytest python_files patterns', async () => {
     const dir = await gitRepo({
       'setup.cfg': '[tool:pytest]\npython_files = check_*.py\n',

@@ -10,6 +10,7 @@ import { builtinModules } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import enhancedResolve from 'enhanced-resolve';
+import picomatch from 'picomatch';
 import { type TsConfigResult, createPathsMatcher, getTsconfig } from 'get-tsconfig';
 import type { RunnerProject } from './project.ts';
 
@@ -240,14 +241,21 @@ export function createJsResolver(root: string, fileSet: Set<string>, dirs: Set<s
     return resolveWorkspace(spec) ?? resolveBare(fromDir, spec);
   };
 
+  // A glob from a template literal (`./locale/*.json`) or import.meta.glob (`./pages/**/*.ts`,
+  // `/src/**/*.ts` from the Vite project's root), against the file list.
+  const viteRoots = runners.filter((r) => r.runner === 'vitest').map((r) => r.dir).sort((a, b) => b.length - a.length);
   const glob = (from: string, pattern: string): string[] => {
-    if (!pattern.startsWith('./') && !pattern.startsWith('../')) return [];
-    const fromDir = path.posix.dirname(from);
-    const full = path.posix.normalize(`${fromDir}/${pattern}`);
-    const prefix = full.slice(0, full.indexOf('*'));
-    const matcher = new RegExp(`^${full.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    let full: string;
+    if (pattern.startsWith('./') || pattern.startsWith('../')) full = path.posix.normalize(`${path.posix.dirname(from)}/${pattern}`);
+    else if (pattern.startsWith('/')) {
+      const base = viteRoots.find((dir) => dir === '' || from.startsWith(`${dir}/`)) ?? '';
+      full = path.posix.normalize(`${base}/${pattern.slice(1)}`).replace(/^\//, '');
+    } else return [];
+    const special = full.search(/[*?[{]/);
+    const prefix = special === -1 ? full : full.slice(0, special);
+    const matcher = picomatch(full, { dot: true });
     const out: string[] = [];
-    for (const file of fileSet) if (file.startsWith(prefix) && matcher.test(file)) out.push(file);
+    for (const file of fileSet) if (file.startsWith(prefix) && matcher(file)) out.push(file);
     return out;
   };
 

@@ -110,7 +110,7 @@ export function scanJs(source: string): ScanResult {
   let group: string[] = [];
   let unsure = false;
   // A call whose argument we wait for: after `require(`, `import(`, `jest.mock(`, `new URL(`.
-  let pendingCall: { kind: JsRefKind; line: number } | null = null;
+  let pendingCall: { kind: JsRefKind; line: number; glob?: boolean } | null = null;
 
   // The four token objects are reused in rotation: no allocation per token (the lexer sees
   // millions of tokens in a large repository, and the garbage collector would notice).
@@ -136,6 +136,7 @@ export function scanJs(source: string): ScanResult {
     if (callee.v === 'resolve' && memberOf && back[3]!.v === 'require') return 'require-resolve';
     if (MOCK_METHODS.has(callee.v) && memberOf && MOCK_OBJECTS.has(back[3]!.v)) return 'mock';
     if (callee.v === 'URL' && beforeCallee.v === 'new') return 'url';
+    if (callee.v === 'glob' && memberOf && back[3]!.v === 'meta') return 'dynamic-import'; // Vite's import.meta.glob
     return null;
   };
 
@@ -154,9 +155,9 @@ export function scanJs(source: string): ScanResult {
   const onString = (value: string, template: boolean, hasSubstitution: boolean): void => {
     const previous = back[0]!;
     if (pendingCall && previous.t === T.Punct && previous.v === '(') {
-      const { kind, line: at } = pendingCall;
+      const { kind, line: at, glob } = pendingCall;
       pendingCall = null;
-      if (hasSubstitution) refs.push({ kind, specifier: value, line: at, glob: true });
+      if (hasSubstitution || glob) refs.push({ kind, specifier: value, line: at, glob: true });
       else refs.push({ kind, specifier: value, line: at });
       group = [];
       return;
@@ -383,7 +384,7 @@ export function scanJs(source: string): ScanResult {
     push(T.Punct, ch);
     if (ch === '(') {
       const kind = callKind();
-      if (kind) pendingCall = { kind, line };
+      if (kind) pendingCall = { kind, line, glob: back[1]!.v === 'glob' };
       group = [];
     }
   }

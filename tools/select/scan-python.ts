@@ -142,6 +142,15 @@ export function scanPython(source: string): ScanResult {
       k = j - 1;
       continue;
     }
+    if (token.t === 'i' && atStart && token.v === 'pytest_plugins' && tokens[k + 1]?.v === '=') {
+      // pytest_plugins = ["app.fixtures", "pytest_mock"]: modules pytest imports for the tests below.
+      let j = k + 2;
+      for (; j < tokens.length && tokens[j]!.t !== 'n'; j++) {
+        if (tokens[j]!.t === 's') refs.push({ kind: 'python-import', specifier: tokens[j]!.v, line: tokens[j]!.line, level: 0 });
+      }
+      k = j - 1;
+      continue;
+    }
     if (token.t === 's') {
       const previous = tokens[k - 1];
       const callee = tokens[k - 2];
