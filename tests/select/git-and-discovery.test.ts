@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers.ts';
+import { binary, tempDir } from '../helpers.ts';
 import { change, git, gitRepo, select, selectJson } from './select-helpers.ts';
 
 const project = {
@@ -125,7 +125,7 @@ describe('select: test discovery', () => {
     expect((await select(dir, [], { cwd: path.join(dir, 'two') })).list).toEqual(['b.test.js']);
     expect((await select(dir, ['--tests', '*.test.js'], { cwd: path.join(dir, 'two') })).list).toEqual(['b.test.js']);
     // and the real binary, piped into xargs as the docs show
-    const listed = execFileSync('sh', ['-c', `node ${JSON.stringify(path.resolve('dist/testpace-select.mjs'))} -0 | xargs -0 -r ls`], { cwd: path.join(dir, 'one'), encoding: 'utf8' });
+    const listed = execFileSync('sh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(binary('select'))} -0 | xargs -0 -r ls`], { cwd: path.join(dir, 'one'), encoding: 'utf8' });
     expect(listed).toBe('a.test.js\n');
   });
 });
