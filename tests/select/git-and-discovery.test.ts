@@ -1,9 +1,11 @@
 // Where the changes come from (git ranges, the working tree, --files) and how tests are discovered.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { binary, tempDir } from '../helpers.ts';
-import { change, git, gitRepo, select, selectJson } from './select-helpers.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { binary } from '../helpers.ts';
+import { change, git, gitRepo, removeRepos, scratchDir, select, selectJson } from './select-helpers.ts';
+
+afterAll(removeRepos);
 
 const project = {
   'package.json': JSON.stringify({ name: 'app', type: 'module', scripts: { test: 'node --test' } }),
@@ -42,7 +44,7 @@ describe('select: changes from git', () => {
 
   it('uses the upstream of the current branch by default', async () => {
     const origin = await gitRepo(project);
-    const clone = await tempDir('testpace-select-clone-');
+    const clone = await scratchDir('testpace-select-clone-');
     git(clone, 'clone', '-q', origin, 'work');
     const work = path.join(clone, 'work');
     await change(work, { 'src/c.js': 'export const c = 3;\n' });
@@ -58,7 +60,7 @@ describe('select: changes from git', () => {
       await change(origin, { 'src/a.js': `export const a = ${n};\n` });
       git(origin, 'commit', '-q', '-am', `a${n}`);
     }
-    const root = await tempDir('testpace-select-shallow-');
+    const root = await scratchDir('testpace-select-shallow-');
     git(root, 'clone', '-q', '--depth', '1', `file://${origin}`, 'work');
     const work = path.join(root, 'work');
     const run = await select(work, ['--since', 'HEAD~2']);
@@ -76,7 +78,7 @@ describe('select: changes from git', () => {
   });
 
   it('works outside git with --files, and says what to do without it', async () => {
-    const dir = await tempDir('testpace-select-nogit-');
+    const dir = await scratchDir('testpace-select-nogit-');
     const { writeTree } = await import('../helpers.ts');
     await writeTree(dir, project);
     expect((await select(dir, ['--files', 'src/b.js'])).list).toEqual(['tests/b.test.js']);

@@ -1,8 +1,10 @@
 // Each JavaScript/TypeScript edge kind and resolution rule, on real git repositories.
 import { mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { change, edgesOf, gitRepo, select, selectJson } from './select-helpers.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { change, edgesOf, gitRepo, removeRepos, select, selectJson } from './select-helpers.ts';
+
+afterAll(removeRepos);
 
 const vitestPackage = JSON.stringify({ name: 'app', type: 'module', scripts: { test: 'vitest run' } });
 

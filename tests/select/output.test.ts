@@ -1,9 +1,11 @@
 // What select prints: lists, --explain, shards and budgets from measured durations, and the cache.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, runBinary } from '../helpers.ts';
-import { change, gitRepo, select, selectJson } from './select-helpers.ts';
+import { change, gitRepo, removeRepos, scratchDir, select, selectJson } from './select-helpers.ts';
+
+afterAll(removeRepos);
 
 // Six tests that all import one module, so one change selects all of them.
 const project: Record<string, string> = {
@@ -28,7 +30,7 @@ async function profile(dir: string, failed: string[] = []): Promise<string> {
     outcomes: [failed.includes(name) ? 'failed' : 'passed'],
     durationMs: { runs: 3, min: ms, median: ms, max: ms, mad: 0 },
   }));
-  const file = path.join(dir, '..', `${path.basename(dir)}-profile.json`);
+  const file = path.join(await scratchDir('testpace-select-profile-'), 'profile.json');
   await writeFile(file, JSON.stringify(sample));
   return file;
 }

@@ -1,6 +1,8 @@
 // Python and bats edges on real git repositories.
-import { describe, expect, it } from 'vitest';
-import { change, edgesOf, gitRepo, select, selectJson } from './select-helpers.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { change, edgesOf, gitRepo, removeRepos, select, selectJson } from './select-helpers.ts';
+
+afterAll(removeRepos);
 
 describe('select: Python', () => {
   const project = {

@@ -1,7 +1,9 @@
 // What the graph cannot see runs everything, with the reason; deletions and renames select the
 // importers of the old path; the user's config adds edges, run-all globs and ignores.
-import { describe, expect, it } from 'vitest';
-import { change, git, gitRepo, select, selectJson } from './select-helpers.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { change, git, gitRepo, removeRepos, select, selectJson } from './select-helpers.ts';
+
+afterAll(removeRepos);
 
 const base = {
   'package.json': JSON.stringify({ name: 'app', type: 'module', scripts: { test: 'vitest run' } }),

@@ -6,6 +6,20 @@ import { validateDocument } from '../../lib/documents.ts';
 import { cli } from '../../tools/select/cli.ts';
 import { memoryIo, tempDir, writeTree } from '../helpers.ts';
 
+const created: string[] = [];
+
+/** Removes the repositories this test file made (call from afterAll). */
+export async function removeRepos(): Promise<void> {
+  await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
+/** A temp dir that removeRepos() will remove. */
+export async function scratchDir(prefix: string): Promise<string> {
+  const dir = await tempDir(prefix);
+  created.push(dir);
+  return dir;
+}
+
 export function git(dir: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
     cwd: dir,
@@ -19,7 +33,7 @@ export function git(dir: string, ...args: string[]): string {
  * default base (HEAD~1) holds the same files and only what a test changes afterwards counts.
  */
 export async function gitRepo(files: Record<string, string>): Promise<string> {
-  const dir = await tempDir('testpace-select-');
+  const dir = await scratchDir('testpace-select-');
   await writeTree(dir, files);
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '-A');
