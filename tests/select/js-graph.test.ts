@@ -149,6 +149,21 @@ describe('select: resolution rules', () => {
     expect((await select(dir)).list).toEqual(['tests/price.test.ts', 'tests/util.test.ts']);
   });
 
+  it('resolves each file with its nearest tsconfig, as the projects of a references setup', async () => {
+    const dir = await gitRepo({
+      'package.json': vitestPackage,
+      'tsconfig.json': JSON.stringify({ files: [], references: [{ path: './packages/web' }, { path: './packages/api' }] }),
+      'packages/web/tsconfig.json': JSON.stringify({ compilerOptions: { composite: true, baseUrl: '.', paths: { '~/*': ['src/*'] } } }),
+      'packages/web/src/view.ts': 'export const view = 1;\n',
+      'packages/web/tests/view.test.ts': "import { view } from '~/view';\n",
+      'packages/api/tsconfig.json': JSON.stringify({ compilerOptions: { composite: true, baseUrl: '.', paths: { '~/*': ['lib/*'] } } }),
+      'packages/api/lib/view.ts': 'export const view = 2;\n',
+      'packages/api/tests/view.test.ts': "import { view } from '~/view';\n",
+    });
+    await change(dir, { 'packages/api/lib/view.ts': 'export const view = 3;\n' });
+    expect((await select(dir)).list).toEqual(['packages/api/tests/view.test.ts']);
+  });
+
   it('resolves package.json "imports" (#subpaths) and a workspace package to its source', async () => {
     const dir = await gitRepo({
       'package.json': JSON.stringify({ name: 'root', private: true, type: 'module', workspaces: ['packages/*'], imports: { '#lib/*': './lib/*' }, scripts: { test: 'node --test' } }),
