@@ -40,7 +40,7 @@ export const command: CommandSpec<SelectOptions> = {
       .option('files', { type: 'string', array: true, describe: 'Changed files given directly (- reads them from stdin, one a line)' })
       .option('committed-only', { type: 'boolean', default: false, describe: 'Leave staged, unstaged and untracked files out' })
       .option('on-missing-base', { type: 'string', choices: ['error', 'all'], default: 'error', describe: 'When the base is not in a shallow clone: fail, or select every test' })
-      .option('tests', { type: 'string', array: true, describe: 'Glob(s) of test files, instead of discovering them from the runner configs' })
+      .option('tests', { type: 'string', array: true, describe: 'Glob(s) of test files (relative to the current directory), instead of discovering them from the runner configs' })
       .option('format', { type: 'string', choices: ['list', 'json'], default: 'list', describe: 'list: one test path a line; json: the selection document' })
       .option('out', { alias: 'o', type: 'string', describe: 'Write the output to FILE (atomically) instead of stdout' })
       .option('null', { alias: '0', type: 'boolean', default: false, describe: 'Separate listed paths with NUL (for xargs -0)' })
