@@ -1,7 +1,8 @@
 // bats: its JUnit report, written next to its normal output with --report-formatter junit (bats >= 1.5),
 // read once bats has exited. The report has no start times and only file basenames, so events are
 // laid out back to back from each file's timestamp and files are found again from the command's paths.
-import { appendFile, mkdir, readdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import type { TestEndEvent, TestStartEvent } from './events.ts';
 import type { AdapterContext, Instrumented } from './instrument.ts';
@@ -24,6 +25,21 @@ async function batsFiles(cwd: string, args: readonly string[]): Promise<Map<stri
   return byBase;
 }
 
+// bats writes its report through `tee >(formatter > report.xml)` and does not wait for the
+// formatter: when bats exits the report may not be complete yet, above all on a busy machine.
+async function completeReport(file: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (text.trimEnd().endsWith('</testsuites>')) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(25);
+  }
+}
+
+/** How long to wait for the JUnit report after bats has exited. */
+const REPORT_WAIT_MS = 10_000;
+
 export async function instrumentBats(context: AdapterContext): Promise<Instrumented> {
   const at = requireInsertAt(context, 'bats');
   const reportDir = path.join(context.tmpDir, 'bats-report');
@@ -31,12 +47,13 @@ export async function instrumentBats(context: AdapterContext): Promise<Instrumen
   const command = insertArgs(context.command, at, ['--report-formatter', 'junit', '--output', reportDir]);
   const afterExit = async () => {
     const files = await batsFiles(context.cwd, context.command.slice(at));
+    const report = path.join(reportDir, 'report.xml');
     const cases: JunitCase[] = [];
-    try {
-      await readJunit(path.join(reportDir, 'report.xml'), (testCase) => cases.push(testCase));
-    } catch {
-      return; // bats did not get as far as writing its report (interrupted, or failed to start)
+    if (!(await completeReport(report, REPORT_WAIT_MS))) {
+      // Interrupted, or bats failed before writing its report: no tests to tell of, and say so.
+      return [`bats wrote no complete JUnit report within ${REPORT_WAIT_MS / 1000} s of exiting; its tests are not in this document`];
     }
+    await readJunit(report, (testCase) => cases.push(testCase));
     const lines: string[] = [];
     let clock = 0;
     let suite: string | undefined;
@@ -55,6 +72,7 @@ export async function instrumentBats(context: AdapterContext): Promise<Instrumen
       lines.push(JSON.stringify(start), JSON.stringify(end));
     }
     if (lines.length) await appendFile(context.eventsFile, lines.join('\n') + '\n');
+    return [];
   };
   return { command, env: context.env, afterExit };
 }

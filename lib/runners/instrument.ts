@@ -30,9 +30,9 @@ export interface Instrumented {
   env: NodeJS.ProcessEnv;
   /**
    * For runners that report only at the end (bats' JUnit report): turns the report into events.
-   * Call after the process has exited; absent for live adapters.
+   * Call after the process has exited; absent for live adapters. Returns warnings for the document.
    */
-  afterExit?: () => Promise<void>;
+  afterExit?: () => Promise<string[]>;
 }
 
 /** What each adapter gets: where to insert arguments, and the shared options. */

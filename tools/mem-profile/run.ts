@@ -51,7 +51,7 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
   try {
     let command = options.command;
     let env: NodeJS.ProcessEnv = { ...io.env };
-    let afterExit: (() => Promise<void>) | undefined;
+    let afterExit: (() => Promise<string[]>) | undefined;
     const eventsFile = path.join(tmpDir, 'events.jsonl');
     // bats reports its tests only after the run, from its JUnit XML, without processes or exact times.
     const attributable = runner !== undefined && runner !== 'bats';
@@ -128,7 +128,7 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     }
     const wallMs = now();
     if (afterExit) {
-      await afterExit();
+      warnings.push(...(await afterExit()));
       if (follower && tracker) tracker.events(follower.poll(), now(), undefined);
     }
     follower?.close();

@@ -118,7 +118,7 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
         timeoutMs: options.timeoutMs,
         interrupts: signals,
       });
-      await prepared.afterExit?.();
+      warnings.push(...((await prepared.afterExit?.()) ?? []));
       if (runner === 'pytest' && !environment.runtimes.python) {
         const runtimes = await readFile(runtimeFile, 'utf8').then((text) => JSON.parse(text) as { python?: string }, () => undefined);
         if (runtimes?.python) environment.runtimes.python = runtimes.python;
