@@ -76,6 +76,13 @@ export async function main<Options>(spec: CommandSpec<Options>, argv: string[], 
   }
 }
 
+/** The command after `--` (tools that run one); a usage error naming `usage` when there is none. */
+export function commandAfterDashes(argv: Record<string, unknown>, what: string, usage: string): string[] {
+  const command = ((argv['--'] as unknown[] | undefined) ?? []).map(String);
+  if (command.length === 0) throw new UsageError(`no ${what} given`, `usage: ${usage}`);
+  return command;
+}
+
 /** Parses a size such as 512M, 2GiB, 300000 (bytes). */
 export function parseSize(text: string, option: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)$/i.exec(text.trim());

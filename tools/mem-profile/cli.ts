@@ -1,5 +1,5 @@
 // testpace-mem-profile: the command line. Parses arguments into MemProfileOptions and calls run().
-import { type CommandSpec, main, parseDuration, parseSize } from '../../lib/cli.ts';
+import { type CommandSpec, commandAfterDashes, main, parseDuration, parseSize } from '../../lib/cli.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 
@@ -52,8 +52,7 @@ export const command: CommandSpec<MemProfileOptions> = {
       .option('tracemalloc', { type: 'boolean', default: false, describe: "pytest: each test's tracemalloc peak (slows Python down)" })
       .option('sampler', { choices: ['auto', 'procfs', 'ps'], default: 'auto', describe: 'How to sample: /proc (Linux) or ps (elsewhere)' }),
   toOptions: (argv) => {
-    const command = ((argv['--'] as string[] | undefined) ?? []).map(String);
-    if (command.length === 0) throw new UsageError('no command given', 'usage: testpace-mem-profile [options] -- <command...>');
+    const command = commandAfterDashes(argv, 'command', 'testpace-mem-profile [options] -- <command...>');
     const intervalMs = Number(argv.interval);
     if (!(intervalMs >= 5)) throw new UsageError(`--interval: expected milliseconds >= 5, received ${String(argv.interval)}`);
     const leakGrowthPct = Number(argv.leakGrowth);

@@ -1,5 +1,5 @@
 // testpace-profile: the command line. Parses arguments into ProfileOptions and calls run().
-import { type CommandSpec, main, parseDuration } from '../../lib/cli.ts';
+import { type CommandSpec, commandAfterDashes, main, parseDuration } from '../../lib/cli.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 
@@ -40,8 +40,7 @@ export const command: CommandSpec<ProfileOptions> = {
       .option('timeout', { type: 'string', describe: 'Stop a run after this long (60s, 1.5m; a bare number is seconds); a partial document marked interrupted is written' })
       .option('cpu-profile', { type: 'boolean', default: false, describe: "Function-level hotspots through the runtime's own profiler" }),
   toOptions: (argv) => {
-    const command = ((argv['--'] as string[] | undefined) ?? []).map(String);
-    if (command.length === 0) throw new UsageError('no test command given', 'usage: testpace-profile [options] -- <test command...>');
+    const command = commandAfterDashes(argv, 'test command', 'testpace-profile [options] -- <test command...>');
     const runs = Number(argv.runs);
     const warmup = Number(argv.warmup);
     if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs: expected a whole number >= 1, received ${String(argv.runs)}`);
