@@ -1,12 +1,13 @@
 // testpace-profile: runs the test command (warm-up + measured runs), collects every test's events
 // through the runner's adapter (or its JUnit XML), and writes the profile document.
-import { access, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stderrPalette } from '../../lib/colour.ts';
 import { documentHeader } from '../../lib/document.ts';
 import { collectEnvironment, pythonVersion } from '../../lib/environment.ts';
 import { ExitCode, InputError, UsageError, formatError } from '../../lib/errors.ts';
+import { displayCwd } from '../../lib/display-cwd.ts';
 import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
 import { type RunnerName, detectRunner } from '../../lib/runners/detect.ts';
@@ -30,16 +31,6 @@ function resolveRunner(options: ProfileOptions): ProfileRunner {
     `cannot tell which test runner "${options.command.join(' ')}" runs`,
     'name it with --runner (pytest, vitest, jest, node-test, mocha, bats), or read its JUnit XML with --junit FILE',
   );
-}
-
-/** The command's directory relative to the git root (as documents store it), else absolute. Found on disk, not by running git. */
-async function displayCwd(cwd: string): Promise<string> {
-  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    if (await access(path.join(dir, '.git')).then(() => true, () => false)) {
-      return path.relative(dir, cwd).split(path.sep).join('/') || '.';
-    }
-    if (path.dirname(dir) === dir) return cwd;
-  }
 }
 
 /** Listens for SIGINT/SIGTERM while the runs go on (the run in progress forwards them to its process group). */
