@@ -1,8 +1,9 @@
 // From events to a run record: timeline, retries, inferred worker lanes, and outliers over runs.
 import { describe, expect, it } from 'vitest';
+import type { TestResult } from '../../lib/profile-document.ts';
 import type { TestEndEvent } from '../../lib/runners/events.ts';
 import { inferLanes, testsFromEvents } from '../../tools/profile/assemble.ts';
-import type { RunRecord, TestResult } from '../../tools/profile/model.ts';
+import type { RunRecord } from '../../tools/profile/model.ts';
 import { summariseTests } from '../../tools/profile/statistics.ts';
 
 const end = (file: string, name: string, t: number, durationMs: number, extra: Partial<TestEndEvent> = {}): TestEndEvent => ({

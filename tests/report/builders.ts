@@ -2,8 +2,8 @@
 // known timings (golden outputs, verdict edge cases). Real profiles come from testpace-profile in
 // the tests that run it; these are checked against the same schema.
 import { validateDocument } from '../../lib/documents.ts';
+import type { Outcome, ProfileDocument, Run, TestResult, TestSummary } from '../../lib/profile-document.ts';
 import { summarize } from '../../lib/stats.ts';
-import type { Outcome, ProfileDocument, Run, TestResult, TestSummary } from '../../tools/report/types.ts';
 
 export interface TestSpec {
   file: string;

@@ -2,8 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateDocument } from '../../lib/documents.ts';
+import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { cli } from '../../tools/report/cli.ts';
-import type { ProfileDocument } from '../../tools/report/types.ts';
 import { memoryIo, repoRoot, runBinary, tempDir } from '../helpers.ts';
 import { buildProfile } from './builders.ts';
 

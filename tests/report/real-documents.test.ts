@@ -4,8 +4,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateDocument } from '../../lib/documents.ts';
+import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { cli } from '../../tools/report/cli.ts';
-import type { ProfileDocument } from '../../tools/report/types.ts';
 import { memoryIo, repoRoot, tempDir } from '../helpers.ts';
 
 const fixtures = path.join(repoRoot, 'tests', 'fixtures');

@@ -1,52 +1,13 @@
 // What optimize takes from a profile document: per-test medians, the start-up and tail of a run,
 // per-file overheads and per-worker start-up, each with the number of runs it rests on.
+import type { ProfileDocument, TestResult } from '../../lib/profile-document.ts';
 import { median } from '../../lib/stats.ts';
 import { testKey } from '../../lib/test-id.ts';
 import type { Runner } from './model.ts';
 import { baseName } from './names.ts';
 
-interface Stats {
-  runs: number;
-  median: number;
-}
-
-interface ProfileTest {
-  file: string;
-  name: string;
-  id?: string;
-  outcome: string;
-  durationMs: Stats;
-  setupMs?: Stats;
-  callMs?: Stats;
-}
-
-interface ProfileRunTest {
-  file: string;
-  name: string;
-  durationMs: number;
-  startMs?: number;
-  endMs?: number;
-  worker?: string;
-}
-
-interface ProfileRun {
-  warmup: boolean;
-  wallMs: number;
-  collectionMs?: number | null;
-  tailMs?: number | null;
-  tests: ProfileRunTest[];
-}
-
-/** The profile document, as far as optimize reads it (validated against schemas/profile first). */
-export interface ProfileDocument {
-  kind: 'profile';
-  command: string[];
-  cwd: string;
-  runner: string;
-  runs: ProfileRun[];
-  tests: ProfileTest[];
-  summary: { runs: number; wallMs: Stats; collectionMs?: Stats; workers?: number };
-}
+/** The parts of a profile document optimize reads (validated against schemas/profile first). */
+export type ProfileInput = Pick<ProfileDocument, 'command' | 'runner' | 'runs' | 'tests' | 'summary'>;
 
 export interface MeasuredTest {
   file: string;
@@ -89,7 +50,7 @@ const runnerOf = (runner: string): Runner | 'other' =>
  * `rebase` maps a profile's test file (relative to the directory the runner ran in) to the path the
  * analysis uses (relative to optimize's working directory), so the two join on (file, name).
  */
-export function readMeasured(profile: ProfileDocument, rebase: (file: string) => string = (file) => file): Measured {
+export function readMeasured(profile: ProfileInput, rebase: (file: string) => string = (file) => file): Measured {
   profile = {
     ...profile,
     runs: profile.runs.map((run) => ({ ...run, tests: run.tests.map((t) => ({ ...t, file: rebase(t.file) })) })),
@@ -132,7 +93,7 @@ export function readMeasured(profile: ProfileDocument, rebase: (file: string) =>
   const gaps: number[] = [];
   const fileGaps: number[] = [];
   for (const run of measuredRuns) {
-    const byWorker = new Map<string, ProfileRunTest[]>();
+    const byWorker = new Map<string, TestResult[]>();
     for (const test of run.tests) {
       if (test.startMs === undefined || test.endMs === undefined) continue;
       const worker = test.worker ?? 'main';

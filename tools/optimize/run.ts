@@ -8,6 +8,7 @@ import { readDocument } from '../../lib/documents.ts';
 import { ExitCode } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
+import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { testKey } from '../../lib/test-id.ts';
 import { analyseFiles } from './analyse.ts';
 import type { OptimizeOptions } from './cli.ts';
@@ -16,7 +17,7 @@ import { buildFindings, byRule, collectionIsSlow, totalSavings } from './finding
 import { type ImportCost, measureImports } from './import-time.ts';
 import type { Runner } from './model.ts';
 import { planParallel } from './parallel.ts';
-import { type ProfileDocument, readMeasured } from './profile-data.ts';
+import { readMeasured } from './profile-data.ts';
 import { planShards } from './shards.ts';
 import { printSummary } from './summary.ts';
 

@@ -1,7 +1,8 @@
 // One run's record from what was measured: the process (wall, CPU, exit) and the test events.
+import type { Counts, FileTiming, TestResult, WorkerUse } from '../../lib/profile-document.ts';
 import type { FileEvent, TestEndEvent, TestEvent } from '../../lib/runners/events.ts';
 import type { Execution } from './execute.ts';
-import type { Counts, FileTiming, RunRecord, TestResult, WorkerUse } from './model.ts';
+import type { RunRecord } from './model.ts';
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 // Loops rather than Math.min(...values): a suite of 100k tests would overflow the argument list.

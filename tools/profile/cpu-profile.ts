@@ -7,7 +7,8 @@
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CpuHotspot, CpuProfileSection, ProfileRunner } from './model.ts';
+import type { CpuHotspot, CpuProfileSection } from '../../lib/profile-document.ts';
+import type { ProfileRunner } from './model.ts';
 
 export interface CpuProfiling {
   profiler: CpuProfileSection['profiler'];

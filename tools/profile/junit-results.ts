@@ -2,8 +2,8 @@
 // but no start times or workers, so results carry no timeline.
 import { stat } from 'node:fs/promises';
 import { InputError } from '../../lib/errors.ts';
+import type { TestResult } from '../../lib/profile-document.ts';
 import { readJunit } from '../../lib/runners/junit.ts';
-import type { TestResult } from './model.ts';
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 

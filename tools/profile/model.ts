@@ -1,128 +1,30 @@
-// The profile document's shape (schemas/profile.schema.json), as the tool builds it.
-import type { DocumentHeader } from '../../lib/document.ts';
-import type { Environment } from '../../lib/environment.ts';
-import type { TestOutcome } from '../../lib/runners/events.ts';
-import type { TimingStats } from '../../lib/stats.ts';
+// The profile document as this tool builds it: the shared types (lib/profile-document.ts, after
+// schemas/profile.schema.json) with the fields profile always writes made required, so its own code
+// need not guard them. Readers of profile documents use the shared types, where they are optional.
+import type {
+  DocumentRunner,
+  ProfileDocument as SharedProfileDocument,
+  ProfileSummary as SharedProfileSummary,
+  Run,
+  TestSummary as SharedTestSummary,
+} from '../../lib/profile-document.ts';
 
-export type ProfileRunner = 'pytest' | 'vitest' | 'jest' | 'node-test' | 'mocha' | 'bats' | 'junit';
-export type ProfileStatus = 'passed' | 'failed' | 'interrupted' | 'error';
+/** The runners profile measures: every document runner but a plain 'command'. */
+export type ProfileRunner = Exclude<DocumentRunner, 'command'>;
 
-export interface Phases {
-  setupMs?: number;
-  callMs?: number;
-  teardownMs?: number;
-}
+/** One run as profile records it. */
+export type RunRecord = Run & Required<Pick<Run, 'startedAt' | 'collectionMs' | 'tailMs' | 'workers' | 'parallelEfficiency' | 'counts'>>;
 
-export interface TestResult {
-  file: string;
-  name: string;
-  id?: string;
-  outcome: TestOutcome;
-  durationMs: number;
-  phases?: Phases;
-  startMs?: number;
-  endMs?: number;
-  worker?: string;
-  retries?: number;
-  message?: string;
-}
+/** One test over the measured runs as profile summarises it. */
+export type TestSummary = SharedTestSummary & Required<Pick<SharedTestSummary, 'outcomes'>>;
 
-export interface WorkerUse {
-  id: string;
-  tests: number;
-  busyMs: number;
-  utilisation: number;
-}
+/** The summary as profile writes it. */
+export type ProfileSummary = SharedProfileSummary & Required<Pick<SharedProfileSummary, 'workers' | 'parallelEfficiency'>>;
 
-export interface Counts {
-  total: number;
-  passed: number;
-  failed: number;
-  skipped: number;
-  error: number;
-}
-
-export interface FileTiming {
-  file: string;
-  durationMs: number;
-  startMs?: number;
-  endMs?: number;
-  environmentMs?: number;
-  prepareMs?: number;
-  collectMs?: number;
-  setupMs?: number;
-}
-
-export interface RunRecord {
-  index: number;
-  warmup: boolean;
-  startedAt: string;
-  wallMs: number;
-  cpu?: { userMs: number; systemMs: number };
-  exitCode: number | null;
-  signal: string | null;
-  interrupted: boolean;
-  collectionMs: number | null;
-  sessionStartMs?: number;
-  tailMs: number | null;
-  workers: WorkerUse[];
-  parallelEfficiency: number | null;
-  counts: Counts;
-  files?: FileTiming[];
-  tests: TestResult[];
-}
-
-export interface TestSummary {
-  file: string;
-  name: string;
-  id?: string;
-  outcome: TestOutcome;
-  outcomes: TestOutcome[];
-  durationMs: TimingStats;
-  setupMs?: TimingStats;
-  callMs?: TimingStats;
-  teardownMs?: TimingStats;
-  worker?: string;
-  flaky: boolean;
-  outlierRuns?: number[];
-}
-
-export interface ProfileSummary {
-  runs: number;
-  warmup: number;
-  wallMs: TimingStats;
-  cpuMs?: TimingStats;
-  collectionMs?: TimingStats;
-  testsMs?: TimingStats;
-  counts: Counts;
-  flaky: number;
-  workers: number;
-  parallelEfficiency: number | null;
-}
-
-export interface CpuHotspot {
-  name: string;
-  file: string;
-  line: number;
-  calls?: number;
-  selfMs: number;
-  cumulativeMs: number;
-}
-
-export interface CpuProfileSection {
-  profiler: 'cProfile' | 'v8';
-  functions: CpuHotspot[];
-}
-
-export interface ProfileDocument extends DocumentHeader<'profile'> {
-  environment: Environment;
-  command: string[];
-  cwd: string;
+/** The document as profile writes it. */
+export interface ProfileDocument extends SharedProfileDocument {
   runner: ProfileRunner;
-  status: ProfileStatus;
   runs: RunRecord[];
   tests: TestSummary[];
   summary: ProfileSummary;
-  cpuProfile?: CpuProfileSection;
-  warnings?: string[];
 }

@@ -10,6 +10,7 @@ import { ExitCode, InputError, UsageError, formatError } from '../../lib/errors.
 import { displayCwd } from '../../lib/display-cwd.ts';
 import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
+import type { FileTiming, ProfileStatus, TestResult } from '../../lib/profile-document.ts';
 import { type RunnerName, detectRunner } from '../../lib/runners/detect.ts';
 import { inFlight, readEvents, readRunEvents } from '../../lib/runners/events.ts';
 import { instrument } from '../../lib/runners/instrument.ts';
@@ -18,7 +19,7 @@ import type { ProfileOptions } from './cli.ts';
 import { type CpuProfiling, prepareCpuProfile } from './cpu-profile.ts';
 import { type InterruptSignal, type Interrupts, execute, shellExitCode } from './execute.ts';
 import { junitTests } from './junit-results.ts';
-import type { FileTiming, ProfileDocument, ProfileRunner, ProfileStatus, RunRecord, TestResult } from './model.ts';
+import type { ProfileDocument, ProfileRunner, RunRecord } from './model.ts';
 import { measuredRuns, summariseRuns, summariseTests } from './statistics.ts';
 import { formatSummary } from './summary-text.ts';
 

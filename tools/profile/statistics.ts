@@ -1,8 +1,9 @@
 // Statistics over the measured runs: per test (median, MAD, outliers, flaky) and for the whole run.
+import type { TestResult } from '../../lib/profile-document.ts';
 import type { TestOutcome } from '../../lib/runners/events.ts';
 import { median, outliers, summarize } from '../../lib/stats.ts';
 import { testKey } from '../../lib/test-id.ts';
-import type { ProfileSummary, RunRecord, TestResult, TestSummary } from './model.ts';
+import type { ProfileSummary, RunRecord, TestSummary } from './model.ts';
 
 /** Outliers must also lie this far from the median. */
 const OUTLIER_FLOOR_MS = 1;

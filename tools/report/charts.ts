@@ -2,7 +2,8 @@
 // font and no network, and every string in them is escaped.
 import { formatBytes, formatDeltaMs, formatMs, formatRatio } from './format.ts';
 import type { HistoryRecord } from './history.ts';
-import type { ComparisonDocument, MemoryDocument, OptimizationDocument, ProfileDocument, TestResult } from './types.ts';
+import type { ProfileDocument, TestResult } from '../../lib/profile-document.ts';
+import type { ComparisonDocument, MemoryDocument, OptimizationDocument } from './types.ts';
 
 /** Escapes text for HTML and SVG, in content and in attribute values. */
 export function escapeHtml(value: string): string {

@@ -2,10 +2,11 @@
 // A change counts only when it passes a relative threshold, an absolute one and, with enough
 // runs on both sides, a Mann-Whitney U test on the measured runs.
 import { documentHeader } from '../../lib/document.ts';
+import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { median } from '../../lib/stats.ts';
 import { testKey } from '../../lib/test-id.ts';
 import { mannWhitney, smallestPValue } from './mann-whitney.ts';
-import type { ComparisonDocument, Delta, ProfileDocument, TestDelta, Thresholds } from './types.ts';
+import type { ComparisonDocument, Delta, TestDelta, Thresholds } from './types.ts';
 
 /** One test on one side of a comparison. */
 export interface SideTest {

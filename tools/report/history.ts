@@ -2,11 +2,11 @@
 // read back as a trend and as a rolling baseline (median or p90 of the last N runs).
 import { open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { InputError } from '../../lib/errors.ts';
+import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { median, quantile } from '../../lib/stats.ts';
 import { testKey } from '../../lib/test-id.ts';
 import type { SideData, SideTest } from './compare.ts';
 import { measuredWalls } from './compare.ts';
-import type { ProfileDocument } from './types.ts';
 
 /** One run in the history file. Tests are [file, name, median ms, flaky (0/1)] to keep lines short. */
 export interface HistoryRecord {

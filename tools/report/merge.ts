@@ -2,10 +2,11 @@
 // summed, each shard's wall time kept in `shards`.
 import { documentHeader } from '../../lib/document.ts';
 import { UsageError } from '../../lib/errors.ts';
+import type { Counts, Outcome, ProfileDocument, Run, TestSummary } from '../../lib/profile-document.ts';
 import { median, summarize } from '../../lib/stats.ts';
 import { testKey } from '../../lib/test-id.ts';
 import { measuredWalls } from './compare.ts';
-import type { Counts, Loaded, Outcome, ProfileDocument, Run, TestSummary } from './types.ts';
+import type { Loaded } from './types.ts';
 
 const statusRank: Record<ProfileDocument['status'], number> = { passed: 0, failed: 1, interrupted: 2, error: 3 };
 

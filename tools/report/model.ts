@@ -1,5 +1,6 @@
 // What a report says, independent of how it is drawn: sections of text and tables built from
 // documents. The terminal, Markdown and HTML renderers all draw this same model.
+import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { median } from '../../lib/stats.ts';
 import type { HistoryRecord } from './history.ts';
 import {
@@ -18,7 +19,6 @@ import type {
   Loaded,
   MemoryDocument,
   OptimizationDocument,
-  ProfileDocument,
   ReportDocument,
   SelectionDocument,
   TestDelta,

@@ -6,6 +6,7 @@ import { readDocument } from '../../lib/documents.ts';
 import { ExitCode, InputError, UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
+import type { ProfileDocument } from '../../lib/profile-document.ts';
 import type { ReportOptions } from './cli.ts';
 import { compare, profileSide } from './compare.ts';
 import type { HistoryRecord } from './history.ts';
@@ -15,7 +16,7 @@ import { type Section, comparisonSection, documentSection, trendSection, verdict
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import { printable, renderTerminal } from './render-terminal.ts';
-import type { ComparisonDocument, Loaded, ProfileDocument, ReportDocument } from './types.ts';
+import type { ComparisonDocument, Loaded, ReportDocument } from './types.ts';
 
 async function load(sources: readonly string[], io: Io, kinds?: readonly ReportDocument['kind'][]): Promise<Loaded[]> {
   const loaded: Loaded[] = [];

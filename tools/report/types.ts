@@ -1,8 +1,7 @@
 // The parts of each document kind the report reads, typed after schemas/*.schema.json.
 // Documents are validated against the schemas before they reach these types.
-import type { TimingStats } from '../../lib/stats.ts';
-
-export type Outcome = 'passed' | 'failed' | 'skipped' | 'error';
+// The profile document's types are shared (lib/profile-document.ts); the other kinds are mirrored here.
+import type { ProfileDocument } from '../../lib/profile-document.ts';
 
 export interface Header {
   kind: string;
@@ -16,84 +15,6 @@ export interface Header {
     [key: string]: unknown;
   };
   warnings?: string[];
-}
-
-export interface TestResult {
-  file: string;
-  name: string;
-  id?: string;
-  outcome: Outcome;
-  durationMs: number;
-  phases?: { setupMs?: number; callMs?: number; teardownMs?: number };
-  startMs?: number;
-  endMs?: number;
-  worker?: string;
-  retries?: number;
-  message?: string;
-}
-
-export interface Counts {
-  total: number;
-  passed: number;
-  failed: number;
-  skipped: number;
-  error: number;
-}
-
-export interface Run {
-  index: number;
-  warmup: boolean;
-  startedAt?: string;
-  wallMs: number;
-  cpu?: { userMs: number; systemMs: number };
-  exitCode: number | null;
-  signal: string | null;
-  interrupted: boolean;
-  collectionMs?: number | null;
-  tailMs?: number | null;
-  workers?: { id: string; tests: number; busyMs: number; utilisation: number }[];
-  parallelEfficiency?: number | null;
-  counts?: Counts;
-  tests: TestResult[];
-}
-
-export interface TestSummary {
-  file: string;
-  name: string;
-  id?: string;
-  outcome: Outcome;
-  outcomes?: Outcome[];
-  durationMs: TimingStats;
-  setupMs?: TimingStats;
-  callMs?: TimingStats;
-  teardownMs?: TimingStats;
-  worker?: string;
-  flaky: boolean;
-  outlierRuns?: number[];
-}
-
-export interface ProfileDocument extends Header {
-  kind: 'profile';
-  command: string[];
-  cwd: string;
-  runner: string;
-  status: 'passed' | 'failed' | 'interrupted' | 'error';
-  shards?: { source: string; wallMs: number; tests: number }[];
-  runs: Run[];
-  tests: TestSummary[];
-  summary: {
-    runs: number;
-    warmup: number;
-    wallMs: TimingStats;
-    cpuMs?: TimingStats;
-    collectionMs?: TimingStats;
-    testsMs?: TimingStats;
-    counts: Counts;
-    flaky: number;
-    workers?: number;
-    parallelEfficiency?: number | null;
-  };
-  cpuProfile?: { profiler: string; functions: { name: string; file: string; line: number; calls?: number; selfMs: number; cumulativeMs: number }[] };
 }
 
 export interface Leak {

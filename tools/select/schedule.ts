@@ -2,6 +2,7 @@
 // profile document (testpace-profile): per file, the sum of its tests' median durations.
 import path from 'node:path';
 import type { Io } from '../../lib/io.ts';
+import type { ProfileDocument } from '../../lib/profile-document.ts';
 
 export interface FileTiming {
   ms: number;
@@ -15,16 +16,10 @@ export interface Timings {
   runs: number;
 }
 
-interface ProfileDocument {
-  cwd?: string;
-  runs?: Array<{ warmup?: boolean }>;
-  tests: Array<{ file: string; outcome: string; durationMs: { median: number; runs: number } }>;
-}
-
 /** Reads per-file durations from a profile document; files become repo-relative through its `cwd`. */
 export async function readTimings(source: string, io: Io, repoPrefixOfCwd: string): Promise<Timings> {
   const { readDocument } = await import('../../lib/documents.ts'); // ajv: only for --timings
-  const profile = await readDocument<ProfileDocument>(source, io, ['profile']);
+  const profile = await readDocument<Pick<ProfileDocument, 'cwd' | 'tests'>>(source, io, ['profile']);
   const base = profile.cwd && !path.isAbsolute(profile.cwd) ? profile.cwd : repoPrefixOfCwd;
   const files = new Map<string, FileTiming>();
   let runs = 0;
