@@ -102,6 +102,41 @@ describe('testpace.mk on this project', () => {
     expect(result.stdout).toMatch(/Test Files +1 passed \(1\)/);
   });
 
+  it.skipIf(['profile', 'mem-profile', 'optimize', 'report'].some(notBuilt))(
+    'every target runs on a quick part of this project\'s own vitest suite',
+    async () => {
+      // The whole suite takes minutes (and would run this test again): a part of it, through the
+      // same targets, tools and vitest adapter, shows the targets work on this project itself.
+      const docs = await tempDir('testpace-make-own-');
+      const part = ['tests/lib/output.test.ts', 'tests/layering.test.ts'];
+      const vars = [`TEST_CMD=npx vitest run ${part.join(' ')}`, `TESTPACE_DIR=${docs}`, `TEST_PATHS=${part.join(' ')}`, 'RUNS=2'];
+      const env = { TESTPACE_SKIP_BUILD: '1' };
+      const step = async (target: string, extra: string[] = []) => {
+        const result = await make([target, ...vars, ...extra], { env });
+        expect(result.code, `${target}: ${result.stderr}`).toBe(0);
+        return result;
+      };
+      await step('test-profile');
+      const profile = validateDocument<{ tests: Array<{ file: string }> }>(await readJson(path.join(docs, 'profile.json')), 'profile.json', ['profile']);
+      expect(new Set(profile.tests.map((test) => test.file))).toEqual(new Set(part));
+      await step('test-optimize');
+      validateDocument(await readJson(path.join(docs, 'optimization.json')), 'optimization.json', ['optimization']);
+      // Each shard runs one of the two files: vitest prints what it ran.
+      for (const shard of [1, 2]) {
+        const result = await step('test-shard', [`SHARD=${shard}`, 'SHARDS=2', 'TEST_CMD=npx vitest run']);
+        expect(result.stdout.replace(/\u001b\[[0-9;]*m/g, '')).toMatch(/Test Files +1 passed \(1\)/);
+      }
+      await step('test-memory-profile');
+      validateDocument(await readJson(path.join(docs, 'memory.json')), 'memory.json', ['memory']);
+      await step('test-baseline');
+      // Noise on a busy machine must not fail this test: what is checked is that the chain works.
+      await step('test-benchmark', ['REPORT_ARGS=--min-delta 10s --total-threshold 1000%']);
+      await step('test-report');
+      expect(await readFile(path.join(docs, 'report.html'), 'utf8')).toContain('output.test.ts');
+    },
+    240_000,
+  );
+
   it('builds the tools first when run through the Makefile', async () => {
     const result = await make(['-n', 'test-profile', 'TESTPACE_PREREQS=build']);
     expect(result.stdout).toContain('node scripts/build.mjs');
