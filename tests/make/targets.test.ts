@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { validateDocument } from '../../lib/documents.ts';
 import { examplesDir, repoRoot, tempDir } from '../helpers.ts';
@@ -124,7 +125,7 @@ describe('testpace.mk on this project', () => {
       // Each shard runs one of the two files: vitest prints what it ran.
       for (const shard of [1, 2]) {
         const result = await step('test-shard', [`SHARD=${shard}`, 'SHARDS=2', 'TEST_CMD=npx vitest run']);
-        expect(result.stdout.replace(/\u001b\[[0-9;]*m/g, '')).toMatch(/Test Files +1 passed \(1\)/);
+        expect(stripVTControlCharacters(result.stdout)).toMatch(/Test Files +1 passed \(1\)/);
       }
       await step('test-memory-profile');
       validateDocument(await readJson(path.join(docs, 'memory.json')), 'memory.json', ['memory']);
