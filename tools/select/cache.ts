@@ -12,7 +12,7 @@ import path from 'node:path';
 import { VERSION } from '../../lib/version.ts';
 import type { Ref } from './scan-js.ts';
 
-export const CACHE_FORMAT = 4;
+export const CACHE_FORMAT = 5;
 
 /** A resolved edge out of a file: [target, kind, line]. */
 export type Dep = [string, string, number];
@@ -20,7 +20,7 @@ export type Dep = [string, string, number];
 export type Unresolved = [number, string, string];
 
 const REF_KINDS: ReadonlyArray<Ref['kind']> = ['import', 'type-import', 'dynamic-import', 'require', 'require-resolve', 'mock', 'url', 'data', 'python-import', 'bats-load', 'exec'];
-const DEP_KINDS = ['import', 'type-import', 'dynamic-import', 'require', 'require-resolve', 'mock', 'mocks-dir', 'url', 'python-import', 'conftest', 'bats-load', 'exec', 'data-file', 'snapshot', 'config', 'self'];
+export const DEP_KINDS = ['import', 'type-import', 'dynamic-import', 'require', 'require-resolve', 'mock', 'mocks-dir', 'url', 'python-import', 'conftest', 'bats-load', 'exec', 'data-file', 'snapshot', 'config', 'self'];
 const REF_CODE = new Map(REF_KINDS.map((k, i) => [k, i]));
 const DEP_CODE = new Map(DEP_KINDS.map((k, i) => [k, i]));
 
@@ -48,14 +48,6 @@ export interface CacheEntry {
   u?: Unresolved[];
 }
 
-export interface GraphCache {
-  format: number;
-  version: string;
-  resolutionKey: string;
-  /** The file table edge targets index into (the sorted resolvable files). */
-  files: string[];
-  entries: Record<string, CacheEntry>;
-}
 
 export function packScan(scan: FileScan, hash: string, stat?: { m: number; s: number }): CacheEntry {
   const entry: CacheEntry = {
@@ -88,12 +80,6 @@ export function unpackRefs(entry: CacheEntry): Ref[] {
   });
 }
 
-export function unpackDeps(packed: number[], table: readonly string[]): Dep[] {
-  const deps: Dep[] = [];
-  for (let i = 0; i + 2 < packed.length; i += 3) deps.push([table[packed[i]!]!, DEP_KINDS[packed[i + 1]!]!, packed[i + 2]!]);
-  return deps;
-}
-
 export function packDeps(deps: Dep[], index: Map<string, number>): number[] | undefined {
   const packed: number[] = [];
   for (const [target, kind, line] of deps) {
@@ -111,26 +97,145 @@ export function cacheDirectory(root: string, env: NodeJS.ProcessEnv): string {
   return path.join(root, '.testpace', 'cache');
 }
 
-export function readCache(dir: string): GraphCache | null {
+// On disk (format 5) the cache is two JSON lines in one file. The first holds what every warm run
+// needs — the file table, and per cached file its hash, stat signature and resolved edges — as
+// parallel arrays; the second holds what the scanner found (refs, dynamic imports, shell
+// variables), which a warm run with unchanged resolution settings never looks at: it is parsed
+// only when something asks for it (a changed resolution setting, a shell file's variables, a
+// write). JSON.stringify never emits a raw newline, so the first newline splits the two.
+
+interface StoredHead {
+  format: number;
+  version: string;
+  resolutionKey: string;
+  files: string[];
+  /** The cached files, in the order of the arrays below. */
+  paths: string[];
+  h: string[];
+  /** mtime and size (0 when the hash is git's). */
+  m: number[];
+  s: number[];
+  /** Resolved edges (0 when the file's edges are not cached). */
+  d: Array<number[] | 0>;
+  /** Unresolved references of the files that have some, by position. */
+  u: Record<string, Unresolved[]>;
+}
+
+type StoredScan = [PackedRef[], Array<[number, string]> | 0, Record<string, string> | 0];
+
+/** A cached entry whose scan is read from the second line only when asked for. */
+class StoredEntry implements CacheEntry {
+  h: string;
+  m?: number;
+  s?: number;
+  d?: number[];
+  u?: Unresolved[];
+  constructor(
+    private readonly scans: () => StoredScan[],
+    private readonly at: number,
+    head: StoredHead,
+  ) {
+    this.h = head.h[at]!;
+    const m = head.m[at];
+    if (m) {
+      this.m = m;
+      this.s = head.s[at];
+    }
+    const d = head.d[at];
+    if (d) {
+      this.d = d;
+      this.u = head.u[at] ?? [];
+    }
+  }
+  get r(): PackedRef[] {
+    return this.scans()[this.at]![0];
+  }
+  get y(): Array<[number, string]> | undefined {
+    return this.scans()[this.at]![1] || undefined;
+  }
+  get v(): Record<string, string> | undefined {
+    return this.scans()[this.at]![2] || undefined;
+  }
+}
+
+/** A cache as read: entries are looked up by file, in the order they were written first. */
+export interface CacheView {
+  resolutionKey: string;
+  /** The file table edge targets index into. */
+  files: string[];
+  size: number;
+  get(file: string): CacheEntry | undefined;
+}
+
+export function readCache(dir: string): CacheView | null {
   try {
-    const cache = JSON.parse(readFileSync(path.join(dir, 'graph.json'), 'utf8')) as GraphCache;
-    if (cache.format !== CACHE_FORMAT || cache.version !== VERSION || typeof cache.entries !== 'object' || !Array.isArray(cache.files)) return null;
-    return cache;
+    const text = readFileSync(path.join(dir, 'graph.json'), 'utf8');
+    const split = text.indexOf('\n');
+    if (split === -1) return null;
+    const head = JSON.parse(text.slice(0, split)) as StoredHead;
+    if (head.format !== CACHE_FORMAT || head.version !== VERSION || !Array.isArray(head.files) || !Array.isArray(head.paths)) return null;
+    const n = head.paths.length;
+    if (head.h.length !== n || head.m.length !== n || head.s.length !== n || head.d.length !== n) return null;
+    let scans: StoredScan[] | undefined;
+    const loadScans = (): StoredScan[] => {
+      scans ??= JSON.parse(text.slice(split + 1)) as StoredScan[];
+      return scans;
+    };
+    // Runs look files up in the order of the file list, which is the order they were written in:
+    // a cursor answers those without building an index; anything else goes through a map.
+    let cursor = 0;
+    let index: Map<string, number> | undefined;
+    return {
+      resolutionKey: head.resolutionKey,
+      files: head.files,
+      size: n,
+      get(file) {
+        let at = -1;
+        if (head.paths[cursor] === file) at = cursor++;
+        else {
+          index ??= new Map(head.paths.map((p, i) => [p, i]));
+          at = index.get(file) ?? -1;
+          if (at !== -1) cursor = at + 1;
+        }
+        return at === -1 ? undefined : new StoredEntry(loadScans, at, head);
+      },
+    };
   } catch {
     return null; // absent, or from another version, or damaged: start cold
   }
 }
 
-export function writeCache(dir: string, cache: GraphCache): void {
+/** What is written: the file table and, per file, its entry (with `d` packed against the table). */
+export interface CacheWrite {
+  resolutionKey: string;
+  files: string[];
+  entries: Array<[string, CacheEntry]>;
+}
+
+export function writeCache(dir: string, cache: CacheWrite): void {
   try {
     mkdirSync(dir, { recursive: true });
     // A .testpace/ directory ignores itself, so that it never shows up as a changed file.
     if (path.basename(path.dirname(dir)) === '.testpace' && !existsSync(path.join(path.dirname(dir), '.gitignore'))) {
       writeFileSync(path.join(path.dirname(dir), '.gitignore'), '*\n');
     }
+    const head: StoredHead = { format: CACHE_FORMAT, version: VERSION, resolutionKey: cache.resolutionKey, files: cache.files, paths: [], h: [], m: [], s: [], d: [], u: {} };
+    const scans: StoredScan[] = [];
+    for (const [file, entry] of cache.entries) {
+      const at = head.paths.length;
+      head.paths.push(file);
+      head.h.push(entry.h);
+      head.m.push(entry.m ?? 0);
+      head.s.push(entry.s ?? 0);
+      head.d.push(entry.d ?? 0);
+      if (entry.d && entry.u && entry.u.length > 0) head.u[at] = entry.u;
+      const y = entry.y && entry.y.length > 0 ? entry.y : 0;
+      const v = entry.v && Object.keys(entry.v).length > 0 ? entry.v : 0;
+      scans.push([entry.r, y, v]);
+    }
     const file = path.join(dir, 'graph.json');
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(temp, JSON.stringify(cache));
+    writeFileSync(temp, `${JSON.stringify(head)}\n${JSON.stringify(scans)}\n`);
     try {
       renameSync(temp, file);
     } catch (error) {

@@ -169,15 +169,22 @@ export async function gitSnapshot(cwd: string, bases: string[], details: boolean
   const gone = new Set(working.filter((c) => c.status === 'deleted').map((c) => c.path));
   const blobs = new Map<string, string>();
   const files: string[] = [];
-  for (const line of stage.split('\0')) {
-    if (!line) continue;
-    const tab = line.indexOf('\t');
-    const file = line.slice(tab + 1);
-    const [mode, blob, stageNumber] = line.slice(0, tab).split(' ');
-    if (stageNumber !== '0' && blobs.has(file)) continue; // a conflicted file lists several stages
-    if (mode === '160000') continue; // a submodule: not a file
+  // `<mode> <blob> <stage>\t<path>\0` per entry, read in place: this is a line per file of the repository.
+  for (let at = 0; at < stage.length; ) {
+    let end = stage.indexOf('\0', at);
+    if (end === -1) end = stage.length;
+    const tab = stage.indexOf('\t', at);
+    if (tab === -1 || tab > end) break;
+    const file = stage.slice(tab + 1, end);
+    const blobAt = stage.indexOf(' ', at) + 1;
+    const conflicted = stage.charCodeAt(tab - 1) !== 48; // stage number other than 0
+    const submodule = stage.startsWith('160000 ', at); // a submodule: not a file
+    const blob = stage.slice(blobAt, stage.indexOf(' ', blobAt));
+    at = end + 1;
+    if (conflicted && blobs.has(file)) continue; // a conflicted file lists several stages
+    if (submodule) continue;
     if (!gone.has(file)) files.push(file);
-    if (!dirty.has(file)) blobs.set(file, blob!);
+    if (!dirty.has(file)) blobs.set(file, blob);
   }
   for (const change of working) if (change.status === 'untracked') files.push(change.path);
   return { probes, root, shallow: shallow === 'true', head, upstream, working, files: [...new Set(files)], blobs };

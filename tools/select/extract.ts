@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { type CacheEntry, type Dep, type FileScan, type Unresolved, packScan } from './cache.ts';
+import { type CacheEntry, type CacheView, type Dep, type FileScan, type Unresolved, packScan } from './cache.ts';
 import { type Ref, scanJs } from './scan-js.ts';
 import { scanPython } from './scan-python.ts';
 import { scanShell } from './scan-shell.ts';
@@ -91,13 +91,13 @@ const sha1 = (text: string): string => 's' + createHash('sha1').update(text).dig
  * `blobs` holds git's content hash of clean tracked files: those are neither read nor stat()ed
  * when the cache knows them; other files are vouched for by mtime and size, then by content hash.
  */
-export function extractAll(root: string, files: string[], previous: Record<string, CacheEntry> | undefined, blobs: Map<string, string> | null): Extraction {
+export function extractAll(root: string, files: string[], previous: CacheView | null | undefined, blobs: Map<string, string> | null): Extraction {
   const records = new Map<string, FileRecord>();
   const fresh = new Set<string>();
   let parsed = 0;
   let changed = false;
   for (const file of files) {
-    const old = previous?.[file];
+    const old = previous?.get(file);
     // 80 bits of the blob id are plenty to tell versions of one file apart, and keep the cache small.
     const blob = blobs?.get(file)?.slice(0, 20);
     if (blob !== undefined && old?.h === `g${blob}`) {
@@ -122,7 +122,12 @@ export function extractAll(root: string, files: string[], previous: Record<strin
     const vouch = blob !== undefined ? undefined : { m: stat.mtimeMs, s: stat.size };
     if (old && (old.h === hash || (blob !== undefined && old.h === sha1(text)))) {
       // Same content under a new name for its hash (committed since), or a touched file.
-      records.set(file, { entry: { ...old, h: hash, ...(vouch ?? {}) } });
+      // (Spelled out: a cached entry reads its scan lazily, through getters a spread would drop.)
+      const entry: CacheEntry = { h: hash, r: old.r, d: old.d, u: old.u };
+      if (old.y) entry.y = old.y;
+      if (old.v) entry.v = old.v;
+      if (vouch) Object.assign(entry, vouch);
+      records.set(file, { entry });
       continue;
     }
     parsed++;
@@ -130,6 +135,6 @@ export function extractAll(root: string, files: string[], previous: Record<strin
     const scan = scanText(root, file, text);
     records.set(file, { entry: packScan(scan, hash, vouch), refs: scan.refs });
   }
-  if (previous && Object.keys(previous).length !== records.size) changed = true;
+  if (previous && previous.size !== records.size) changed = true;
   return { records, fresh, parsed, changed };
 }

@@ -4,7 +4,7 @@
 // test, setup files → every test of their runner, and the user's declared edges.
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { type Dep, type Unresolved, unpackDeps, unpackRefs } from './cache.ts';
+import { DEP_KINDS, type Dep, type Unresolved, unpackRefs } from './cache.ts';
 import { type FileRecord, languageOf } from './extract.ts';
 import type { Project, RunnerProject } from './project.ts';
 import { type JsResolver, createJsResolver } from './resolve-js.ts';
@@ -215,14 +215,20 @@ export function buildGraph(input: GraphInput): Graph {
   for (const [file, record] of records) {
     const { entry } = record;
     if (input.table && !input.fresh.has(file) && entry.d && entry.u) {
-      record.deps = unpackDeps(entry.d, input.table);
-      record.unresolved = entry.u;
-    } else {
-      resolved++;
-      const { deps, unresolved } = resolveFile(file, record);
-      record.deps = deps;
-      record.unresolved = unresolved;
+      // Edges straight from the packed cache entry: no per-file arrays on the warm path.
+      const packed = entry.d;
+      for (let i = 0; i + 2 < packed.length; i += 3) {
+        const kind = DEP_KINDS[packed[i + 1]!] as EdgeKind;
+        if (input.ignoreTypeImports && kind === 'type-import') continue;
+        addEdge(input.table[packed[i]!]!, { file, kind, line: packed[i + 2]! });
+      }
+      for (const [line, specifier, why] of entry.u) unresolvedAll.push({ file, line, specifier, why });
+      continue;
     }
+    resolved++;
+    const { deps, unresolved } = resolveFile(file, record);
+    record.deps = deps;
+    record.unresolved = unresolved;
     for (const [target, kind, line] of record.deps) {
       if (input.ignoreTypeImports && kind === 'type-import') continue;
       addEdge(target, { file, kind: kind as EdgeKind, line });
@@ -238,14 +244,19 @@ export function buildGraph(input: GraphInput): Graph {
     for (const test of pythonTests) if (!dir || test.startsWith(`${dir}/`)) addEdge(file, { file: test, kind: 'conftest' });
   }
   // A snapshot belongs to its test: __snapshots__/x.test.ts.snap, __snapshots__/test_x/… (syrupy).
-  const testsByDir = new Map<string, string[]>();
-  for (const test of tests.keys()) {
-    const dir = dirOf(test);
-    testsByDir.set(dir, [...(testsByDir.get(dir) ?? []), test]);
-  }
+  let testsByDir: Map<string, string[]> | undefined;
   for (const file of fileSet) {
     const at = file.indexOf('__snapshots__/');
     if (at === -1) continue;
+    if (!testsByDir) {
+      testsByDir = new Map();
+      for (const test of tests.keys()) {
+        const dir = dirOf(test);
+        const list = testsByDir.get(dir);
+        if (list) list.push(test);
+        else testsByDir.set(dir, [test]);
+      }
+    }
     const dir = at === 0 ? '' : file.slice(0, at - 1);
     const name = file.slice(at + '__snapshots__/'.length).split('/')[0]!;
     for (const test of testsByDir.get(dir) ?? []) {

@@ -9,7 +9,7 @@ import { ExitCode, InputError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
 import { toPosixRelative } from '../../lib/test-id.ts';
-import { CACHE_FORMAT, type CacheEntry, cacheDirectory, packDeps, readCache, writeCache } from './cache.ts';
+import { type CacheEntry, cacheDirectory, packDeps, readCache, writeCache } from './cache.ts';
 import { type Changes, baseCandidates, gitChanges, gitSnapshot, listedChanges } from './changes.ts';
 import { createClassifier } from './classify.ts';
 import { extractAll, languageOf } from './extract.ts';
@@ -96,7 +96,7 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
   const resolutionKey = keyHash.digest('base64');
   const code = existing.filter((file) => languageOf(file) !== null);
   phase('cache read');
-  const extraction = extractAll(root, code, cache?.entries, snapshot?.blobs ?? null);
+  const extraction = extractAll(root, code, cache, snapshot?.blobs ?? null);
   phase('scan');
   const sameSettings = cache?.resolutionKey === resolutionKey;
   const graph = buildGraph({
@@ -115,12 +115,15 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
   const worthWriting = !cache || !sameSettings || extraction.fresh.size > 32 || (extraction.changed && extraction.fresh.size === 0 && !snapshot);
   if (options.cache && worthWriting) {
     const index = new Map(table.map((file, i) => [file, i]));
-    const entries: Record<string, CacheEntry> = {};
+    const entries: Array<[string, CacheEntry]> = [];
     for (const [file, record] of extraction.records) {
-      const d = record.deps ? packDeps(record.deps, index) : undefined;
-      entries[file] = d ? { ...record.entry, d, u: record.unresolved ?? [] } : { ...record.entry, d: undefined, u: undefined };
+      const { entry } = record;
+      // Edges taken from the cache as they were (record.deps unset) are packed against this same table.
+      const d = record.deps ? packDeps(record.deps, index) : entry.d;
+      const u = record.deps ? (record.unresolved ?? []) : entry.u;
+      entries.push([file, { h: entry.h, m: entry.m, s: entry.s, r: entry.r, y: entry.y, v: entry.v, d, u: d ? u : undefined }]);
     }
-    writeCache(cacheDir, { format: CACHE_FORMAT, version: VERSION, resolutionKey, files: table, entries });
+    writeCache(cacheDir, { resolutionKey, files: table, entries });
   }
 
   phase('cache write');
