@@ -20,7 +20,6 @@ import { type Timings, budget, order, readTimings, shard } from './schedule.ts';
 import type { SelectOptions } from './cli.ts';
 import { explain } from './explain.ts';
 import { selectionDocument, summary } from './report.ts';
-import { VERSION } from '../../lib/version.ts';
 
 /** Files whose content decides how specifiers resolve: a change to one re-resolves everything. */
 const RESOLUTION_INPUTS = /(^|\/)(package\.json|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|(ts|js)config[\w.-]*\.json|(jest|vitest|vite)\.config\.[cm]?[jt]s|jest\.config\.json|\.mocharc[\w.]*|pytest\.ini|pyproject\.toml|setup\.cfg|tox\.ini|testpace\.config\.json)$/;
