@@ -12,7 +12,7 @@ import path from 'node:path';
 import { VERSION } from '../../lib/version.ts';
 import type { Ref } from './scan-js.ts';
 
-export const CACHE_FORMAT = 5;
+export const CACHE_FORMAT = 6;
 
 /** A resolved edge out of a file: [target, kind, line]. */
 export type Dep = [string, string, number];

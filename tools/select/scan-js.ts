@@ -6,6 +6,16 @@
 // needs a syntax tree: the lexer only has to know what is code and what is text.
 
 /** How a file refers to another. */
+/** The argument of a call as written, up to the parenthesis that closes the call (for warnings). */
+function callArgument(text: string): string {
+  let depth = 0;
+  for (let k = 0; k < text.length; k++) {
+    if (text[k] === '(') depth++;
+    else if (text[k] === ')' && depth-- === 0) return text.slice(0, k);
+  }
+  return text;
+}
+
 export type JsRefKind = 'import' | 'type-import' | 'dynamic-import' | 'require' | 'require-resolve' | 'mock' | 'url' | 'data';
 
 export interface Ref {
@@ -147,8 +157,7 @@ export function scanJs(source: string): ScanResult {
       pendingCall = null;
       return;
     }
-    const rest = source.slice(i, i + 40).split('\n')[0]!;
-    dynamic.push({ kind: pendingCall.kind, line, text: text + rest });
+    dynamic.push({ kind: pendingCall.kind, line, text: callArgument(text + source.slice(i, i + 40).split('\n')[0]!) });
     pendingCall = null;
   };
 
