@@ -120,7 +120,7 @@ describe('with the pytest profile', () => {
     // Most costly first: the half-second sleep leads.
     expect(lines[1]).toMatch(/^ {2}sleep +tests\/test_checkout\.py:7 .*\(saves 500 ms, static\)$/);
     expect(io.err()).toMatch(/\n {2}parallel-unsafe +tests\/test_state\.py:9 /);
-    expect(io.err()).toMatch(/\nparallel plan \(pytest-xdist loadgroup\), predicted wall time by workers: 1: [\d.]+ s, 2: [\d.]+ s\n  basis: simulated from \d+ tests, medians over \d+ measured runs?;/);
+    expect(io.err()).toMatch(/\nparallel plan \(pytest-xdist loadgroup\), predicted wall time by workers: 1: [\d.]+ s, 2: [\d.]+ s\n {2}basis: simulated from \d+ tests, medians over \d+ measured runs?;/);
     expect(io.err()).toContain('total, each test counted once: ');
   });
 
