@@ -17,15 +17,25 @@ function run(command: string, args: string[], cwd: string): Promise<string | nul
   });
 }
 
-/** Git state of `cwd`, or null outside a repository (or without git). */
+/**
+ * Git state of `cwd`, or null outside a repository, before the first commit, or without git.
+ * One process: porcelain v2 carries the commit and branch in its header lines.
+ */
 export async function gitState(cwd: string): Promise<Environment['git']> {
-  const [commit, branch, status] = await Promise.all([
-    run('git', ['rev-parse', 'HEAD'], cwd),
-    run('git', ['symbolic-ref', '--short', '-q', 'HEAD'], cwd),
-    run('git', ['status', '--porcelain', '--untracked-files=no'], cwd),
-  ]);
-  if (commit === null) return null;
-  return { commit, branch: branch || null, dirty: Boolean(status) };
+  const out = await run('git', ['status', '--porcelain=v2', '--branch', '--untracked-files=no'], cwd);
+  if (out === null) return null;
+  let commit: string | undefined;
+  let branch: string | null = null;
+  let dirty = false;
+  for (const line of out.split('\n')) {
+    if (line.startsWith('# branch.oid ')) commit = line.slice('# branch.oid '.length);
+    else if (line.startsWith('# branch.head ')) {
+      const head = line.slice('# branch.head '.length);
+      branch = head === '(detached)' ? null : head;
+    } else if (line && !line.startsWith('#')) dirty = true;
+  }
+  if (!commit || !/^[0-9a-f]{40,64}$/.test(commit)) return null;
+  return { commit, branch, dirty };
 }
 
 /** Version of python3 on PATH, or null. Only asked for by tools that run Python. */

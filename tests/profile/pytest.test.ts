@@ -127,11 +127,16 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number): Prom
 }
 
 // Every pytest process (controller and xdist workers) and a grandchild `sleep` record their pids.
+// The hanging test starts its grandchild only once test_quick is over (its teardown reported, plus a
+// margin for the report to reach the controller), so a signal sent then finds test_quick recorded.
 const hangingSuite = (pids: string) => ({
   'conftest.py': [
     'import os',
     'def pytest_configure(config):',
     `    open(os.path.join(${JSON.stringify(pids)}, "pytest-%d" % os.getpid()), "w").close()`,
+    'def pytest_runtest_logreport(report):',
+    '    if report.when == "teardown" and report.nodeid.endswith("test_quick"):',
+    `        open(os.path.join(${JSON.stringify(pids)}, "quick-done"), "w").close()`,
     '',
   ].join('\n'),
   'test_hang.py': [
@@ -139,6 +144,9 @@ const hangingSuite = (pids: string) => ({
     'def test_quick():',
     '    pass',
     'def test_hangs():',
+    `    while not os.path.exists(os.path.join(${JSON.stringify(pids)}, "quick-done")):`,
+    '        time.sleep(0.05)',
+    '    time.sleep(0.5)',
     '    child = subprocess.Popen(["sleep", "60"])',
     `    open(os.path.join(${JSON.stringify(pids)}, "sleep-%d" % child.pid), "w").close()`,
     '    time.sleep(60)',
@@ -166,7 +174,7 @@ describe('profile on an interrupted run', () => {
     expect(document.status).toBe('interrupted');
     expect(document.runs[0]!.interrupted).toBe(true);
     expect(document.runs[0]!.tests.map((t) => t.name)).toContain('test_quick');
-    const recorded = (await readdir(pids)).map((f) => Number(f.split('-')[1]));
+    const recorded = (await readdir(pids)).filter((f) => f !== 'quick-done').map((f) => Number(f.split('-')[1]));
     expect(recorded.length).toBeGreaterThanOrEqual(4); // controller, two workers, the sleep
     await waitFor(async () => (recorded.every((pid) => !alive(pid)) ? true : undefined), 5000);
   });
@@ -180,7 +188,7 @@ describe('profile on an interrupted run', () => {
     expect(result.document.status).toBe('interrupted');
     expect(result.document.runs[0]!.wallMs).toBeGreaterThanOrEqual(3000);
     expect(result.document.warnings!.join('\n')).toContain('--timeout');
-    const recorded = (await readdir(pids)).map((f) => Number(f.split('-')[1]));
+    const recorded = (await readdir(pids)).filter((f) => f !== 'quick-done').map((f) => Number(f.split('-')[1]));
     await waitFor(async () => (recorded.every((pid) => !alive(pid)) ? true : undefined), 5000);
   });
 });

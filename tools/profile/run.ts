@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stderrPalette } from '../../lib/colour.ts';
 import { documentHeader } from '../../lib/document.ts';
-import { collectEnvironment, pythonVersion } from '../../lib/environment.ts';
+import { type Environment, collectEnvironment, pythonVersion } from '../../lib/environment.ts';
 import { ExitCode, InputError, UsageError, formatError } from '../../lib/errors.ts';
 import { displayCwd } from '../../lib/display-cwd.ts';
 import type { Io } from '../../lib/io.ts';
@@ -70,10 +70,14 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
   const runner = resolveRunner(options);
   const cwd = io.cwd;
   const cores = os.availableParallelism();
-  // Everything that spawns processes of its own happens before the runs: the CPU of a run is read
-  // from this process's reaped-children counters. Python's version comes from the pytest plugin.
-  const [environment, documentCwd] = await Promise.all([collectEnvironment(cwd, io.env), displayCwd(cwd)]);
+  // Nothing that spawns processes of its own runs while a test run does (the CPU of a run is read
+  // from this process's reaped-children counters), and nothing stands between the start and the
+  // first run: the environment (git state) is collected after the last run. Python's version
+  // comes from the pytest plugin.
   const colour = stderrPalette(io);
+  const runtimes: Record<string, string> = {};
+  let environmentPending: Promise<[Environment, string]> | undefined;
+  const startEnvironment = () => (environmentPending ??= Promise.all([collectEnvironment(cwd, io.env), displayCwd(cwd)]));
 
   const total = options.warmup + options.runs;
   const runs: RunRecord[] = [];
@@ -110,10 +114,12 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
         timeoutMs: options.timeoutMs,
         interrupts: signals,
       });
+      // The last run is over: the environment is collected while its results are read.
+      if (index === total - 1 || execution.interruptedBy || signals.received) void startEnvironment();
       warnings.push(...((await prepared.afterExit?.()) ?? []));
-      if (runner === 'pytest' && !environment.runtimes.python) {
-        const runtimes = await readFile(runtimeFile, 'utf8').then((text) => JSON.parse(text) as { python?: string }, () => undefined);
-        if (runtimes?.python) environment.runtimes.python = runtimes.python;
+      if (runner === 'pytest' && !runtimes.python) {
+        const reported = await readFile(runtimeFile, 'utf8').then((text) => JSON.parse(text) as { python?: string }, () => undefined);
+        if (reported?.python) runtimes.python = reported.python;
       }
       let tests: TestResult[] = [];
       let files: FileTiming[] = [];
@@ -162,10 +168,12 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
   }
 
   try {
-    if (runner === 'pytest' && !environment.runtimes.python) {
+    if (runner === 'pytest' && !runtimes.python) {
       const python = await pythonVersion(cwd);
-      if (python) environment.runtimes.python = python;
+      if (python) runtimes.python = python;
     }
+    const [environment, documentCwd] = await startEnvironment();
+    Object.assign(environment.runtimes, runtimes);
     const measured = measuredRuns(runs);
     const tests = summariseTests(measured);
     const document: ProfileDocument = {
