@@ -14,6 +14,9 @@ import type { Ref } from './scan-js.ts';
 
 export const CACHE_FORMAT = 6;
 
+/** Files whose content decides how specifiers resolve: a change to one re-resolves everything. */
+export const RESOLUTION_INPUTS = /(^|\/)(package\.json|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|(ts|js)config[\w.-]*\.json|(jest|vitest|vite)\.config\.[cm]?[jt]s|jest\.config\.json|\.mocharc[\w.]*|pytest\.ini|pyproject\.toml|setup\.cfg|tox\.ini|testpace\.config\.json)$/;
+
 /** A resolved edge out of a file: [target, kind, line]. */
 export type Dep = [string, string, number];
 /** A reference that did not resolve: [line, specifier, why]. */
@@ -233,16 +236,20 @@ export function writeCache(dir: string, cache: CacheWrite): void {
       const v = entry.v && Object.keys(entry.v).length > 0 ? entry.v : 0;
       scans.push([entry.r, y, v]);
     }
-    const file = path.join(dir, 'graph.json');
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(head)}\n${JSON.stringify(scans)}\n`);
-    try {
-      renameSync(temp, file);
-    } catch (error) {
-      rmSync(temp, { force: true });
-      throw error;
-    }
+    replaceFile(path.join(dir, 'graph.json'), `${JSON.stringify(head)}\n${JSON.stringify(scans)}\n`);
   } catch {
     // A cache that cannot be written (read-only checkout) only costs speed next time.
+  }
+}
+
+/** Writes `file` whole or not at all: a temp file next to it, then a rename (concurrent runs: the last one wins). */
+export function replaceFile(file: string, data: string | Uint8Array): void {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temp, data);
+  try {
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
   }
 }

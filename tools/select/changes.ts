@@ -6,11 +6,13 @@
 // the upstream, every uncommitted change and the untracked files; one `ls-files --stage` gives
 // every tracked file with its blob id — a content hash the graph cache uses as is, so that clean
 // files are neither read nor even stat()ed.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { InputError, UsageError } from '../../lib/errors.ts';
+import { STAGE_COMMAND, STATUS_COMMAND, TOP_COMMAND, diffCommand, gitOutput } from './git-process.ts';
+
+export { baseCandidates } from './git-process.ts';
 
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'untracked' | 'type-changed' | 'unknown';
 
@@ -39,6 +41,13 @@ export interface Snapshot {
   upstream: string | null;
   /** Uncommitted changes against HEAD (staged or not), and untracked files. */
   working: Change[];
+  /** `git ls-files --stage` as git printed it: the index, which a warm run's key is made of. */
+  stage: string;
+  /** Every file in the work tree and the blob ids of clean tracked files; parsed from `stage` on first use. */
+  listing(): Listing;
+}
+
+export interface Listing {
   /** Every file in the work tree: tracked (minus deleted ones) and untracked-not-ignored. */
   files: string[];
   /** Blob ids of tracked files whose work-tree content is the index content (clean files). */
@@ -53,19 +62,12 @@ async function git(root: string): Promise<SimpleGit> {
   return simpleGit({ baseDir: root, trimmed: false, maxConcurrentProcesses: 8 });
 }
 
-/**
- * The commands every run needs (rev-parse, status, ls-files, the diffs since the candidate bases)
- * go straight to git: through simple-git the same six parallel commands took 83-93 ms against
- * 34-39 ms with execFile (medians of 12 rounds), and select's git phase 72-85 ms against 16-19 ms
- * in a small clone — most of a warm run. simple-git serves the rest (merge bases and base
- * commits for the document, the first-commit diff, explaining a missing base), where its error
- * handling is worth more than the milliseconds.
- */
-function plainGit(cwd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8' }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
-  });
-}
+// The commands every run needs (rev-parse, status, ls-files, the diffs since the candidate bases)
+// go straight to git through git-process.ts, started by the entry before anything else: through
+// simple-git the same six parallel commands took 83-93 ms against 34-39 ms with execFile (medians
+// of 12 rounds). simple-git serves the rest (merge bases and base commits for the document, the
+// first-commit diff, explaining a missing base), where its error handling is worth more than the
+// milliseconds.
 
 /**
  * What git says about one candidate base: the diff from its merge base with HEAD and, when asked
@@ -84,14 +86,9 @@ async function probeBase(cwd: string, ref: string, details: boolean): Promise<Ba
     details ? tryRaw(cwd, ['merge-base', ref, 'HEAD']).then((out) => out?.trim() || null) : undefined,
     details ? tryRaw(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then((out) => out?.trim() || null) : undefined,
     // `diff A...B` diffs from the merge base; it fails when there is none (or A is unknown).
-    plainGit(cwd, ['diff', '--name-status', '-M', '-z', '--no-color', '--no-ext-diff', `${ref}...HEAD`, '--']).catch(() => null),
+    gitOutput(cwd, diffCommand(ref)).catch(() => null),
   ]);
   return { ref, mergeBase, commit, diff };
-}
-
-/** The bases to try, in order: --since, else the upstream, else origin/HEAD, else HEAD~1. */
-export function baseCandidates(since: string | undefined): string[] {
-  return since !== undefined ? [since] : ['@{upstream}', 'origin/HEAD', 'HEAD~1'];
 }
 
 const STATUS: Record<string, ChangeStatus> = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed', C: 'copied', T: 'type-changed' };
@@ -137,10 +134,10 @@ export async function gitSnapshot(cwd: string, bases: string[], details: boolean
   let probes: BaseProbe[];
   try {
     [top, status, stage, probes] = await Promise.all([
-      plainGit(cwd, ['rev-parse', '--show-toplevel', '--is-shallow-repository']),
+      gitOutput(cwd, TOP_COMMAND),
       // Porcelain paths are relative to the top, from any directory; ls-files needs :/ and --full-name.
-      plainGit(cwd, ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']),
-      plainGit(cwd, ['ls-files', '--stage', '-z', '--full-name', ':/']),
+      gitOutput(cwd, STATUS_COMMAND),
+      gitOutput(cwd, STAGE_COMMAND),
       Promise.all(bases.map((base) => probeBase(cwd, base, details))),
     ]);
   } catch {
@@ -165,11 +162,15 @@ export async function gitSnapshot(cwd: string, bases: string[], details: boolean
     } else if (entry.startsWith('u ')) working.push({ path: entry.split(' ').slice(10).join(' '), status: 'modified' });
     else if (entry.startsWith('? ')) working.push({ path: entry.slice(2), status: 'untracked' });
   }
+  let listing: Listing | undefined;
+  return { probes, root, shallow: shallow === 'true', head, upstream, working, stage, listing: () => (listing ??= parseStage(stage, working)) };
+}
+
+function parseStage(stage: string, working: Change[]): Listing {
   const dirty = new Set(working.map((c) => c.path));
   const gone = new Set(working.filter((c) => c.status === 'deleted').map((c) => c.path));
   const blobs = new Map<string, string>();
   const files: string[] = [];
-  // `<mode> <blob> <stage>\t<path>\0` per entry, read in place: this is a line per file of the repository.
   for (let at = 0; at < stage.length; ) {
     let end = stage.indexOf('\0', at);
     if (end === -1) end = stage.length;
@@ -187,7 +188,7 @@ export async function gitSnapshot(cwd: string, bases: string[], details: boolean
     if (!dirty.has(file)) blobs.set(file, blob);
   }
   for (const change of working) if (change.status === 'untracked') files.push(change.path);
-  return { probes, root, shallow: shallow === 'true', head, upstream, working, files: [...new Set(files)], blobs };
+  return { files: [...new Set(files)], blobs };
 }
 
 async function tryRaw(cwd: string, args: string[]): Promise<string | null> {

@@ -53,7 +53,7 @@ export function explain(input: ExplainInput): { text: string; selected: boolean 
     const entry = input.selected.get(target);
     if (!entry) {
       lines.push(`${name} is not selected: none of the ${input.changes.changed.length} changed files reaches it.`);
-      const dependencies = [...input.graph.dependents.entries()].filter(([, edges]) => edges.some((e) => e.file === target)).map(([dep]) => dep);
+      const dependencies = input.graph.dependenciesOf(target);
       if (dependencies.length > 0) lines.push(`  it depends directly on: ${dependencies.sort().map(toCwd).join(', ')}`);
     } else {
       lines.push(`${name} is selected (${entry.reasons.length} chain${entry.reasons.length === 1 ? '' : 's'}, nearest change ${entry.distance} edge${entry.distance === 1 ? '' : 's'} away):`);

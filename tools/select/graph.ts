@@ -45,11 +45,33 @@ export interface UnresolvedImport {
 }
 
 export interface Graph {
-  /** node → the files that depend on it. */
-  dependents: Map<string, Edge[]>;
+  /** The files that depend on `node`, and how. */
+  dependentsOf(node: string): readonly Edge[];
+  /** Whether any file depends on `node`. */
+  hasDependents(node: string): boolean;
+  /** The nodes `file` depends on directly (for --explain). */
+  dependenciesOf(file: string): string[];
   unresolved: UnresolvedImport[];
   /** Files whose references were resolved in this run (the rest came from the cache). */
   resolved: number;
+}
+
+/** A graph held as a map from each node to its dependents (what a cold or partly warm run builds). */
+export class MapGraph implements Graph {
+  constructor(
+    readonly dependents: Map<string, Edge[]>,
+    readonly unresolved: UnresolvedImport[],
+    readonly resolved: number,
+  ) {}
+  dependentsOf(node: string): readonly Edge[] {
+    return this.dependents.get(node) ?? [];
+  }
+  hasDependents(node: string): boolean {
+    return this.dependents.has(node);
+  }
+  dependenciesOf(file: string): string[] {
+    return [...this.dependents.entries()].filter(([, edges]) => edges.some((e) => e.file === file)).map(([dep]) => dep);
+  }
 }
 
 export interface GraphInput {
@@ -84,8 +106,19 @@ const MOCK_EXTENSIONS = ['.js', '.ts', '.cjs', '.mjs', '.cts', '.mts', '.jsx', '
 const dirOf = (file: string): string => (file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '');
 const joinPath = (dir: string, rest: string): string => path.posix.normalize(dir ? `${dir}/${rest}` : rest);
 
-export function buildGraph(input: GraphInput): Graph {
-  const { project, fileSet, dirs, records, tests } = input;
+/** What resolving a file's references needs: the project, the files and directories that exist, and the records (shell helpers' variables). */
+export interface ResolveContext {
+  project: Project;
+  fileSet: Set<string>;
+  dirs: Set<string>;
+  records: Map<string, FileRecord>;
+}
+
+/** Resolves one file's scanned references into edges (and the references that did not resolve). */
+export type FileResolver = (file: string, record: FileRecord) => { deps: Dep[]; unresolved: Unresolved[] };
+
+export function createFileResolver(context: ResolveContext): FileResolver {
+  const { project, fileSet, dirs, records } = context;
   const refsOf = (record: FileRecord): Ref[] => (record.refs ??= unpackRefs(record.entry));
   // Built on first use: a warm run takes every edge from the cache and needs neither.
   let jsResolver: JsResolver | undefined;
@@ -201,7 +234,15 @@ export function buildGraph(input: GraphInput): Graph {
     for (const [line, text] of record.entry.y ?? []) unresolved.push([line, text, 'not a literal specifier; its target cannot be known statically']);
     return { deps, unresolved };
   };
+  return resolveFile;
+}
 
+/** Edges that come from a file's own content (its references); the others come from its place in the tree. */
+export const CONTENT_EDGE_KINDS: ReadonlySet<EdgeKind> = new Set<EdgeKind>(['import', 'type-import', 'dynamic-import', 'require', 'require-resolve', 'mock', 'mocks-dir', 'url', 'python-import', 'bats-load', 'exec', 'data-file']);
+
+export function buildGraph(input: GraphInput): MapGraph {
+  const { project, fileSet, records, tests } = input;
+  const resolveFile = createFileResolver(input);
   const dependents = new Map<string, Edge[]>();
   const addEdge = (target: string, edge: Edge): void => {
     // Duplicates (a file importing and reading the same target) cost the walk nothing: it visits a file once.
@@ -279,10 +320,10 @@ export function buildGraph(input: GraphInput): Graph {
     const targets = [...fileSet].filter((f) => to(f));
     for (const file of fileSet) if (from(file)) for (const target of targets) addEdge(file, { file: target, kind: 'config' });
   }
-  return { dependents, unresolved: unresolvedAll, resolved };
+  return new MapGraph(dependents, unresolvedAll, resolved);
 }
 
 /** Whether the graph knows `file` as a source of edges (it is code, or something depends on it). */
 export function inGraph(graph: Graph, file: string): boolean {
-  return graph.dependents.has(file) || languageOf(file) !== null;
+  return graph.hasDependents(file) || languageOf(file) !== null;
 }

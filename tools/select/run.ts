@@ -9,20 +9,19 @@ import { ExitCode, InputError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
 import { toPosixRelative } from '../../lib/test-id.ts';
-import { type CacheEntry, cacheDirectory, packDeps, readCache, writeCache } from './cache.ts';
+import { type CacheEntry, RESOLUTION_INPUTS, cacheDirectory, packDeps, readCache, writeCache } from './cache.ts';
 import { type Changes, baseCandidates, gitChanges, gitSnapshot, listedChanges } from './changes.ts';
 import { createClassifier } from './classify.ts';
 import { extractAll, languageOf } from './extract.ts';
-import { buildGraph, inGraph } from './graph.ts';
-import { discoverTests, loadProject } from './project.ts';
+import { buildGraph, createFileResolver, inGraph } from './graph.ts';
+import { type Project, discoverTests, loadProject } from './project.ts';
+import { type WarmBuild, dirtySignatures, loadWarm, warmKey, writeWarm } from './warm.ts';
 import { selectTests } from './select.ts';
 import { type Timings, budget, order, readTimings, shard } from './schedule.ts';
 import type { SelectOptions } from './cli.ts';
 import { explain } from './explain.ts';
 import { selectionDocument, summary } from './report.ts';
 
-/** Files whose content decides how specifiers resolve: a change to one re-resolves everything. */
-const RESOLUTION_INPUTS = /(^|\/)(package\.json|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|(ts|js)config[\w.-]*\.json|(jest|vitest|vite)\.config\.[cm]?[jt]s|jest\.config\.json|\.mocharc[\w.]*|pytest\.ini|pyproject\.toml|setup\.cfg|tox\.ini|testpace\.config\.json)$/;
 
 async function changedFromOption(files: string[], io: Io): Promise<string[]> {
   if (files.length === 1 && files[0] === '-') {
@@ -32,6 +31,24 @@ async function changedFromOption(files: string[], io: Io): Promise<string[]> {
     return text.split(/\r?\n|\0/).filter((line) => line.trim() !== '');
   }
   return files;
+}
+
+/** The graph and the tests a run selects from, built in full or from the warm index. */
+interface Build extends Pick<WarmBuild, 'graph' | 'tests' | 'existing' | 'filesInGraph' | 'parsed'> {
+  warm: boolean;
+}
+
+/** Every directory above the files (repo-relative, without the root). */
+function directoriesOf(files: Iterable<string>): Set<string> {
+  const dirs = new Set<string>();
+  for (const file of files) {
+    for (let at = file.lastIndexOf('/'); at > 0; at = file.lastIndexOf('/', at - 1)) {
+      const dir = file.slice(0, at);
+      if (dirs.has(dir)) break;
+      dirs.add(dir);
+    }
+  }
+  return dirs;
 }
 
 export async function run(options: SelectOptions, io: Io): Promise<number> {
@@ -53,82 +70,102 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
   const changes: Changes = options.files
     ? listedChanges(root, io.cwd, await changedFromOption(options.files, io))
     : await gitChanges(snapshot!, { since: options.since, committedOnly: options.committedOnly, onMissingBase: options.onMissingBase });
-  const listed = snapshot ? snapshot.files : await glob(['**'], { cwd: root, ignore: ['**/node_modules/**', '**/.git/**'], dot: true });
   const deleted = new Set<string>();
   for (const change of changes.changed) {
     if (change.status === 'deleted') deleted.add(change.path);
     if (change.status === 'renamed' && change.oldPath) deleted.add(change.oldPath);
   }
-  const existing = listed.filter((file) => !deleted.has(file));
-  const resolvable = new Set([...existing, ...deleted]);
-  const dirs = new Set<string>();
-  for (const file of resolvable) {
-    for (let at = file.lastIndexOf('/'); at > 0; at = file.lastIndexOf('/', at - 1)) {
-      const dir = file.slice(0, at);
-      if (dirs.has(dir)) break;
-      dirs.add(dir);
-    }
-  }
-
-  phase('git');
-  const project = loadProject(root, existing, new Set(existing));
   // --tests globs are relative to the current directory, like the paths select prints.
   const cwdPrefix = toPosixRelative(root, io.cwd);
   const testGlobs = options.tests?.map((glob) => (cwdPrefix ? path.posix.join(cwdPrefix, glob.replace(/^\.\//, '')) : glob)) ?? null;
-  const tests = discoverTests(project, existing, testGlobs);
-  phase('configs and tests');
-
-  // The graph, from the cache where the content and the resolution settings are unchanged.
   const cacheDir = cacheDirectory(root, io.env);
-  const cache = options.cache ? readCache(cacheDir) : null;
-  const keyHash = createHash('sha1');
-  const table = [...resolvable].sort();
-  keyHash.update(table.join('\0'));
-  for (const file of existing) {
-    if (!RESOLUTION_INPUTS.test(file)) continue;
-    try {
-      keyHash.update(file + '\0' + readFileSync(path.join(root, file)));
-    } catch {
-      // unreadable: its absence is part of the key already
-    }
-  }
-  const resolutionKey = keyHash.digest('base64');
-  const code = existing.filter((file) => languageOf(file) !== null);
-  phase('cache read');
-  const extraction = extractAll(root, code, cache, snapshot?.blobs ?? null);
-  phase('scan');
-  const sameSettings = cache?.resolutionKey === resolutionKey;
-  const graph = buildGraph({
-    project,
-    fileSet: resolvable,
-    dirs,
-    records: extraction.records,
-    table: sameSettings ? cache!.files : null,
-    fresh: extraction.fresh,
-    tests,
-    ignoreTypeImports: options.ignoreTypeImports,
-  });
-  phase('resolve and graph');
-  // A handful of re-scanned files (what a commit touches) are cheaper to scan again next time
-  // than a 10k-entry cache is to write now; a new file list or many changes are worth a write.
-  const worthWriting = !cache || !sameSettings || extraction.fresh.size > 32 || (extraction.changed && extraction.fresh.size === 0 && !snapshot);
-  if (options.cache && worthWriting) {
-    const index = new Map(table.map((file, i) => [file, i]));
-    const entries: Array<[string, CacheEntry]> = [];
-    for (const [file, record] of extraction.records) {
-      const { entry } = record;
-      // Edges taken from the cache as they were (record.deps unset) are packed against this same table.
-      const d = record.deps ? packDeps(record.deps, index) : entry.d;
-      const u = record.deps ? (record.unresolved ?? []) : entry.u;
-      entries.push([file, { h: entry.h, m: entry.m, s: entry.s, r: entry.r, y: entry.y, v: entry.v, d, u: d ? u : undefined }]);
-    }
-    writeCache(cacheDir, { resolutionKey, files: table, entries });
-  }
+  const graphOptions = { ignoreTypeImports: options.ignoreTypeImports, testGlobs, deleted };
+  const key = options.cache && snapshot ? warmKey(snapshot, graphOptions) : null;
+  phase('git');
 
-  phase('cache write');
+  // The warm index when git's index is what it was at the last full build; else the full build.
+  let project: Project | undefined;
+  const loadOnce = (existing: string[]): Project => (project ??= loadProject(root, existing, new Set(existing)));
+  const built =
+    (key &&
+      loadWarm({
+        root,
+        cacheDir,
+        key,
+        working: snapshot!.working,
+        options: graphOptions,
+        project: loadOnce,
+        resolver: (files) => createFileResolver({ project: project!, fileSet: new Set(files), dirs: directoriesOf(files), records: new Map() }),
+      })) ||
+    (await fullBuild());
+  phase(built.warm ? 'warm index' : 'cache write');
+  const { tests, graph } = built;
+  const loadedProject = loadOnce(built.existing);
+
+  /** Discovers the tests and builds the graph from the per-file cache, and writes both caches. */
+  async function fullBuild(): Promise<Build> {
+    project = undefined;
+    const dirty = key ? dirtySignatures(root, snapshot!.working) : [];
+    const listing = snapshot?.listing();
+    const listed = listing ? listing.files : await glob(['**'], { cwd: root, ignore: ['**/node_modules/**', '**/.git/**'], dot: true });
+    const existing = listed.filter((file) => !deleted.has(file));
+    const resolvable = new Set([...existing, ...deleted]);
+    const dirs = directoriesOf(resolvable);
+    const loaded = loadOnce(existing);
+    const tests = discoverTests(loaded, existing, testGlobs);
+    phase('configs and tests');
+
+    // The graph, from the cache where the content and the resolution settings are unchanged.
+    const cache = options.cache ? readCache(cacheDir) : null;
+    const keyHash = createHash('sha1');
+    const table = [...resolvable].sort();
+    keyHash.update(table.join('\0'));
+    for (const file of existing) {
+      if (!RESOLUTION_INPUTS.test(file)) continue;
+      try {
+        keyHash.update(file + '\0' + readFileSync(path.join(root, file)));
+      } catch {
+        // unreadable: its absence is part of the key already
+      }
+    }
+    const resolutionKey = keyHash.digest('base64');
+    const code = existing.filter((file) => languageOf(file) !== null);
+    phase('cache read');
+    const extraction = extractAll(root, code, cache, listing?.blobs ?? null);
+    phase('scan');
+    const sameSettings = cache?.resolutionKey === resolutionKey;
+    const graph = buildGraph({
+      project: loaded,
+      fileSet: resolvable,
+      dirs,
+      records: extraction.records,
+      table: sameSettings ? cache!.files : null,
+      fresh: extraction.fresh,
+      tests,
+      ignoreTypeImports: options.ignoreTypeImports,
+    });
+    phase('resolve and graph');
+    // A handful of re-scanned files (what a commit touches) are cheaper to scan again next time
+    // than a 10k-entry cache is to write now; a new file list or many changes are worth a write.
+    const worthWriting = !cache || !sameSettings || extraction.fresh.size > 32 || (extraction.changed && extraction.fresh.size === 0 && !snapshot);
+    if (options.cache && worthWriting) {
+      const index = new Map(table.map((file, i) => [file, i]));
+      const entries: Array<[string, CacheEntry]> = [];
+      for (const [file, record] of extraction.records) {
+        const { entry } = record;
+        // Edges taken from the cache as they were (record.deps unset) are packed against this same table.
+        const d = record.deps ? packDeps(record.deps, index) : entry.d;
+        const u = record.deps ? (record.unresolved ?? []) : entry.u;
+        entries.push([file, { h: entry.h, m: entry.m, s: entry.s, r: entry.r, y: entry.y, v: entry.v, d, u: d ? u : undefined }]);
+      }
+      writeCache(cacheDir, { resolutionKey, files: table, entries });
+    }
+    if (key) writeWarm(cacheDir, { key, files: resolvable, graph, tests, runners: loaded.runners, dirty, filesInGraph: extraction.records.size });
+    return { warm: false, graph, tests, existing, filesInGraph: extraction.records.size, parsed: extraction.parsed };
+  }
 
   // Which changes the graph answers for, which are noise, which force everything.
-  const classifier = createClassifier(project);
+  const classifier = createClassifier(loadedProject);
   const runAllFiles: string[] = [];
   let runAllReason: string | null = changes.missingBase ? `${changes.missingBase}; --on-missing-base=all` : null;
   const ignored: Array<{ file: string; why: string }> = [];
@@ -175,7 +212,7 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
   }
   if (options.order && timings) chosen = order(chosen, timings, options.order);
 
-  const warnings = [...project.warnings];
+  const warnings = [...loadedProject.warnings];
   const toCwd = (file: string): string => path.relative(io.cwd, path.join(root, file)).split(path.sep).join('/') || '.';
 
   if (options.explain !== undefined) {
@@ -196,7 +233,7 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
       skipped,
       ignored,
       unresolved: graph.unresolved.filter((u) => inScope(u.file)),
-      counts: { changed: changes.changed.length, tests: allTests.length, selected: chosen.length, filesInGraph: extraction.records.size, parsed: extraction.parsed },
+      counts: { changed: changes.changed.length, tests: allTests.length, selected: chosen.length, filesInGraph: built.filesInGraph, parsed: built.parsed },
       warnings,
     });
     await writeProduct(io, options.out, formatDocument(document));
@@ -206,7 +243,7 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
     if (text || options.out) await writeProduct(io, options.out, text);
   }
 
-  const lines = options.debug ? [`phases: ${phases.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ')}; ${graph.resolved} files resolved, ${extraction.records.size - graph.resolved} from the cache`] : [];
+  const lines = options.debug ? [`phases: ${phases.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ')}; ${graph.resolved} files resolved, ${built.filesInGraph - graph.resolved} from ${built.warm ? 'the warm index' : 'the cache'}`] : [];
   lines.push(
     ...summary({
       changes,
@@ -216,8 +253,8 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
       warnings,
       unresolved: graph.unresolved.filter((u) => inScope(u.file)),
       notes,
-      graphFiles: extraction.records.size,
-      parsed: extraction.parsed,
+      graphFiles: built.filesInGraph,
+      parsed: built.parsed,
       seconds: (performance.now() - started) / 1000,
     }),
   );

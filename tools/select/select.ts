@@ -50,7 +50,7 @@ export function selectTests(graph: Graph, starts: string[], isTest: (file: strin
         }
         record(node, { changed: start, chain, edges });
       }
-      for (const edge of graph.dependents.get(node) ?? []) {
+      for (const edge of graph.dependentsOf(node)) {
         if (parent.has(edge.file)) continue;
         parent.set(edge.file, { from: node, kind: edge.kind });
         queue.push(edge.file);
