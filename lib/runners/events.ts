@@ -19,6 +19,11 @@ interface EventBase {
   /** Process the event was written from (the worker process for pytest-xdist; the reporter's process for node runners). */
   pid: number;
   t: number;
+  /**
+   * Resident memory of `pid` when the event was written, where the reporter runs in the process that
+   * runs the tests and mem-profile asked for it (TESTPACE_EVENT_RSS=1).
+   */
+  rssBytes?: number;
 }
 
 export interface TestStartEvent extends EventBase {

@@ -4,11 +4,14 @@
 /** Body shared by every reporter; expects `fs` and `path` in scope. */
 export const EMITTER_JS = String.raw`
 var TESTPACE_EVENTS = process.env.TESTPACE_EVENTS;
+// Set by mem-profile: events written from the process that runs the test carry its resident memory.
+var TESTPACE_EVENT_RSS = process.env.TESTPACE_EVENT_RSS === '1';
 var testpaceFd;
 // Epoch milliseconds with sub-millisecond precision.
 function testpaceNow() { return performance.timeOrigin + performance.now(); }
 function testpaceEmit(record) {
   if (!TESTPACE_EVENTS) return;
+  if (TESTPACE_EVENT_RSS && record.pid === process.pid && (record.event === 'start' || record.event === 'end')) record.rssBytes = process.memoryUsage.rss();
   if (testpaceFd === undefined) testpaceFd = fs.openSync(TESTPACE_EVENTS, 'a');
   fs.writeSync(testpaceFd, JSON.stringify(record) + '\n');
 }

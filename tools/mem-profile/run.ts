@@ -1,6 +1,6 @@
 // testpace-mem-profile: run the command, sample its process tree, attribute memory to tests, write
 // the memory document and the summary. Exits with the command's own code (1 when --max-rss tripped).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { constants } from 'node:os';
@@ -50,7 +50,9 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
   const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'testpace-mem-'));
   try {
     let command = options.command;
-    let env: NodeJS.ProcessEnv = { ...io.env };
+    // The pytest plugin writes the version of the Python that runs the tests here (no python3 of our own to ask).
+    const runtimeFile = path.join(tmpDir, 'runtime.json');
+    let env: NodeJS.ProcessEnv = runner === 'pytest' ? { ...io.env, TESTPACE_RUNTIME_FILE: runtimeFile } : { ...io.env };
     let afterExit: (() => Promise<string[]>) | undefined;
     const eventsFile = path.join(tmpDir, 'events.jsonl');
     // bats reports its tests only after the run, from its JUnit XML, without processes or exact times.
@@ -59,7 +61,8 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     if (attributable) {
       const instrumented = await instrument(runner, options.command, { cwd: io.cwd, eventsFile, tmpDir, env });
       command = instrumented.command;
-      env = instrumented.env;
+      // Reporters that run in the tests' own process stamp each event with its resident memory.
+      env = { ...instrumented.env, TESTPACE_EVENT_RSS: '1' };
       afterExit = instrumented.afterExit;
     }
     const exitReportFile = path.join(tmpDir, 'exit-report.jsonl');
@@ -75,11 +78,13 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     const python = options.rusage ? wrapperPython(io.env) : undefined;
     if (options.rusage && !python) warnings.push("python3 not found: the children's ru_maxrss (kernel peak) was not measured");
 
-    const environmentPromise = collectEnvironment(io.cwd, io.env, {});
     const started = performance.now();
     const epochMs = performance.timeOrigin + started;
     const now = () => performance.now() - started;
     const running = await launch({ command, cwd: io.cwd, env, python, tmpDir, output: options.quiet ? undefined : io.stderr });
+    // After the launch: its git process would only delay the command's start.
+    const environmentPromise = collectEnvironment(io.cwd, io.env, {});
+    environmentPromise.catch(() => undefined);
     const sampler = createSampler(kind, options, running.pid, !running.wrapped);
     const recorder = new Recorder();
     // vitest, jest and node:test report from the process that coordinates the workers running the tests.
@@ -137,7 +142,8 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     const status: Status = limitHit ? 'limit-exceeded' : interrupted ? 'interrupted' : exit.exitCode === 0 ? 'passed' : 'failed';
     const runtimes: Record<string, string> = {};
     if (runner === 'pytest') {
-      const version = await pythonVersion(io.cwd);
+      const reported = await readFile(runtimeFile, 'utf8').then((text) => (JSON.parse(text) as { python?: string }).python, () => undefined);
+      const version = reported ?? (await pythonVersion(io.cwd));
       if (version) runtimes.python = version;
     }
     const environment = await environmentPromise;

@@ -121,12 +121,19 @@ export class TestTracker {
           endMs: tMs,
         };
         if (event.heapUsedBytes !== undefined) window.heapUsedBytes = event.heapUsedBytes;
-        if (nowMs - tMs > LIVE_LAG_MS) window.late = true;
+        // A reading stamped at the end by the reporter is exact however late the event is read.
+        if (nowMs - tMs > LIVE_LAG_MS && (event.rssBytes === undefined || this.coordinating)) window.late = true;
         // Judged on the workers below the reporting process, when it has any (not jest --runInBand).
         if (this.coordinating) window.coordinator = true;
         this.windows.push(window);
       }
       if (!event.pid) continue;
+      if (event.rssBytes !== undefined && !this.coordinating) {
+        // Stamped by the reporter inside the test's own process: exact at the event, however late it is read.
+        const series = this.scopes.get(event.pid) ?? emptySeries();
+        this.scopes.set(event.pid, series);
+        insert(series, tMs, event.rssBytes, null);
+      }
       const readings = this.readNow(event.pid, read);
       if (readings.size === 0) continue;
       this.recorder.glance(nowMs, [...readings.values()]);

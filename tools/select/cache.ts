@@ -15,7 +15,7 @@ import type { Ref } from './scan-js.ts';
 export const CACHE_FORMAT = 6;
 
 /** Files whose content decides how specifiers resolve: a change to one re-resolves everything. */
-export const RESOLUTION_INPUTS = /(^|\/)(package\.json|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|(ts|js)config[\w.-]*\.json|(jest|vitest|vite)\.config\.[cm]?[jt]s|jest\.config\.json|\.mocharc[\w.]*|pytest\.ini|pyproject\.toml|setup\.cfg|tox\.ini|testpace\.config\.json)$/;
+export const RESOLUTION_INPUTS = /(^|\/)(package\.json|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|(ts|js)config[\w.-]*\.json|(jest|vitest|vite)\.config\.[cm]?[jt]s|jest\.config\.json|\.mocharc[\w.]*|\.?pytest\.ini|pyproject\.toml|setup\.cfg|tox\.ini|testpace\.config\.json)$/;
 
 /** A resolved edge out of a file: [target, kind, line]. */
 export type Dep = [string, string, number];
