@@ -11,8 +11,23 @@
 // - with TESTPACE_RUNTIME_FILE set, the main pytest process writes {"python": version} there, which
 //   saves the caller a Python start-up of its own just to ask.
 
+import { readFile } from 'node:fs/promises';
+
 /** Module name passed to `-p`. */
 export const PYTEST_PLUGIN_MODULE = 'testpace_pytest_events';
+
+/** Names the file where the plugin's main process writes {"python": version}. */
+export const RUNTIME_FILE_ENV = 'TESTPACE_RUNTIME_FILE';
+
+/** The Python version the plugin reported in `file`, or undefined when it wrote none. */
+export async function reportedPython(file: string): Promise<string | undefined> {
+  try {
+    const { python } = JSON.parse(await readFile(file, 'utf8')) as { python?: unknown };
+    return typeof python === 'string' ? python : undefined;
+  } catch {
+    return undefined; // not written (the run stopped early), or cut short
+  }
+}
 
 export const PYTEST_PLUGIN_SOURCE = String.raw`"""testpace: records each test's setup/call/teardown as JSON lines in $TESTPACE_EVENTS."""
 import json

@@ -1,6 +1,6 @@
 // testpace-mem-profile: run the command, sample its process tree, attribute memory to tests, write
 // the memory document and the summary. Exits with the command's own code (1 when --max-rss tripped).
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { constants } from 'node:os';
@@ -12,6 +12,7 @@ import { ExitCode, UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
 import { type RunnerName, detectRunner, instrument } from '../../lib/runners/index.ts';
+import { RUNTIME_FILE_ENV, reportedPython } from '../../lib/runners/pytest-plugin.ts';
 import type { MemProfileOptions } from './cli.ts';
 import { type Status, buildDocument } from './document.ts';
 import { followEventsSync } from './events-follower.ts';
@@ -52,7 +53,7 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     let command = options.command;
     // The pytest plugin writes the version of the Python that runs the tests here (no python3 of our own to ask).
     const runtimeFile = path.join(tmpDir, 'runtime.json');
-    let env: NodeJS.ProcessEnv = runner === 'pytest' ? { ...io.env, TESTPACE_RUNTIME_FILE: runtimeFile } : { ...io.env };
+    let env: NodeJS.ProcessEnv = runner === 'pytest' ? { ...io.env, [RUNTIME_FILE_ENV]: runtimeFile } : { ...io.env };
     let afterExit: (() => Promise<string[]>) | undefined;
     const eventsFile = path.join(tmpDir, 'events.jsonl');
     // bats reports its tests only after the run, from its JUnit XML, without processes or exact times.
@@ -142,7 +143,7 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     const status: Status = limitHit ? 'limit-exceeded' : interrupted ? 'interrupted' : exit.exitCode === 0 ? 'passed' : 'failed';
     const runtimes: Record<string, string> = {};
     if (runner === 'pytest') {
-      const reported = await readFile(runtimeFile, 'utf8').then((text) => (JSON.parse(text) as { python?: string }).python, () => undefined);
+      const reported = await reportedPython(runtimeFile);
       const version = reported ?? (await pythonVersion(io.cwd));
       if (version) runtimes.python = version;
     }

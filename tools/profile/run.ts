@@ -1,6 +1,6 @@
 // testpace-profile: runs the test command (warm-up + measured runs), collects every test's events
 // through the runner's adapter (or its JUnit XML), and writes the profile document.
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stderrPalette } from '../../lib/colour.ts';
@@ -14,6 +14,7 @@ import type { FileTiming, ProfileStatus, TestResult } from '../../lib/profile-do
 import { type RunnerName, detectRunner } from '../../lib/runners/detect.ts';
 import { inFlight, readEvents, readRunEvents } from '../../lib/runners/events.ts';
 import { instrument } from '../../lib/runners/instrument.ts';
+import { RUNTIME_FILE_ENV, reportedPython } from '../../lib/runners/pytest-plugin.ts';
 import { assembleRun, filesFromEvents, inferLanes, testsFromEvents } from './assemble.ts';
 import type { ProfileOptions } from './cli.ts';
 import { type CpuProfiling, prepareCpuProfile } from './cpu-profile.ts';
@@ -100,7 +101,7 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
       await mkdir(runDir);
       const eventsFile = path.join(runDir, 'events.jsonl');
       const runtimeFile = path.join(runDir, 'runtime.json');
-      const baseEnv = { ...io.env, ...cpuProfiling?.env, TESTPACE_RUNTIME_FILE: runtimeFile };
+      const baseEnv = { ...io.env, ...cpuProfiling?.env, [RUNTIME_FILE_ENV]: runtimeFile };
       const prepared =
         runner === 'junit'
           ? { command: options.command, env: baseEnv, afterExit: undefined }
@@ -118,8 +119,8 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
       if (index === total - 1 || execution.interruptedBy || signals.received) void startEnvironment();
       warnings.push(...((await prepared.afterExit?.()) ?? []));
       if (runner === 'pytest' && !runtimes.python) {
-        const reported = await readFile(runtimeFile, 'utf8').then((text) => JSON.parse(text) as { python?: string }, () => undefined);
-        if (reported?.python) runtimes.python = reported.python;
+        const reported = await reportedPython(runtimeFile);
+        if (reported) runtimes.python = reported;
       }
       let tests: TestResult[] = [];
       let files: FileTiming[] = [];

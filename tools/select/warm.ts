@@ -92,7 +92,11 @@ class PackedGraph implements Graph {
     private readonly kinds: Uint8Array,
     readonly unresolved: UnresolvedImport[],
     readonly resolved: number,
-  ) {}
+    /** Node → position in the table, when the caller has built it already. */
+    index?: Map<string, number>,
+  ) {
+    this.index = index;
+  }
   private at(node: string): number | undefined {
     this.index ??= new Map(this.table.map((file, i) => [file, i]));
     return this.index.get(node);
@@ -328,8 +332,9 @@ export function loadWarm(context: WarmContext): WarmBuild | null {
   const code = changed.filter((file) => languageOf(file) !== null);
   let { offsets, from, lines, kinds } = warm.packed;
   let unresolved = header.unresolved;
+  let index: Map<string, number> | undefined;
   if (code.length > 0) {
-    const index = new Map(table.map((file, i) => [file, i]));
+    index = new Map(table.map((file, i) => [file, i]));
     const patched = new Set<number>();
     for (const file of code) {
       const at = index.get(file);
@@ -377,7 +382,7 @@ export function loadWarm(context: WarmContext): WarmBuild | null {
   const unresolvedImports = unresolved.map(([at, line, specifier, why]) => ({ file: table[at]!, line, specifier, why }));
   return {
     warm: true,
-    graph: new PackedGraph(table, offsets, from, lines, kinds, unresolvedImports, code.length),
+    graph: new PackedGraph(table, offsets, from, lines, kinds, unresolvedImports, code.length, index),
     tests,
     existing,
     filesInGraph: header.filesInGraph,
