@@ -91,7 +91,7 @@
               installPhase = ''
                 runHook preInstall
                 mkdir -p $out
-                cp dist/testpace-*.mjs $out/
+                cp dist/testpace-*.cjs dist/testpace-*.cjs.cache $out/
                 runHook postInstall
               '';
             }
@@ -113,9 +113,9 @@
                 runHook preInstall
                 mkdir -p $out/bin $out/lib/testpace
                 for tool in ${toString names}; do
-                  cp ${bundles}/testpace-$tool.mjs $out/lib/testpace/
+                  cp ${bundles}/testpace-$tool.cjs ${bundles}/testpace-$tool.cjs.cache $out/lib/testpace/
                   printf '#!%s\nexec %s %s "$@"\n' ${pkgs.runtimeShell} ${nodejs}/bin/node \
-                    "$out/lib/testpace/testpace-$tool.mjs" > $out/bin/testpace-$tool
+                    "$out/lib/testpace/testpace-$tool.cjs" > $out/bin/testpace-$tool
                   chmod +x $out/bin/testpace-$tool
                 done
                 runHook postInstall

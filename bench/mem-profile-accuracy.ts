@@ -8,7 +8,7 @@ import path from 'node:path';
 import { median } from '../lib/stats.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const tool = path.join(root, 'dist', 'testpace-mem-profile.mjs');
+const tool = path.join(root, 'dist', 'testpace-mem-profile.cjs');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const MiB = 1024 * 1024;
 

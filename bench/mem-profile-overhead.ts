@@ -11,7 +11,7 @@ import path from 'node:path';
 import { median } from '../lib/stats.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const tool = path.join(root, 'dist', 'testpace-mem-profile.mjs');
+const tool = path.join(root, 'dist', 'testpace-mem-profile.cjs');
 const pairs = Number(process.env.BENCH_RUNS ?? 7);
 const rounds = Number(process.env.BENCH_WORK ?? 40);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'testpace-bench-'));

@@ -63,8 +63,8 @@ for (let i = 0; i < files; i++) {
 }
 
 // A private copy of the bundle: other work in this tree may rebuild dist/ while the bench runs.
-const bundle = path.join(dir, 'testpace-optimize.mjs');
-copyFileSync(path.join(root, 'dist', 'testpace-optimize.mjs'), bundle);
+const bundle = path.join(dir, 'testpace-optimize.cjs');
+copyFileSync(path.join(root, 'dist', 'testpace-optimize.cjs'), bundle);
 const times: number[] = [];
 const cpu: number[] = [];
 let findings = 0;

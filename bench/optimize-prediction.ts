@@ -15,8 +15,8 @@ const rounds = Number(process.env.BENCH_RUNS ?? 5);
 const only = process.env.BENCH_ONLY;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'testpace-bench-prediction-'));
 // Private copies of the bundles: other work in this tree may rebuild dist/ while the bench runs.
-for (const name of ['profile', 'optimize']) copyFileSync(path.join(root, 'dist', `testpace-${name}.mjs`), path.join(tmp, `testpace-${name}.mjs`));
-const tool = (name: string) => path.join(tmp, `testpace-${name}.mjs`);
+for (const name of ['profile', 'optimize']) copyFileSync(path.join(root, 'dist', `testpace-${name}.cjs`), path.join(tmp, `testpace-${name}.cjs`));
+const tool = (name: string) => path.join(tmp, `testpace-${name}.cjs`);
 
 function timed(command: string[], cwd: string): number {
   const start = process.hrtime.bigint();

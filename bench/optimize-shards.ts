@@ -46,8 +46,8 @@ function profile(runner: 'pytest' | 'vitest') {
 }
 
 // A private copy of the bundle: other work in this tree may rebuild dist/ while the bench runs.
-const bundle = path.join(dir, 'testpace-optimize.mjs');
-copyFileSync(path.join(root, 'dist', 'testpace-optimize.mjs'), bundle);
+const bundle = path.join(dir, 'testpace-optimize.cjs');
+copyFileSync(path.join(root, 'dist', 'testpace-optimize.cjs'), bundle);
 
 try {
   for (const runner of ['pytest', 'vitest'] as const) {

@@ -54,7 +54,7 @@ try {
 
   // End to end through the tool: the command "writes" the report (touch), the tool reads it and writes its document.
   const time = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', '%e %M'] : [];
-  const tool = [process.execPath, path.join(root, 'dist', 'testpace-profile.mjs'), '--quiet', '--out', '/dev/null', '--junit', file, '--', 'touch', file];
+  const tool = [process.execPath, path.join(root, 'dist', 'testpace-profile.cjs'), '--quiet', '--out', '/dev/null', '--junit', file, '--', 'touch', file];
   const result = spawnSync(time[0] ?? tool[0]!, [...time.slice(1), ...(time.length ? tool : tool.slice(1))], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (result.status !== 0 && result.status !== 1) throw new Error(`testpace-profile exited ${result.status}: ${result.stderr}`);
   const last = result.stderr.trim().split('\n').at(-1) ?? '';

@@ -11,7 +11,7 @@ import { mannWhitney } from '../tools/report/mann-whitney.ts';
 import { around, buildProfile } from '../tests/report/builders.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const bin = path.join(root, 'dist', 'testpace-report.mjs');
+const bin = path.join(root, 'dist', 'testpace-report.cjs');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const testCount = Number(process.env.BENCH_TESTS ?? 10_000);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'testpace-report-bench-'));

@@ -25,7 +25,7 @@ for (let i = 0; i < runs; i++) {
   for (const tool of tools) {
     for (const flag of flags) {
       const key = `${tool} ${flag}`;
-      samples.set(key, [...(samples.get(key) ?? []), time([path.join(root, 'dist', `testpace-${tool}.mjs`), flag])]);
+      samples.set(key, [...(samples.get(key) ?? []), time([path.join(root, 'dist', `testpace-${tool}.cjs`), flag])]);
     }
   }
 }

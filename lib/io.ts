@@ -9,7 +9,27 @@ export interface Io {
   cwd: string;
 }
 
-/** The real process's streams and environment. */
+const processIos = new WeakSet<Io>();
+
+/**
+ * The real process's streams and environment. Standard input is opened only when asked for: Node
+ * builds its stream on first use, some 2 ms that a tool which never reads it should not spend.
+ */
 export function processIo(): Io {
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  const io: Io = {
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+  processIos.add(io);
+  return io;
+}
+
+/** Whether `io` is the process's own (so its standard streams can be handed to a child as they are). */
+export function isProcessIo(io: Io): boolean {
+  return processIos.has(io);
 }

@@ -1,9 +1,20 @@
-// Bundles each tool into one self-contained executable: dist/testpace-<tool>.mjs.
-// ESM output with a small shim, because bundled CommonJS code (typescript, yargs' helpers)
-// expects require/__filename/__dirname; the .mjs extension keeps a copy runnable from any
-// directory, with no package.json next to it.
+// Bundles each tool into one self-contained executable, dist/testpace-<tool>.cjs, and beside it a V8
+// code cache, dist/testpace-<tool>.cjs.cache, that spares each start most of the compiling.
+//
+// Shape of an executable: a few lines of loader, then the tool's code (one CommonJS bundle from
+// esbuild) as a string literal, compiled with node:vm's Script and the code cache. Why:
+// - CommonJS, not ESM: each Node built-in module is then loaded where the code first needs it,
+//   where an ESM bundle imports every built-in any part of the tool uses before its first line;
+// - a string, not code: the loader can hand V8 the cache made for exactly this text. Scanning a
+//   string literal costs V8 next to nothing, where the code itself is parsed again on every start;
+// - the cache is optional: made here by running the executable once (`--help`), checked against a
+//   hash of the code (V8's own check looks at the length only), and ignored when it does not fit
+//   (another build, another Node): the tool then compiles as usual, only slower.
+// Measured by bench/startup.ts (see docs/profile.md: overhead).
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
-import { chmod, readFile } from 'node:fs/promises';
 import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -12,15 +23,39 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
 export const tools = ['profile', 'mem-profile', 'optimize', 'select', 'report'];
 
-const shim = [
-  '#!/usr/bin/env node',
-  "import { createRequire as __tpCreateRequire } from 'node:module';",
-  "import { fileURLToPath as __tpFileURLToPath } from 'node:url';",
-  "import { dirname as __tpDirname } from 'node:path';",
-  'const require = __tpCreateRequire(import.meta.url);',
-  'const __tp_filename = __tpFileURLToPath(import.meta.url);',
-  'const __tp_dirname = __tpDirname(__tp_filename);',
-].join('\n');
+/** Set while the build runs each executable once: where to write its code cache when it exits. */
+const CACHE_ENV = 'TESTPACE_BUILD_CODE_CACHE';
+
+// The bundle runs inside this function: a CommonJS module's arguments, plus import.meta.url for
+// the ESM code in it (yargs finds its own files with it).
+const PARAMETERS = 'exports, require, module, __filename, __dirname, __tp_import_meta_url';
+
+function executable(tool, code) {
+  const source = `(function (${PARAMETERS}) {${code}\n})`;
+  const id = createHash('sha256').update(source).digest('hex').slice(0, 32);
+  return [
+    '#!/usr/bin/env node',
+    `// testpace-${tool} ${pkg.version}, built by scripts/build.mjs: the tool's code is the string below,`,
+    '// compiled with the V8 code cache in <this file>.cache when that was made for this same code.',
+    "'use strict';",
+    "const { readFileSync, writeFileSync } = require('node:fs');",
+    "const { Script } = require('node:vm');",
+    `const ID = '${id}';`,
+    `const SOURCE = ${JSON.stringify(source)};`,
+    'let cachedData;',
+    'try {',
+    "  const file = readFileSync(__filename + '.cache');",
+    "  if (file.toString('latin1', 0, ID.length) === ID) cachedData = file.subarray(ID.length);",
+    '} catch {}',
+    'const script = new Script(SOURCE, { filename: __filename, cachedData });',
+    `if (process.env.${CACHE_ENV}) {`,
+    `  const out = process.env.${CACHE_ENV};`,
+    "  process.once('exit', () => writeFileSync(out, Buffer.concat([Buffer.from(ID, 'latin1'), script.createCachedData()])));",
+    '}',
+    "script.runInThisContext()(exports, require, module, __filename, __dirname, require('node:url').pathToFileURL(__filename).href);",
+    '',
+  ].join('\n');
+}
 
 // Parsers embedded compressed and evaluated only when a run needs them: as plain code, optimize's
 // typescript-estree (with TypeScript, 10 MB) would cost every start, --help and --version included,
@@ -48,20 +83,17 @@ await Promise.all(
   tools
     .filter((tool) => only.length === 0 || only.includes(tool))
     .map(async (tool) => {
-      const outfile = path.join(root, 'dist', `testpace-${tool}.mjs`);
-      await build({
+      const outfile = path.join(root, 'dist', `testpace-${tool}.cjs`);
+      const result = await build({
         entryPoints: [path.join(root, 'tools', tool, 'bin.ts')],
-        outfile,
         bundle: true,
+        write: false,
         platform: 'node',
-        format: 'esm',
+        format: 'cjs',
         target: 'node20',
-        banner: { js: shim },
-        // Free uses of __filename/__dirname (in bundled CommonJS code) point at the bundle itself.
         define: {
           TESTPACE_VERSION: JSON.stringify(pkg.version),
-          __filename: '__tp_filename',
-          __dirname: '__tp_dirname',
+          'import.meta.url': '__tp_import_meta_url',
           ...Object.fromEntries(await Promise.all(Object.entries(packed[tool] ?? {}).map(async ([name, specifier]) => [name, await pack(specifier)]))),
         },
         // string-width's own load cost is most of a tool's start-up: see the shim.
@@ -70,6 +102,13 @@ await Promise.all(
         logLevel: 'warning',
         minifySyntax: true,
       });
+      await mkdir(path.dirname(outfile), { recursive: true });
+      await rm(`${outfile}.cache`, { force: true });
+      await writeFile(outfile, executable(tool, result.outputFiles[0].text));
       await chmod(outfile, 0o755);
+      // One run to fill the code cache: --help loads the command line and the tool's options.
+      const partial = `${outfile}.cache.${process.pid}`;
+      execFileSync(process.execPath, [outfile, '--help'], { stdio: 'ignore', env: { ...process.env, [CACHE_ENV]: partial } });
+      await rename(partial, `${outfile}.cache`);
     }),
 );

@@ -10,7 +10,7 @@ export const repoRoot = path.resolve(import.meta.dirname, '..');
 export const examplesDir = path.join(repoRoot, 'examples');
 
 /** Path of a built tool bundle. */
-export const binary = (tool: string): string => path.join(repoRoot, 'dist', `testpace-${tool}.mjs`);
+export const binary = (tool: string): string => path.join(repoRoot, 'dist', `testpace-${tool}.cjs`);
 
 export interface CapturedIo extends Io {
   out(): string;

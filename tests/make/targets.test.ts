@@ -167,7 +167,7 @@ describe.skipIf(nested)('testpace.mk included by another project', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('testpace.mk: set TEST_CMD to the command that runs your suite');
     const planned = await make(['-n', 'test-profile', 'TEST_CMD=pytest -q'], { cwd: dir });
-    expect(planned.stdout).toContain(`node ${repoRoot}/dist/testpace-profile.mjs --out '${dir}/.testpace/profile.json'`);
+    expect(planned.stdout).toContain(`node ${repoRoot}/dist/testpace-profile.cjs --out '${dir}/.testpace/profile.json'`);
   });
 
   it('takes the tools from a dist/ that a prerequisite has just built', async () => {
@@ -176,11 +176,11 @@ describe.skipIf(nested)('testpace.mk included by another project', () => {
     await cp(path.join(repoRoot, 'testpace.mk'), path.join(dir, 'testpace.mk'));
     await writeFile(
       path.join(dir, 'Makefile'),
-      `TESTPACE_PREREQS = fake-build\ninclude testpace.mk\nfake-build:\n\tmkdir -p dist && echo 'console.log("from dist")' > dist/testpace-profile.mjs\n`,
+      `TESTPACE_PREREQS = fake-build\ninclude testpace.mk\nfake-build:\n\tmkdir -p dist && echo 'console.log("from dist")' > dist/testpace-profile.cjs\n`,
     );
     const result = await execMake(['test-profile', 'TEST_CMD=true'], dir);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`node ${dir}/dist/testpace-profile.mjs --out`);
+    expect(result.stdout).toContain(`node ${dir}/dist/testpace-profile.cjs --out`);
     expect(result.stdout).toContain('from dist\n');
   });
 
@@ -321,7 +321,7 @@ describe.skipIf(nested)('testpace.mk targets on the pytest example', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     await cp(fixture, path.join(docs, 'profile.json'));
     const result = await make(['-n', 'test-report', `TESTPACE_DIR=${docs}`]);
-    expect(result.stdout).toMatch(new RegExp(`testpace-report\\.mjs '${docs}/profile\\.json' +\\\\\\n +--baseline '${docs}/baseline\\.json'`));
+    expect(result.stdout).toMatch(new RegExp(`testpace-report\\.cjs '${docs}/profile\\.json' +\\\\\\n +--baseline '${docs}/baseline\\.json'`));
     const written = await make(['test-report', `TESTPACE_DIR=${docs}`]);
     expect(written.code, written.stderr).toBe(0);
     const html = await readFile(path.join(docs, 'report.html'), 'utf8');

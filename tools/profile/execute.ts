@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { SubprocessError } from '../../lib/errors.ts';
-import type { Io } from '../../lib/io.ts';
+import { type Io, isProcessIo } from '../../lib/io.ts';
 import { type ChildrenCpu, childrenCpu, cpuBetween } from './cpu-time.ts';
 
 export interface Execution {
@@ -69,9 +69,9 @@ export async function execute(options: ExecuteOptions): Promise<Execution> {
   // Our own stderr as the child's stdout and stderr when it is a real file descriptor: no copying,
   // and the runner still sees a terminal (colours, progress) when there is one.
   const stderrFd = (io.stderr as { fd?: unknown }).fd;
-  const direct = typeof stderrFd === 'number' && io.stderr === process.stderr;
+  const direct = typeof stderrFd === 'number' && isProcessIo(io);
   const output = options.quiet ? 'ignore' : direct ? stderrFd : 'pipe';
-  const stdin = io.stdin === process.stdin ? 'inherit' : 'ignore';
+  const stdin = isProcessIo(io) ? 'inherit' : 'ignore';
 
   const cpuBefore = childrenCpu();
   const startEpochMs = now();

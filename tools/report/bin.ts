@@ -1,4 +1,4 @@
 // Entry point of the testpace-report executable (bundled by scripts/build.mjs).
 import { runEntry } from '../../lib/entry.ts';
 
-await runEntry(() => import('./cli.ts'));
+void runEntry(() => import('./cli.ts'));

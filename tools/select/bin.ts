@@ -4,4 +4,4 @@ import { runEntry } from '../../lib/entry.ts';
 import { prefetchGit } from './git-process.ts';
 
 prefetchGit(process.argv.slice(2), process.cwd());
-await runEntry(() => import('./cli.ts'));
+void runEntry(() => import('./cli.ts'));

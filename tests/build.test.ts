@@ -1,0 +1,45 @@
+// The executables scripts/build.mjs writes: each is one file that runs alone, with an optional V8
+// code cache beside it that is used only when it was made for that very code.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { binary } from './helpers.ts';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'testpace-build-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const idOf = (executable: string) => /^const ID = '([0-9a-f]{32})';$/m.exec(readFileSync(executable, 'utf8'))?.[1];
+const version = (executable: string) => execFileSync(process.execPath, [executable, '--version'], { encoding: 'utf8' }).trim();
+
+describe('built executables', () => {
+  it('each come with a code cache made for their own code', () => {
+    const ids = new Set<string>();
+    for (const tool of ['profile', 'mem-profile', 'optimize', 'select', 'report']) {
+      const id = idOf(binary(tool));
+      expect(id, tool).toMatch(/^[0-9a-f]{32}$/);
+      expect(readFileSync(`${binary(tool)}.cache`).toString('latin1', 0, 32), tool).toBe(id);
+      ids.add(id!);
+    }
+    expect(ids.size).toBe(5);
+  });
+
+  it('run alone, beside another build\'s cache, and beside a damaged one', () => {
+    const alone = path.join(tmp, 'alone', 'testpace-report.cjs');
+    const foreign = path.join(tmp, 'foreign', 'testpace-report.cjs');
+    const damaged = path.join(tmp, 'damaged', 'testpace-report.cjs');
+    for (const file of [alone, foreign, damaged]) {
+      execFileSync('mkdir', ['-p', path.dirname(file)]);
+      copyFileSync(binary('report'), file);
+    }
+    copyFileSync(`${binary('profile')}.cache`, `${foreign}.cache`);
+    const cache = readFileSync(`${binary('report')}.cache`);
+    writeFileSync(`${damaged}.cache`, Buffer.concat([cache.subarray(0, 32), Buffer.alloc(cache.length - 32, 0x5a)]));
+    const expected = version(binary('report'));
+    expect(expected).toMatch(/^\d+\.\d+\.\d+/);
+    for (const file of [alone, foreign, damaged]) expect(version(file), file).toBe(expected);
+    const help = execFileSync(process.execPath, [damaged, '--help'], { encoding: 'utf8' });
+    expect(help).toContain('testpace-report');
+  });
+});
