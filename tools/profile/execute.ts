@@ -2,7 +2,7 @@
 // started), with its output on our stderr, its wall time and the CPU of its whole tree measured,
 // and Ctrl-C, SIGTERM and --timeout forwarded to the group. No process of the group outlives an
 // interrupted run: after a grace period the group gets SIGKILL.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { SubprocessError } from '../../lib/errors.ts';
 import { type Io, isProcessIo } from '../../lib/io.ts';
@@ -31,6 +31,12 @@ export interface ExecuteOptions {
   interrupts: Interrupts;
   /** Time the group gets between the forwarded signal and SIGKILL. */
   graceMs?: number;
+  /**
+   * Work done while the command runs (e.g. asking git for its state): the processes it starts are
+   * not counted in the run's CPU. When the command ends before that work does, the two cannot be
+   * told apart and the run's CPU is left unmeasured.
+   */
+  alongside?: () => Promise<unknown>;
 }
 
 export type InterruptSignal = 'SIGINT' | 'SIGTERM';
@@ -63,6 +69,17 @@ export function groupAlive(pid: number): boolean {
   }
 }
 
+/** Whether the kernel still holds `child` for us to reap (running, or exited and not yet waited for). */
+function unreaped(child: ChildProcess): boolean {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return false;
+  try {
+    process.kill(child.pid, 0);
+    return true;
+  } catch {
+    return false; // reaped in the same pass as the work alongside, its exit not yet reported
+  }
+}
+
 /** Runs the command once and reports how it went; throws SubprocessError when it cannot start. */
 export async function execute(options: ExecuteOptions): Promise<Execution> {
   const { io, command } = options;
@@ -73,7 +90,7 @@ export async function execute(options: ExecuteOptions): Promise<Execution> {
   const output = options.quiet ? 'ignore' : direct ? stderrFd : 'pipe';
   const stdin = isProcessIo(io) ? 'inherit' : 'ignore';
 
-  const cpuBefore = childrenCpu();
+  let cpuBefore = childrenCpu();
   const startEpochMs = now();
   const child = spawn(command[0]!, command.slice(1), {
     cwd: options.cwd,
@@ -85,6 +102,11 @@ export async function execute(options: ExecuteOptions): Promise<Execution> {
     child.stdout?.on('data', (chunk: Buffer) => io.stderr.write(chunk));
     child.stderr?.on('data', (chunk: Buffer) => io.stderr.write(chunk));
   }
+  // A child's CPU joins our children's total only when it is reaped: while the command's process is
+  // not, a reading taken after the work alongside is over still stands for the start of the run.
+  const alongside = child.pid === undefined ? undefined : options.alongside?.().finally(() => {
+    cpuBefore = unreaped(child) ? childrenCpu() : undefined;
+  });
 
   let interruptedBy: Execution['interruptedBy'];
   let killTimer: NodeJS.Timeout | undefined;
@@ -125,6 +147,7 @@ export async function execute(options: ExecuteOptions): Promise<Execution> {
         });
       });
     }
+    await alongside?.catch(() => undefined);
     const cpu = cpuBetween(cpuBefore, childrenCpu());
     if (interruptedBy) {
       // The group leader is gone; make sure nothing it started lingers.

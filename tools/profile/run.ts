@@ -71,10 +71,9 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
   const runner = resolveRunner(options);
   const cwd = io.cwd;
   const cores = os.availableParallelism();
-  // Nothing that spawns processes of its own runs while a test run does (the CPU of a run is read
-  // from this process's reaped-children counters), and nothing stands between the start and the
-  // first run: the environment (git state) is collected after the last run. Python's version
-  // comes from the pytest plugin.
+  // Nothing stands between the start and the first run: the environment (git state) is collected
+  // while the first run goes on, alongside it, so that its git process counts neither in the run's
+  // CPU (see execute) nor after the run. Python's version comes from the pytest plugin.
   const colour = stderrPalette(io);
   const runtimes: Record<string, string> = {};
   let environmentPending: Promise<[Environment, string]> | undefined;
@@ -114,9 +113,8 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
         quiet: options.quiet,
         timeoutMs: options.timeoutMs,
         interrupts: signals,
+        alongside: index === 0 ? startEnvironment : undefined,
       });
-      // The last run is over: the environment is collected while its results are read.
-      if (index === total - 1 || execution.interruptedBy || signals.received) void startEnvironment();
       warnings.push(...((await prepared.afterExit?.()) ?? []));
       if (runner === 'pytest' && !runtimes.python) {
         const reported = await reportedPython(runtimeFile);
