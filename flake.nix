@@ -91,7 +91,7 @@
               installPhase = ''
                 runHook preInstall
                 mkdir -p $out
-                cp dist/testpace-*.cjs dist/testpace-*.cjs.cache $out/
+                cp dist/testpace-*.cjs dist/testpace-*.cache $out/
                 runHook postInstall
               '';
             }
@@ -113,7 +113,7 @@
                 runHook preInstall
                 mkdir -p $out/bin $out/lib/testpace
                 for tool in ${toString names}; do
-                  cp ${bundles}/testpace-$tool.cjs ${bundles}/testpace-$tool.cjs.cache $out/lib/testpace/
+                  cp ${bundles}/testpace-$tool.cjs ${bundles}/testpace-$tool.cjs.*cache $out/lib/testpace/
                   printf '#!%s\nexec %s %s "$@"\n' ${pkgs.runtimeShell} ${nodejs}/bin/node \
                     "$out/lib/testpace/testpace-$tool.cjs" > $out/bin/testpace-$tool
                   chmod +x $out/bin/testpace-$tool

@@ -1,9 +1,10 @@
 // Analysis speed: 2,000 generated test files (Python, TypeScript, JavaScript, bats) analysed cold by the
 // built testpace-optimize, a new process each time. Target: under 5 s on this machine. Median of 3 runs.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { privateCopy } from './private-copy.ts';
 import { median } from '../lib/stats.ts';
 
 // CPU of waited-for children (the tool and its python3), from /proc: user + system clock ticks at 100 Hz.
@@ -62,9 +63,7 @@ for (let i = 0; i < files; i++) {
   else writeFileSync(path.join(dir, 'bats', `gen_${i}.bats`), bats(i));
 }
 
-// A private copy of the bundle: other work in this tree may rebuild dist/ while the bench runs.
-const bundle = path.join(dir, 'testpace-optimize.cjs');
-copyFileSync(path.join(root, 'dist', 'testpace-optimize.cjs'), bundle);
+const bundle = privateCopy(root, 'optimize', dir);
 const times: number[] = [];
 const cpu: number[] = [];
 let findings = 0;

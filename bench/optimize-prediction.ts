@@ -5,17 +5,17 @@
 // scenario and then measures one run, so that the machine's load falls on predictions and measurements
 // alike; the error compares the median prediction with the median measurement over the rounds.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { privateCopy } from './private-copy.ts';
 import { mad, median } from '../lib/stats.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const rounds = Number(process.env.BENCH_RUNS ?? 5);
 const only = process.env.BENCH_ONLY;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'testpace-bench-prediction-'));
-// Private copies of the bundles: other work in this tree may rebuild dist/ while the bench runs.
-for (const name of ['profile', 'optimize']) copyFileSync(path.join(root, 'dist', `testpace-${name}.cjs`), path.join(tmp, `testpace-${name}.cjs`));
+for (const name of ['profile', 'optimize']) privateCopy(root, name, tmp);
 const tool = (name: string) => path.join(tmp, `testpace-${name}.cjs`);
 
 function timed(command: string[], cwd: string): number {

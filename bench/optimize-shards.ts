@@ -2,9 +2,10 @@
 // shards by testpace-optimize (longest first onto the least-loaded shard) beside splitting by count
 // (what a runner's --shard does without timings). Budget: max/mean <= 1.05.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { privateCopy } from './private-copy.ts';
 import { validateDocument } from '../lib/documents.ts';
 import { countShards, imbalanceOf } from '../tools/optimize/shards.ts';
 
@@ -45,9 +46,7 @@ function profile(runner: 'pytest' | 'vitest') {
   return document;
 }
 
-// A private copy of the bundle: other work in this tree may rebuild dist/ while the bench runs.
-const bundle = path.join(dir, 'testpace-optimize.cjs');
-copyFileSync(path.join(root, 'dist', 'testpace-optimize.cjs'), bundle);
+const bundle = privateCopy(root, 'optimize', dir);
 
 try {
   for (const runner of ['pytest', 'vitest'] as const) {

@@ -13,7 +13,8 @@
 // Measured by bench/startup.ts (see docs/profile.md: overhead).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { build } from 'esbuild';
 import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +61,45 @@ function executable(tool, code) {
 // Parsers embedded compressed and evaluated only when a run needs them: as plain code, optimize's
 // typescript-estree (with TypeScript, 10 MB) would cost every start, --help and --version included,
 // some 300 ms to compile. tools/optimize/estree.ts unpacks it. Names: tool → define → package.
+// Each gets a code cache of its own (lib/code-cache.ts), filled by the tool's run below.
 const packed = { optimize: { TESTPACE_PACKED_ESTREE: '@typescript-eslint/typescript-estree' } };
+
+// How the code caches are filled: the executable's own by one run of --help, which loads the command
+// line and the tool's options (a cache made by a longer run came out larger and slower to load);
+// optimize's packed typescript-estree by analysing a small test file, which unpacks it and parses.
+const SAMPLE_TEST = [
+  "import { describe, expect, it } from 'vitest';",
+  "import { total } from '../src/cart';",
+  '',
+  "describe('cart', () => {",
+  "  it('waits', async () => {",
+  '    await new Promise((resolve) => setTimeout(resolve, 10));',
+  '    expect(total([1, 2])).toBe(3);',
+  '  });',
+  '});',
+  '',
+].join('\n');
+
+async function fillCaches(tool, outfile) {
+  const partial = `${outfile}.cache.${process.pid}`;
+  const runOnce = (args, cwd) => execFileSync(process.execPath, [outfile, ...args], { stdio: 'ignore', cwd, env: { ...process.env, [CACHE_ENV]: partial } });
+  runOnce(['--help'], root);
+  await rename(partial, `${outfile}.cache`);
+  if (!packed[tool]) return;
+  const sample = await mkdtemp(path.join(os.tmpdir(), 'testpace-build-'));
+  try {
+    await mkdir(path.join(sample, 'tests'));
+    await writeFile(path.join(sample, 'tests', 'cart.test.ts'), SAMPLE_TEST);
+    runOnce([sample, '--out', path.join(sample, 'optimize.json')], sample);
+    for (const name of Object.keys(packed[tool]).map(packedCacheName)) await rename(`${partial}.${name}`, `${outfile}.${name}.cache`);
+  } finally {
+    await rm(sample, { recursive: true, force: true });
+    await rm(partial, { force: true });
+  }
+}
+
+/** TESTPACE_PACKED_ESTREE → estree: the name of its cache, as the code that unpacks it names it. */
+const packedCacheName = (define) => define.replace(/^TESTPACE_PACKED_/, '').toLowerCase();
 
 async function pack(specifier) {
   const result = await build({
@@ -75,7 +114,18 @@ async function pack(specifier) {
     minifySyntax: true,
   });
   const compressed = brotliCompressSync(result.outputFiles[0].contents, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 9 } });
-  return JSON.stringify(compressed.toString('base64'));
+  return compressed.toString('base64');
+}
+
+/** The defines for a tool's packed code: the code, and an id of it for its code cache. */
+async function packedDefines(tool) {
+  const defines = {};
+  for (const [name, specifier] of Object.entries(packed[tool] ?? {})) {
+    const code = await pack(specifier);
+    defines[name] = JSON.stringify(code);
+    defines[`${name}_ID`] = JSON.stringify(createHash('sha256').update(code).digest('hex').slice(0, 32));
+  }
+  return defines;
 }
 
 const only = process.argv.slice(2);
@@ -94,7 +144,7 @@ await Promise.all(
         define: {
           TESTPACE_VERSION: JSON.stringify(pkg.version),
           'import.meta.url': '__tp_import_meta_url',
-          ...Object.fromEntries(await Promise.all(Object.entries(packed[tool] ?? {}).map(async ([name, specifier]) => [name, await pack(specifier)]))),
+          ...(await packedDefines(tool)),
         },
         // string-width's own load cost is most of a tool's start-up: see the shim.
         alias: { 'string-width': path.join(root, 'scripts', 'shims', 'string-width.cjs') },
@@ -103,12 +153,9 @@ await Promise.all(
         minifySyntax: true,
       });
       await mkdir(path.dirname(outfile), { recursive: true });
-      await rm(`${outfile}.cache`, { force: true });
+      await Promise.all([`${outfile}.cache`, ...Object.keys(packed[tool] ?? {}).map((name) => `${outfile}.${packedCacheName(name)}.cache`)].map((file) => rm(file, { force: true })));
       await writeFile(outfile, executable(tool, result.outputFiles[0].text));
       await chmod(outfile, 0o755);
-      // One run to fill the code cache: --help loads the command line and the tool's options.
-      const partial = `${outfile}.cache.${process.pid}`;
-      execFileSync(process.execPath, [outfile, '--help'], { stdio: 'ignore', env: { ...process.env, [CACHE_ENV]: partial } });
-      await rename(partial, `${outfile}.cache`);
+      await fillCaches(tool, outfile);
     }),
 );

@@ -42,4 +42,36 @@ describe('built executables', () => {
     const help = execFileSync(process.execPath, [damaged, '--help'], { encoding: 'utf8' });
     expect(help).toContain('testpace-report');
   });
+
+  it('give optimize the same findings with its parser\'s cache, without it, and beside a damaged one', () => {
+    const estreeCache = readFileSync(`${binary('optimize')}.estree.cache`);
+    const executable = readFileSync(binary('optimize'), 'utf8');
+    // The cache names the packed parser it was made for, and the executable carries that parser.
+    const id = estreeCache.toString('latin1', 0, 32);
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(executable.includes(id)).toBe(true);
+    const project = path.join(tmp, 'project');
+    execFileSync('mkdir', ['-p', path.join(project, 'tests')]);
+    writeFileSync(
+      path.join(project, 'tests', 'cart.test.ts'),
+      "import { it } from 'vitest';\nit('waits', async () => {\n  await new Promise((resolve) => setTimeout(resolve, 300));\n});\n",
+    );
+    const findings = (executable: string) => {
+      const out = path.join(project, 'optimize.json');
+      execFileSync(process.execPath, [executable, project, '--out', out], { stdio: 'ignore' });
+      return (JSON.parse(readFileSync(out, 'utf8')) as { findings: Array<{ rule: string; file: string; line: number }> }).findings.map((f) => `${f.rule} ${f.file}:${f.line}`);
+    };
+    const expected = findings(binary('optimize'));
+    expect(expected.some((f) => f.startsWith('sleep'))).toBe(true);
+    for (const variant of ['alone', 'damaged']) {
+      const copy = path.join(tmp, `optimize-${variant}`, 'testpace-optimize.cjs');
+      execFileSync('mkdir', ['-p', path.dirname(copy)]);
+      copyFileSync(binary('optimize'), copy);
+      if (variant === 'damaged') {
+        copyFileSync(`${binary('optimize')}.cache`, `${copy}.cache`);
+        writeFileSync(`${copy}.estree.cache`, Buffer.concat([estreeCache.subarray(0, 32), Buffer.alloc(4096, 0x5a)]));
+      }
+      expect(findings(copy), variant).toEqual(expected);
+    }
+  });
 });
