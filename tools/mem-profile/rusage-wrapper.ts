@@ -1,7 +1,12 @@
 // A tiny Python wrapper the command runs under, because Node cannot ask for getrusage(RUSAGE_CHILDREN):
 // it forks, execs the command, waits, and writes the command's exit status and the kernel's ru_maxrss
-// of all waited-for descendants to a report file. Python starts in ~20 ms with -I -S and is on nearly
+// of all waited-for descendants to a report file. Python starts in ~15 ms with -I -S and is on nearly
 // every Linux and macOS machine; without it the command runs bare and the document says so.
+//
+// It takes its command as one line of JSON on stdin ({argv, env, cwd, report, quiet}), so that it can
+// be started before the command is known: the executable starts it from its first lines, and Python's
+// start-up overlaps Node's loading of the tool instead of delaying the command (see spawn.ts). Stdin
+// closed without a line means there is nothing to run: it exits at once.
 //
 // The wrapper ignores SIGINT/SIGTERM/SIGHUP (testpace forwards them to the whole process group, so the
 // command gets them) and lives on to report. The child restores the dispositions the wrapper was started
@@ -9,12 +14,16 @@
 import { existsSync } from 'node:fs';
 
 export const WRAPPER_SOURCE = String.raw`
-import os, signal, sys, resource
-report, argv = sys.argv[1], sys.argv[2:]
+import json, os, signal, sys, resource
 forwarded = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 original = {s: signal.getsignal(s) for s in forwarded}
 for s in forwarded:
     signal.signal(s, signal.SIG_IGN)
+line = sys.stdin.buffer.readline()
+if not line.endswith(b"\n"):
+    os._exit(0)
+spec = json.loads(line)
+report, argv = spec["report"], spec["argv"]
 pid = os.fork()
 if pid == 0:
     for s in forwarded:
@@ -22,8 +31,14 @@ if pid == 0:
     for name in ("SIGPIPE", "SIGXFSZ"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    if spec["quiet"]:
+        os.dup2(null, 1)
+        os.dup2(null, 2)
     try:
-        os.execvp(argv[0], argv)
+        os.chdir(spec["cwd"])
+        os.execvpe(argv[0], argv, spec["env"])
     except OSError as error:
         with open(report, "w") as out:
             out.write("exec-error %d %s\n" % (error.errno, error.strerror))
@@ -42,6 +57,17 @@ with open(report, "a") as out:
     out.write("exit %d %d\n" % (code, maxrss))
 os._exit(code if code >= 0 else 128 - code)
 `;
+
+/** What the wrapper reads on stdin: the command and how to run it. */
+export interface WrapperSpec {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Where it writes its report. */
+  report: string;
+  /** The command's stdout and stderr go to /dev/null. */
+  quiet: boolean;
+}
 
 /** What the wrapper reported. */
 export interface WrapperReport {

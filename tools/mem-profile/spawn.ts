@@ -1,12 +1,14 @@
 // Starting the command in its own process group (so a signal reaches the whole tree), with its output
-// sent to stderr (stdout carries the document), optionally under the rusage wrapper.
+// sent to stderr (stdout carries the document), optionally under the rusage wrapper. The wrapper can
+// be started ahead of time (startEarlyWrapper, from the executable's first lines): it then waits for
+// its command on stdin while the tool loads, and the command starts without waiting for Python.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { SubprocessError } from '../../lib/errors.ts';
-import { WRAPPER_SOURCE, type WrapperReport, parseWrapperReport } from './rusage-wrapper.ts';
+import { WRAPPER_SOURCE, type WrapperReport, type WrapperSpec, parseWrapperReport, wrapperPython } from './rusage-wrapper.ts';
 
 export interface Launch {
   command: string[];
@@ -38,35 +40,88 @@ export interface Running {
 const signalName = (number: number): string | null =>
   (Object.entries(constants.signals).find(([, value]) => value === number)?.[0] as string | undefined) ?? null;
 
+/** Starts the wrapper, waiting for its command; `early` ones do not keep the tool alive until used. */
+function startWrapper(python: string, early: boolean): ChildProcess {
+  // The last argument only names the process (in ps) for whoever wonders what it is.
+  const child = spawn(python, ['-I', '-S', '-c', WRAPPER_SOURCE, 'testpace-rusage-wrapper'], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.on('error', () => undefined); // reported by launch(), which looks at the pid
+  if (early) {
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as { unref?: () => void } | null)?.unref?.();
+  }
+  return child;
+}
+
+let earlyWrapper: { python: string; child: ChildProcess } | undefined;
+
+/**
+ * From the executable's first lines: starts the wrapper when the arguments ask for a run (a command
+ * after `--`) and do not turn it off. Taken by the launch that uses the same Python; one that is
+ * never taken reads end-of-file when the tool exits, and exits too.
+ */
+export function startEarlyWrapper(argv: readonly string[], env: NodeJS.ProcessEnv): void {
+  const dashes = argv.indexOf('--');
+  if (dashes < 0 || argv.slice(0, dashes).includes('--no-rusage')) return;
+  const python = wrapperPython(env);
+  if (python) earlyWrapper = { python, child: startWrapper(python, true) };
+}
+
+/** The early wrapper, when it was started with `python` and is still waiting; otherwise a new one. */
+function takeWrapper(python: string): ChildProcess {
+  const early = earlyWrapper;
+  earlyWrapper = undefined;
+  if (early && early.python === python && early.child.pid !== undefined && early.child.exitCode === null && early.child.signalCode === null) {
+    early.child.ref();
+    for (const stream of [early.child.stdin, early.child.stdout, early.child.stderr]) (stream as { ref?: () => void } | null)?.ref?.();
+    return early.child;
+  }
+  early?.child.stdin?.end();
+  return startWrapper(python, false);
+}
+
+/** Closes an early wrapper that no launch will use (the run went without it). */
+export function discardEarlyWrapper(): void {
+  earlyWrapper?.child.stdin?.end();
+  earlyWrapper = undefined;
+}
+
+/** Waits until `child` runs; rejects with a SubprocessError naming `shown` when it cannot start. */
+function started(child: ChildProcess, file: string, shown: string): Promise<void> {
+  if (child.pid !== undefined) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new SubprocessError(shown, error.code === 'ENOENT' ? `command not found: ${file}` : `cannot start: ${error.message}`, { cause: error })),
+    );
+  });
+}
+
 /** Starts the command; rejects with a SubprocessError when it cannot start at all. */
 export async function launch(options: Launch): Promise<Running> {
   const reportFile = path.join(options.tmpDir, 'rusage.txt');
-  let file = options.command[0]!;
-  let args = options.command.slice(1);
-  if (options.python) {
-    const script = path.join(options.tmpDir, 'rusage-wrapper.py');
-    await writeFile(script, WRAPPER_SOURCE);
-    file = options.python;
-    args = ['-I', '-S', script, reportFile, ...options.command];
-  }
-  const child: ChildProcess = spawn(file, args, {
-    cwd: options.cwd,
-    env: options.env,
-    detached: true,
-    stdio: ['ignore', options.output ? 'pipe' : 'ignore', options.output ? 'pipe' : 'ignore'],
-  });
-  if (options.output) {
-    // Not piped with end: the tool's own stderr must stay open for the summary.
-    child.stdout?.on('data', (chunk: Buffer) => options.output!.write(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => options.output!.write(chunk));
-  }
   const shown = options.command.join(' ');
-  await new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new SubprocessError(shown, error.code === 'ENOENT' ? `command not found: ${options.command[0]}` : `cannot start: ${error.message}`, { cause: error })),
-    );
-  });
+  let child: ChildProcess;
+  if (options.python) {
+    child = takeWrapper(options.python);
+    const spec: WrapperSpec = { argv: options.command, env: options.env, cwd: options.cwd, report: reportFile, quiet: !options.output };
+    child.stdin!.on('error', () => undefined); // a wrapper that died early: its exit says so
+    child.stdin!.end(JSON.stringify(spec) + '\n');
+    await started(child, options.python, shown);
+  } else {
+    discardEarlyWrapper();
+    child = spawn(options.command[0]!, options.command.slice(1), {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', options.output ? 'pipe' : 'ignore', options.output ? 'pipe' : 'ignore'],
+    });
+    await started(child, options.command[0]!, shown);
+  }
+  for (const stream of [child.stdout, child.stderr]) {
+    // Not piped with end: the tool's own stderr must stay open for the summary.
+    if (options.output) stream?.on('data', (chunk: Buffer) => options.output!.write(chunk));
+    else stream?.resume();
+  }
   const pid = child.pid!;
   const exited = new Promise<Exit>((resolve, reject) => {
     child.once('exit', (code, signal) => {
