@@ -1,13 +1,26 @@
 // Start-up of each tool, median of interleaved runs beside `node -e 0` (the floor): `--version`
 // (answered before the command line is parsed) and `--help` (yargs and the tool's options loaded).
+// Each executable runs twice over: as built, with its V8 code cache, and a copy without the cache,
+// so that what the cache saves is measured side by side (scripts/build.mjs).
 // The budget: tools that do not parse source (profile, mem-profile, report) under ~120 ms.
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { median } from '../lib/stats.ts';
+import { privateCopy } from './private-copy.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 const tools = ['profile', 'mem-profile', 'report', 'optimize', 'select'];
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'testpace-bench-startup-'));
+const cached = path.join(tmp, 'cached');
+const uncached = path.join(tmp, 'uncached');
+for (const dir of [cached, uncached]) spawnSync('mkdir', ['-p', dir]);
+for (const tool of tools) {
+  privateCopy(root, tool, cached);
+  copyFileSync(path.join(root, 'dist', `testpace-${tool}.cjs`), path.join(uncached, `testpace-${tool}.cjs`));
+}
 
 function time(args: string[]): number {
   const start = process.hrtime.bigint();
@@ -16,27 +29,34 @@ function time(args: string[]): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-const floor: number[] = [];
-const flags = ['--version', '--help'];
-const samples = new Map<string, number[]>();
-for (let i = 0; i < runs; i++) {
-  // Interleaved, so that machine noise falls on every command alike.
-  floor.push(time(['-e', '0']));
-  for (const tool of tools) {
-    for (const flag of flags) {
-      const key = `${tool} ${flag}`;
-      samples.set(key, [...(samples.get(key) ?? []), time([path.join(root, 'dist', `testpace-${tool}.cjs`), flag])]);
+try {
+  const floor: number[] = [];
+  const flags = ['--version', '--help'];
+  const samples = new Map<string, number[]>();
+  for (let i = 0; i < runs; i++) {
+    // Interleaved, so that machine noise falls on every command alike.
+    floor.push(time(['-e', '0']));
+    for (const tool of tools) {
+      for (const flag of flags) {
+        for (const [variant, dir] of [['cached', cached], ['uncached', uncached]] as const) {
+          const key = `${tool} ${flag} ${variant}`;
+          samples.set(key, [...(samples.get(key) ?? []), time([path.join(dir, `testpace-${tool}.cjs`), flag])]);
+        }
+      }
     }
   }
-}
-const base = median(floor);
-console.log(`start-up, median of ${runs} interleaved runs (node -e 0: ${base.toFixed(1)} ms)`);
-for (const tool of tools) {
-  const cells = flags.map((flag) => {
-    const m = median(samples.get(`${tool} ${flag}`)!);
-    return `${flag} ${m.toFixed(1).padStart(6)} ms (${(m / base).toFixed(2)}x node)`;
-  });
-  const version = median(samples.get(`${tool} --version`)!);
-  const budget = ['optimize', 'select'].includes(tool) ? '' : version <= 120 ? '  within 120 ms' : '  OVER 120 ms';
-  console.log(`  testpace-${tool.padEnd(12)} ${cells.join('   ')}${budget}`);
+  const base = median(floor);
+  console.log(`start-up, median of ${runs} interleaved runs (node -e 0: ${base.toFixed(1)} ms); in brackets: the same executable without its code cache`);
+  for (const tool of tools) {
+    const cells = flags.map((flag) => {
+      const m = median(samples.get(`${tool} ${flag} cached`)!);
+      const without = median(samples.get(`${tool} ${flag} uncached`)!);
+      return `${flag} ${m.toFixed(1).padStart(6)} ms (${(m / base).toFixed(2)}x node) [${without.toFixed(1)} ms]`;
+    });
+    const version = median(samples.get(`${tool} --version cached`)!);
+    const budget = ['optimize', 'select'].includes(tool) ? '' : version <= 120 ? '  within 120 ms' : '  OVER 120 ms';
+    console.log(`  testpace-${tool.padEnd(12)} ${cells.join('   ')}${budget}`);
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
 }
