@@ -9,7 +9,8 @@
 //   string literal costs V8 next to nothing, where the code itself is parsed again on every start;
 // - the cache is optional: made here by running the executable once (`--help`), checked against a
 //   hash of the code (V8's own check looks at the length only), and ignored when it does not fit
-//   (another build, another Node): the tool then compiles as usual, only slower.
+//   (another build, another Node, V8 flags such as --max-old-space-size in NODE_OPTIONS, which V8
+//   checks): the tool then compiles as usual, only slower.
 // Measured by bench/startup.ts (see docs/profile.md: overhead).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
