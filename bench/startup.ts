@@ -4,7 +4,7 @@
 // so that what the cache saves is measured side by side (scripts/build.mjs).
 // The budget: tools that do not parse source (profile, mem-profile, report) under ~120 ms.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { median } from '../lib/stats.ts';
@@ -16,7 +16,7 @@ const tools = ['profile', 'mem-profile', 'report', 'optimize', 'select'];
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'testpace-bench-startup-'));
 const cached = path.join(tmp, 'cached');
 const uncached = path.join(tmp, 'uncached');
-for (const dir of [cached, uncached]) spawnSync('mkdir', ['-p', dir]);
+for (const dir of [cached, uncached]) mkdirSync(dir);
 for (const tool of tools) {
   privateCopy(root, tool, cached);
   copyFileSync(path.join(root, 'dist', `testpace-${tool}.cjs`), path.join(uncached, `testpace-${tool}.cjs`));

@@ -1,7 +1,7 @@
 // The executables scripts/build.mjs writes: each is one file that runs alone, with an optional V8
 // code cache beside it that is used only when it was made for that very code.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,7 +30,7 @@ describe('built executables', () => {
     const foreign = path.join(tmp, 'foreign', 'testpace-report.cjs');
     const damaged = path.join(tmp, 'damaged', 'testpace-report.cjs');
     for (const file of [alone, foreign, damaged]) {
-      execFileSync('mkdir', ['-p', path.dirname(file)]);
+      mkdirSync(path.dirname(file), { recursive: true });
       copyFileSync(binary('report'), file);
     }
     copyFileSync(`${binary('profile')}.cache`, `${foreign}.cache`);
@@ -51,7 +51,7 @@ describe('built executables', () => {
     expect(id).toMatch(/^[0-9a-f]{32}$/);
     expect(executable.includes(id)).toBe(true);
     const project = path.join(tmp, 'project');
-    execFileSync('mkdir', ['-p', path.join(project, 'tests')]);
+    mkdirSync(path.join(project, 'tests'), { recursive: true });
     writeFileSync(
       path.join(project, 'tests', 'cart.test.ts'),
       "import { it } from 'vitest';\nit('waits', async () => {\n  await new Promise((resolve) => setTimeout(resolve, 300));\n});\n",
@@ -65,7 +65,7 @@ describe('built executables', () => {
     expect(expected.some((f) => f.startsWith('sleep'))).toBe(true);
     for (const variant of ['alone', 'damaged']) {
       const copy = path.join(tmp, `optimize-${variant}`, 'testpace-optimize.cjs');
-      execFileSync('mkdir', ['-p', path.dirname(copy)]);
+      mkdirSync(path.dirname(copy), { recursive: true });
       copyFileSync(binary('optimize'), copy);
       if (variant === 'damaged') {
         copyFileSync(`${binary('optimize')}.cache`, `${copy}.cache`);

@@ -1,11 +1,14 @@
 // JavaScript shared by the Node reporters (shipped as text): appending events, one writeSync per line.
 // Written without template literals so it can live inside a TypeScript template string.
 
+/** Set to 1 (by mem-profile): events written from the process that runs the test carry its resident memory. */
+export const EVENT_RSS_ENV = 'TESTPACE_EVENT_RSS';
+
 /** Body shared by every reporter; expects `fs` and `path` in scope. */
 export const EMITTER_JS = String.raw`
 var TESTPACE_EVENTS = process.env.TESTPACE_EVENTS;
 // Set by mem-profile: events written from the process that runs the test carry its resident memory.
-var TESTPACE_EVENT_RSS = process.env.TESTPACE_EVENT_RSS === '1';
+var TESTPACE_EVENT_RSS = process.env.${EVENT_RSS_ENV} === '1';
 var testpaceFd;
 // Epoch milliseconds with sub-millisecond precision.
 function testpaceNow() { return performance.timeOrigin + performance.now(); }

@@ -13,6 +13,7 @@ import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
 import { type RunnerName, detectRunner, instrument } from '../../lib/runners/index.ts';
 import { RUNTIME_FILE_ENV, reportedPython } from '../../lib/runners/pytest-plugin.ts';
+import { EVENT_RSS_ENV } from '../../lib/runners/reporter-common.ts';
 import type { MemProfileOptions } from './cli.ts';
 import { type Status, buildDocument } from './document.ts';
 import { followEventsSync } from './events-follower.ts';
@@ -63,7 +64,7 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
       const instrumented = await instrument(runner, options.command, { cwd: io.cwd, eventsFile, tmpDir, env });
       command = instrumented.command;
       // Reporters that run in the tests' own process stamp each event with its resident memory.
-      env = { ...instrumented.env, TESTPACE_EVENT_RSS: '1' };
+      env = { ...instrumented.env, [EVENT_RSS_ENV]: '1' };
       afterExit = instrumented.afterExit;
     }
     const exitReportFile = path.join(tmpDir, 'exit-report.jsonl');

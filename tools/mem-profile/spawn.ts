@@ -40,15 +40,20 @@ export interface Running {
 const signalName = (number: number): string | null =>
   (Object.entries(constants.signals).find(([, value]) => value === number)?.[0] as string | undefined) ?? null;
 
+/** Whether `child` (and its pipes) keep the tool's event loop alive. */
+function holdOpen(child: ChildProcess, hold: boolean): void {
+  for (const handle of [child, child.stdin, child.stdout, child.stderr] as Array<{ ref?: () => void; unref?: () => void } | null>) {
+    if (hold) handle?.ref?.();
+    else handle?.unref?.();
+  }
+}
+
 /** Starts the wrapper, waiting for its command; `early` ones do not keep the tool alive until used. */
 function startWrapper(python: string, early: boolean): ChildProcess {
   // The last argument only names the process (in ps) for whoever wonders what it is.
   const child = spawn(python, ['-I', '-S', '-c', WRAPPER_SOURCE, 'testpace-rusage-wrapper'], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   child.on('error', () => undefined); // reported by launch(), which looks at the pid
-  if (early) {
-    child.unref();
-    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as { unref?: () => void } | null)?.unref?.();
-  }
+  if (early) holdOpen(child, false);
   return child;
 }
 
@@ -71,8 +76,7 @@ function takeWrapper(python: string): ChildProcess {
   const early = earlyWrapper;
   earlyWrapper = undefined;
   if (early && early.python === python && early.child.pid !== undefined && early.child.exitCode === null && early.child.signalCode === null) {
-    early.child.ref();
-    for (const stream of [early.child.stdin, early.child.stdout, early.child.stderr]) (stream as { ref?: () => void } | null)?.ref?.();
+    holdOpen(early.child, true);
     return early.child;
   }
   early?.child.stdin?.end();

@@ -121,7 +121,8 @@ export class TestTracker {
           endMs: tMs,
         };
         if (event.heapUsedBytes !== undefined) window.heapUsedBytes = event.heapUsedBytes;
-        // A reading stamped at the end by the reporter is exact however late the event is read.
+        // Readings the reporter stamped in the test's own process (start and end) are exact however
+        // late the event is read: not late, and put in that process's series below.
         if (nowMs - tMs > LIVE_LAG_MS && (event.rssBytes === undefined || this.coordinating)) window.late = true;
         // Judged on the workers below the reporting process, when it has any (not jest --runInBand).
         if (this.coordinating) window.coordinator = true;
@@ -129,7 +130,6 @@ export class TestTracker {
       }
       if (!event.pid) continue;
       if (event.rssBytes !== undefined && !this.coordinating) {
-        // Stamped by the reporter inside the test's own process: exact at the event, however late it is read.
         const series = this.scopes.get(event.pid) ?? emptySeries();
         this.scopes.set(event.pid, series);
         insert(series, tMs, event.rssBytes, null);
