@@ -29,13 +29,13 @@ describe('testpace-mem-profile on test runners', () => {
       expect(document.tests).toHaveLength(plan.testCount);
       const [top] = topTests(document.tests, 'growthBytes', 1);
       expect({ file: top!.file, name: top!.name }).toEqual({ file: planted.file, name: planted.titlePath.join(' > ') });
-      // The test keeps its 64 MiB block, so its process grew by about that much while it ran (less a few
-      // MiB the runtime may free in the same window: seen 60.8 to 64.1 MiB for pytest).
+      // The test keeps its 64 MiB block, so its process grew by about that much while it ran, less what
+      // the runtime frees in the same window: seen 60.8 to 64.1 MiB for pytest, and 53.6 MiB for jest
+      // once in CI (a garbage collection inside the test, under load).
       const held = planted.detail.bytes!;
-      expect(top!.growthBytes).toBeGreaterThanOrEqual(held * 0.875);
+      expect(top!.growthBytes).toBeGreaterThanOrEqual(held * 0.75);
       expect(top!.growthBytes).toBeLessThan(held * 2);
-      expect(top!.peakRssBytes).toBeGreaterThanOrEqual(top!.rssStartBytes + held * 0.875);
-
+      expect(top!.peakRssBytes).toBeGreaterThanOrEqual(top!.rssStartBytes + held * 0.75);
     });
   }
 
