@@ -1,28 +1,59 @@
 // Writing the product: to stdout, or atomically to a file so a reader never sees half a document.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from './errors.ts';
 import type { Io } from './io.ts';
 
 let writes = 0;
 
+const cannotWrite = (file: string, error: unknown): InputError =>
+  new InputError(file, `cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+
+/**
+ * Where the bytes for `file` go: the file itself, or the file a link points to (renaming over a
+ * link would replace the link); and whether that is a regular file, or something to be written in
+ * place, such as /dev/null or a FIFO (renaming over it would replace the device with a file).
+ */
+async function destination(file: string): Promise<{ target: string; inPlace: boolean }> {
+  let stats;
+  try {
+    stats = await lstat(file);
+  } catch {
+    return { target: file, inPlace: false }; // not there yet (or not reachable: the write will say)
+  }
+  if (stats.isFile()) return { target: file, inPlace: false };
+  if (!stats.isSymbolicLink()) return { target: file, inPlace: true };
+  try {
+    const target = await realpath(file);
+    return { target, inPlace: !(await stat(target)).isFile() };
+  } catch {
+    return { target: file, inPlace: false }; // a dangling link: it is replaced by the file
+  }
+}
+
 /**
  * Writes `data` to `file` through a temp file in the same directory and a rename. The temp file's
  * name is this process's and is created exclusively, so no other writer's file is ever reused.
+ * A link is followed; a device or FIFO (e.g. `--out /dev/null`) is written in place.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++writes}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+  const { target, inPlace } = await destination(file);
+  if (inPlace) {
+    await writeFile(target, data).catch((error: unknown) => {
+      throw cannotWrite(file, error);
+    });
+    return;
+  }
+  const dir = path.dirname(target);
+  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${++writes}.${Math.random().toString(36).slice(2, 8)}.tmp`);
   try {
     await mkdir(dir, { recursive: true });
     await writeFile(temp, data, { flag: 'wx' });
-    await rename(temp, file);
+    await rename(temp, target);
   } catch (error) {
     // EEXIST: the temp file is somebody else's, left alone.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await rm(temp, { force: true }).catch(() => undefined);
-    throw new InputError(file, `cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      cause: error,
-    });
+    throw cannotWrite(file, error);
   }
 }
 

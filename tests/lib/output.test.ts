@@ -1,4 +1,5 @@
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { lstat, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { colourEnabled, palette } from '../../lib/colour.ts';
@@ -23,6 +24,28 @@ describe('writing the product', () => {
     const big = (n: number) => formatDocument({ n, pad: 'x'.repeat(200_000) });
     await Promise.all(Array.from({ length: 8 }, (_, n) => writeFileAtomic(file, big(n))));
     expect(JSON.parse(await readFile(file, 'utf8')).pad).toHaveLength(200_000);
+  });
+
+  it('writes through a link to the file it points to, and leaves the link in place', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'real'));
+    await writeFile(path.join(dir, 'real', 'doc.json'), 'old');
+    await symlink(path.join('real', 'doc.json'), path.join(dir, 'doc.json'));
+    await writeFileAtomic(path.join(dir, 'doc.json'), 'new');
+    expect((await lstat(path.join(dir, 'doc.json'))).isSymbolicLink()).toBe(true);
+    expect(await readFile(path.join(dir, 'real', 'doc.json'), 'utf8')).toBe('new');
+    expect(await readdir(path.join(dir, 'real'))).toEqual(['doc.json']);
+  });
+
+  it('writes into a FIFO (or a device such as /dev/null) instead of renaming a file over it', async () => {
+    const dir = await tempDir();
+    const fifo = path.join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const received = readFile(fifo, 'utf8');
+    await writeFileAtomic(fifo, 'through the pipe');
+    expect(await received).toBe('through the pipe');
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+    expect(await readdir(dir)).toEqual(['pipe']);
   });
 
   it('fails with a one-line input error when the target cannot be written', async () => {
