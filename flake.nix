@@ -97,8 +97,9 @@
             }
           );
 
-          # A package with bin/testpace-<tool> for each tool named: a wrapper running the bundle with
-          # nixpkgs' Node, checked at install time by asking every binary for its version.
+          # A package with bin/testpace-<tool> for each tool named: the executable itself, its first
+          # lines (shell, then Node; see scripts/build.mjs) pointed at nixpkgs' shell and Node, checked
+          # at install time by asking every binary for its version.
           mkPackage =
             {
               pname,
@@ -114,9 +115,10 @@
                 mkdir -p $out/bin $out/lib/testpace
                 for tool in ${toString names}; do
                   cp ${bundles}/testpace-$tool.cjs ${bundles}/testpace-$tool.cjs.*cache $out/lib/testpace/
-                  printf '#!%s\nexec %s %s "$@"\n' ${pkgs.runtimeShell} ${nodejs}/bin/node \
-                    "$out/lib/testpace/testpace-$tool.cjs" > $out/bin/testpace-$tool
-                  chmod +x $out/bin/testpace-$tool
+                  sed -i -e '1s|^#!.*|#!${pkgs.runtimeShell}|' -e '2s|exec node "$0"|exec ${nodejs}/bin/node "$0"|' \
+                    $out/lib/testpace/testpace-$tool.cjs
+                  grep -qF 'exec ${nodejs}/bin/node "$0"' $out/lib/testpace/testpace-$tool.cjs
+                  ln -s ../lib/testpace/testpace-$tool.cjs $out/bin/testpace-$tool
                 done
                 runHook postInstall
               '';

@@ -41,7 +41,7 @@ TESTPACE_PREREQS ?=
 
 # $(call testpace_tool,NAME): the command that runs testpace-NAME. Expanded when a recipe runs,
 # after its prerequisites (a build may have just written dist/).
-testpace_tool = $(if $(wildcard $(TESTPACE_MK_DIR)/dist/testpace-$(1).cjs),node $(TESTPACE_MK_DIR)/dist/testpace-$(1).cjs,testpace-$(1))
+testpace_tool = $(if $(wildcard $(TESTPACE_MK_DIR)/dist/testpace-$(1).cjs),$(TESTPACE_MK_DIR)/dist/testpace-$(1).cjs,testpace-$(1))
 TESTPACE_PROFILE = $(call testpace_tool,profile)
 TESTPACE_MEM_PROFILE = $(call testpace_tool,mem-profile)
 TESTPACE_OPTIMIZE = $(call testpace_tool,optimize)

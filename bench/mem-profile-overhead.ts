@@ -54,7 +54,7 @@ function time(command: string[], kind?: 'alone' | 'under'): number {
 }
 
 const work = [process.execPath, 'work.js', String(rounds)];
-const profiled = (command: string[]) => [process.execPath, tool, '--quiet', '--out', path.join(dir, 'memory.json'), '--', ...command];
+const profiled = (command: string[]) => [tool, '--quiet', '--out', path.join(dir, 'memory.json'), '--', ...command];
 const alone: number[] = [];
 const under: number[] = [];
 const trueAlone: number[] = [];

@@ -56,7 +56,7 @@ try {
     const arms = {
       bare: () => wall(suite.command, suite.cwd),
       instrumented: () => wall(instrumented.command, suite.cwd, instrumented.env),
-      profiled: () => wall([process.execPath, path.join(root, 'dist', 'testpace-profile.cjs'), '-q', '--out', '/dev/null', '--', ...suite.command], suite.cwd),
+      profiled: () => wall([path.join(root, 'dist', 'testpace-profile.cjs'), '-q', '--out', '/dev/null', '--', ...suite.command], suite.cwd),
     };
     const names = Object.keys(arms) as Array<keyof typeof arms>;
     for (const name of names) await arms[name](); // warm the file and transform caches

@@ -137,14 +137,14 @@ for (const size of sizes) {
       const jestArgs = (files: string[]): string[] => ['--listTests', '--findRelatedTests', ...files, '--cacheDirectory', jestCache];
       const env = { TESTPACE_CACHE_DIR: selectCache };
       // Cold: no cache for either. Alternate which goes first, so neither always meets a warmer page cache.
-      const pair = [() => jestCold.push(timed(jest, jestArgs(changed), repo.dir).ms), () => selectCold.push(timed(process.execPath, [binary('select')], repo.dir, env).ms)];
+      const pair = [() => jestCold.push(timed(jest, jestArgs(changed), repo.dir).ms), () => selectCold.push(timed(binary('select'), [], repo.dir, env).ms)];
       if (run % 2) pair.reverse();
       for (const step of pair) step();
       // Warm: a few more files changed since the cache was written.
       const more = touch(repo, run * 2 + 1);
       const all = [...new Set([...changed, ...more])];
       const jestRun = timed(jest, jestArgs(all), repo.dir);
-      const selectRun = timed(process.execPath, [binary('select')], repo.dir, env);
+      const selectRun = timed(binary('select'), [], repo.dir, env);
       jestWarm.push(jestRun.ms);
       selectWarm.push(selectRun.ms);
       jestCount = jestRun.stdout.split('\n').filter(Boolean).length;

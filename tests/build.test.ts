@@ -1,6 +1,6 @@
 // The executables scripts/build.mjs writes: each is one file that runs alone, with an optional V8
 // code cache beside it that is used only when it was made for that very code.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,5 +73,24 @@ describe('built executables', () => {
       }
       expect(findings(copy), variant).toEqual(expected);
     }
+  });
+
+  it('start Node without NODE_EXTRA_CA_CERTS and give it back, as it was, to the commands they run', () => {
+    // A certificate file that cannot be read: Node warns about it as it starts, if it tries.
+    const missing = path.join(tmp, 'missing-ca.pem');
+    const seen = path.join(tmp, 'seen.txt');
+    const show = `printf '%s|%s' "\${NODE_EXTRA_CA_CERTS-unset}" "\${TESTPACE_SAVED_NODE_EXTRA_CA_CERTS-unset}" > '${seen}'`;
+    const { NODE_EXTRA_CA_CERTS: _, ...rest } = process.env;
+    for (const [value, expected] of [[missing, `${missing}|unset`], ['', '|unset'], [undefined, 'unset|unset']] as const) {
+      const env = value === undefined ? rest : { ...rest, NODE_EXTRA_CA_CERTS: value };
+      // Run as users run it: the executable itself, through its first line.
+      const result = spawnSync(binary('mem-profile'), ['--quiet', '--out', path.join(tmp, 'memory.json'), '--', 'sh', '-c', show], { env, encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stderr).not.toContain('extra certs');
+      expect(readFileSync(seen, 'utf8')).toBe(expected);
+    }
+    // Started by `node` directly, the same file gets no such help: Node reads the variable itself.
+    const direct = spawnSync(process.execPath, [binary('report'), '--version'], { env: { ...rest, NODE_EXTRA_CA_CERTS: missing }, encoding: 'utf8' });
+    expect(direct.stderr).toContain('extra certs');
   });
 });

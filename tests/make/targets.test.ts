@@ -92,7 +92,7 @@ describe.skipIf(nested)('testpace.mk on this project', () => {
     for (const target of ['test-profile', 'test-baseline', 'test-memory-profile']) {
       const result = await make(['-n', target]);
       expect(result.code).toBe(0);
-      expect(result.stdout).toContain(`cd '${repoRoot}' && node ${repoRoot}/dist/testpace-`);
+      expect(result.stdout).toContain(`cd '${repoRoot}' && ${repoRoot}/dist/testpace-`);
       expect(result.stdout).toMatch(/ -- npx vitest run\n/);
     }
     const select = await make(['-n', 'test-select']);
@@ -167,7 +167,7 @@ describe.skipIf(nested)('testpace.mk included by another project', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('testpace.mk: set TEST_CMD to the command that runs your suite');
     const planned = await make(['-n', 'test-profile', 'TEST_CMD=pytest -q'], { cwd: dir });
-    expect(planned.stdout).toContain(`node ${repoRoot}/dist/testpace-profile.cjs --out '${dir}/.testpace/profile.json'`);
+    expect(planned.stdout).toContain(` ${repoRoot}/dist/testpace-profile.cjs --out '${dir}/.testpace/profile.json'`);
   });
 
   it('takes the tools from a dist/ that a prerequisite has just built', async () => {
@@ -176,11 +176,11 @@ describe.skipIf(nested)('testpace.mk included by another project', () => {
     await cp(path.join(repoRoot, 'testpace.mk'), path.join(dir, 'testpace.mk'));
     await writeFile(
       path.join(dir, 'Makefile'),
-      `TESTPACE_PREREQS = fake-build\ninclude testpace.mk\nfake-build:\n\tmkdir -p dist && echo 'console.log("from dist")' > dist/testpace-profile.cjs\n`,
+      `TESTPACE_PREREQS = fake-build\ninclude testpace.mk\nfake-build:\n\tmkdir -p dist && printf '%s\\n' '#!/bin/sh' 'echo from dist' > dist/testpace-profile.cjs && chmod +x dist/testpace-profile.cjs\n`,
     );
     const result = await execMake(['test-profile', 'TEST_CMD=true'], dir);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`node ${dir}/dist/testpace-profile.cjs --out`);
+    expect(result.stdout).toContain(` ${dir}/dist/testpace-profile.cjs --out`);
     expect(result.stdout).toContain('from dist\n');
   });
 
