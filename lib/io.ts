@@ -12,16 +12,21 @@ export interface Io {
 const processIos = new WeakSet<Io>();
 
 /**
- * The real process's streams and environment. Standard input is opened only when asked for: Node
- * builds its stream on first use, some 2 ms that a tool which never reads it should not spend.
+ * The real process's streams and environment. Each stream is opened only when asked for: Node builds
+ * it on first use (some 2 ms for standard input), which a tool that never reads it should not spend,
+ * and profile should not spend before it has started its command.
  */
 export function processIo(): Io {
   const io: Io = {
     get stdin() {
       return process.stdin;
     },
-    stdout: process.stdout,
-    stderr: process.stderr,
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
     env: process.env,
     cwd: process.cwd(),
   };

@@ -57,6 +57,16 @@ export function runBinary(tool: string, args: string[], options: { cwd?: string;
   });
 }
 
+/** True while the process exists (a zombie counts: it has not been reaped). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A fresh temp directory. */
 export function tempDir(prefix = 'testpace-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));

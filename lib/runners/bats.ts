@@ -1,7 +1,8 @@
 // bats: its JUnit report, written next to its normal output with --report-formatter junit (bats >= 1.5),
 // read once bats has exited. The report has no start times and only file basenames, so events are
 // laid out back to back from each file's timestamp and files are found again from the command's paths.
-import { appendFile, mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { appendFile, readFile, readdir, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import type { TestEndEvent, TestStartEvent } from './events.ts';
@@ -43,7 +44,7 @@ const REPORT_WAIT_MS = 10_000;
 export async function instrumentBats(context: AdapterContext): Promise<Instrumented> {
   const at = requireInsertAt(context, 'bats');
   const reportDir = path.join(context.tmpDir, 'bats-report');
-  await mkdir(reportDir, { recursive: true });
+  mkdirSync(reportDir, { recursive: true });
   const command = insertArgs(context.command, at, ['--report-formatter', 'junit', '--output', reportDir]);
   const afterExit = async () => {
     const files = await batsFiles(context.cwd, context.command.slice(at));

@@ -1,6 +1,8 @@
 // Instrumenting a test command: the same command with the runner's reporting hook added, and the
-// environment to run it in. Nothing else about the run changes.
-import { writeFile } from 'node:fs/promises';
+// environment to run it in. Nothing else about the run changes. The adapters write their files
+// synchronously: nothing else goes on before the command starts, and a round trip through libuv's
+// thread pool (which starts its threads on first use) takes longer than these small writes.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
 import { type RunnerName, locateRunner } from './detect.ts';
@@ -60,7 +62,7 @@ export function requireInsertAt(context: AdapterContext, runner: RunnerName): nu
 }
 
 async function instrumentPytest(context: AdapterContext): Promise<Instrumented> {
-  await writeFile(path.join(context.tmpDir, `${PYTEST_PLUGIN_MODULE}.py`), PYTEST_PLUGIN_SOURCE);
+  writeFileSync(path.join(context.tmpDir, `${PYTEST_PLUGIN_MODULE}.py`), PYTEST_PLUGIN_SOURCE);
   const pythonPath = [context.tmpDir, context.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
   const env: NodeJS.ProcessEnv = { ...context.env, PYTHONPATH: pythonPath };
   if (context.insertAt === undefined) {

@@ -1,6 +1,6 @@
 // jest: a reporter added with --reporters next to the user's (or `default`). jest-circus reports each
 // test case's start (startAt) and duration (hooks included) to reporters; no worker id reaches them.
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AdapterContext, Instrumented } from './instrument.ts';
 import { insertArgs, requireInsertAt } from './instrument.ts';
@@ -50,7 +50,7 @@ module.exports = TestpaceJestReporter;
 export async function instrumentJest(context: AdapterContext): Promise<Instrumented> {
   const at = requireInsertAt(context, 'jest');
   const reporter = path.join(context.tmpDir, 'testpace-jest-reporter.cjs');
-  await writeFile(reporter, JEST_REPORTER_SOURCE);
+  writeFileSync(reporter, JEST_REPORTER_SOURCE);
   // --reporters replaces the configured reporters: keep the user's command-line ones, else jest's default.
   const userReporters = context.command.some((arg) => arg === '--reporters' || arg.startsWith('--reporters='));
   const args = userReporters ? [`--reporters=${reporter}`] : ['--reporters=default', `--reporters=${reporter}`];

@@ -1,7 +1,7 @@
 // mocha takes one reporter: ours wraps the user's (given as --reporter, else spec) so its output is
 // unchanged, and listens to the runner's hook events, which give real phases: "before each" hooks
 // are setup, the test body is call, "after each" hooks are teardown.
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AdapterContext, Instrumented } from './instrument.ts';
 import { insertArgs, requireInsertAt } from './instrument.ts';
@@ -92,7 +92,7 @@ module.exports = TestpaceMochaReporter;
 export async function instrumentMocha(context: AdapterContext): Promise<Instrumented> {
   const at = requireInsertAt(context, 'mocha');
   const reporter = path.join(context.tmpDir, 'testpace-mocha-reporter.cjs');
-  await writeFile(reporter, MOCHA_REPORTER_SOURCE);
+  writeFileSync(reporter, MOCHA_REPORTER_SOURCE);
   // Take the user's --reporter/-R out and hand it to ours, which wraps it.
   const command: string[] = [];
   let inner: string | undefined;

@@ -3,7 +3,7 @@
 // reporter as they happen: `test:dequeue` marks a real start, `test:complete` a real end with the
 // test's own duration (hooks included, no phases). Suites are reported too; their end events carry
 // `suite: true` and readEvents() drops them (they close the suite's start for live followers).
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AdapterContext, Instrumented } from './instrument.ts';
 import { insertArgs, requireInsertAt } from './instrument.ts';
@@ -52,7 +52,7 @@ export default async function* testpaceNodeTestReporter(source) {
 export async function instrumentNodeTest(context: AdapterContext): Promise<Instrumented> {
   const at = requireInsertAt(context, 'node-test');
   const reporter = path.join(context.tmpDir, 'testpace-node-test-reporter.mjs');
-  await writeFile(reporter, NODE_TEST_REPORTER_SOURCE);
+  writeFileSync(reporter, NODE_TEST_REPORTER_SOURCE);
   const userReporters = context.command.some((arg) => arg === '--test-reporter' || arg.startsWith('--test-reporter='));
   // Each --test-reporter needs its destination; without the user's own, keep node's default (spec on stdout).
   const ours = [`--test-reporter=${reporter}`, `--test-reporter-destination=${path.join(context.tmpDir, 'node-test-reporter.out')}`];

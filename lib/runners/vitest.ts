@@ -1,7 +1,7 @@
 // vitest: a reporter module added with --reporter next to the user's (or the default) reporter.
 // vitest's TestCase diagnostic gives each test's start (epoch ms, taken in the worker before its
 // beforeEach hooks) and duration (hooks included), so no phases; no worker id reaches reporters.
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AdapterContext, Instrumented } from './instrument.ts';
 import { insertArgs, requireInsertAt } from './instrument.ts';
@@ -57,7 +57,7 @@ const choosesMode = (command: readonly string[], at: number) =>
 export async function instrumentVitest(context: AdapterContext): Promise<Instrumented> {
   const at = requireInsertAt(context, 'vitest');
   const reporter = path.join(context.tmpDir, 'testpace-vitest-reporter.mjs');
-  await writeFile(reporter, VITEST_REPORTER_SOURCE);
+  writeFileSync(reporter, VITEST_REPORTER_SOURCE);
   // --reporter on the command line replaces the configured reporters: keep the user's, or the default.
   // Without reporters of its own, vitest would run `default` (and `github-actions` on GitHub Actions).
   const defaults = context.env.GITHUB_ACTIONS === 'true' ? ['--reporter=default', '--reporter=github-actions'] : ['--reporter=default'];

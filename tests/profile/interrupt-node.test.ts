@@ -5,16 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateDocument } from '../../lib/documents.ts';
 import type { ProfileDocument } from '../../tools/profile/model.ts';
-import { binary, repoRoot, tempDir, writeTree } from '../helpers.ts';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { binary, processAlive, repoRoot, tempDir, writeTree } from '../helpers.ts';
 
 async function until(probe: () => Promise<boolean>, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
@@ -53,7 +44,7 @@ describe('profile interrupted with SIGINT', () => {
     expect(document.status).toBe('interrupted');
     expect(document.runs[0]!.interrupted).toBe(true);
     expect(document.warnings!.join('\n')).toMatch(/stopped by SIGINT/);
-    await until(async () => workers.every((pid) => !alive(pid)), 5000);
+    await until(async () => workers.every((pid) => !processAlive(pid)), 5000);
   });
 });
 

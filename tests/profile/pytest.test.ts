@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateDocument } from '../../lib/documents.ts';
-import { binary, memoryIo, tempDir, writeTree } from '../helpers.ts';
+import { binary, memoryIo, processAlive, tempDir, writeTree } from '../helpers.ts';
 import { cli } from '../../tools/profile/cli.ts';
 import type { ProfileDocument } from '../../tools/profile/model.ts';
 import { type Profiled, example, expectSleep, profile, testNamed } from './profile-helpers.ts';
@@ -106,16 +106,6 @@ describe('profile on a failing pytest suite', () => {
   });
 });
 
-/** True while the process exists (a zombie counts; it has not been reaped). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -176,7 +166,7 @@ describe('profile on an interrupted run', () => {
     expect(document.runs[0]!.tests.map((t) => t.name)).toContain('test_quick');
     const recorded = (await readdir(pids)).filter((f) => f !== 'quick-done').map((f) => Number(f.split('-')[1]));
     expect(recorded.length).toBeGreaterThanOrEqual(4); // controller, two workers, the sleep
-    await waitFor(async () => (recorded.every((pid) => !alive(pid)) ? true : undefined), 5000);
+    await waitFor(async () => (recorded.every((pid) => !processAlive(pid)) ? true : undefined), 5000);
   });
 
   it('stops a run at --timeout and exits 1 with an interrupted document', async () => {
@@ -189,6 +179,6 @@ describe('profile on an interrupted run', () => {
     expect(result.document.runs[0]!.wallMs).toBeGreaterThanOrEqual(3000);
     expect(result.document.warnings!.join('\n')).toContain('--timeout');
     const recorded = (await readdir(pids)).filter((f) => f !== 'quick-done').map((f) => Number(f.split('-')[1]));
-    await waitFor(async () => (recorded.every((pid) => !alive(pid)) ? true : undefined), 5000);
+    await waitFor(async () => (recorded.every((pid) => !processAlive(pid)) ? true : undefined), 5000);
   });
 });

@@ -37,6 +37,8 @@ export interface ExecuteOptions {
    * told apart and the run's CPU is left unmeasured.
    */
   alongside?: () => Promise<unknown>;
+  /** Called with the command's pid (its process group's id) as soon as it is spawned. */
+  onSpawn?: (pid: number) => void;
 }
 
 export type InterruptSignal = 'SIGINT' | 'SIGTERM';
@@ -83,11 +85,9 @@ function unreaped(child: ChildProcess): boolean {
 /** Runs the command once and reports how it went; throws SubprocessError when it cannot start. */
 export async function execute(options: ExecuteOptions): Promise<Execution> {
   const { io, command } = options;
-  // Our own stderr as the child's stdout and stderr when it is a real file descriptor: no copying,
-  // and the runner still sees a terminal (colours, progress) when there is one.
-  const stderrFd = (io.stderr as { fd?: unknown }).fd;
-  const direct = typeof stderrFd === 'number' && isProcessIo(io);
-  const output = options.quiet ? 'ignore' : direct ? stderrFd : 'pipe';
+  // Our own stderr (descriptor 2) as the child's stdout and stderr when we run as the process: no
+  // copying, and the runner still sees a terminal (colours, progress) when there is one.
+  const output = options.quiet ? 'ignore' : isProcessIo(io) ? 2 : 'pipe';
   const stdin = isProcessIo(io) ? 'inherit' : 'ignore';
 
   let cpuBefore = childrenCpu();
@@ -98,6 +98,7 @@ export async function execute(options: ExecuteOptions): Promise<Execution> {
     detached: true,
     stdio: [stdin, output, output],
   });
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
   if (output === 'pipe') {
     child.stdout?.on('data', (chunk: Buffer) => io.stderr.write(chunk));
     child.stderr?.on('data', (chunk: Buffer) => io.stderr.write(chunk));

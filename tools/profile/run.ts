@@ -1,27 +1,27 @@
 // testpace-profile: runs the test command (warm-up + measured runs), collects every test's events
 // through the runner's adapter (or its JUnit XML), and writes the profile document.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stderrPalette } from '../../lib/colour.ts';
 import { documentHeader } from '../../lib/document.ts';
-import { type Environment, collectEnvironment, pythonVersion } from '../../lib/environment.ts';
+import { pythonVersion } from '../../lib/environment.ts';
 import { ExitCode, InputError, UsageError, formatError } from '../../lib/errors.ts';
-import { displayCwd } from '../../lib/display-cwd.ts';
 import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
 import type { FileTiming, ProfileStatus, TestResult } from '../../lib/profile-document.ts';
 import { type RunnerName, detectRunner } from '../../lib/runners/detect.ts';
 import { inFlight, readEvents, readRunEvents } from '../../lib/runners/events.ts';
-import { instrument } from '../../lib/runners/instrument.ts';
-import { RUNTIME_FILE_ENV, reportedPython } from '../../lib/runners/pytest-plugin.ts';
+import { reportedPython } from '../../lib/runners/pytest-plugin.ts';
 import { assembleRun, filesFromEvents, inferLanes, testsFromEvents } from './assemble.ts';
 import type { ProfileOptions } from './cli.ts';
 import { type CpuProfiling, prepareCpuProfile } from './cpu-profile.ts';
-import { type InterruptSignal, type Interrupts, execute, shellExitCode } from './execute.ts';
+import { takeEarlyStart } from './early.ts';
+import { shellExitCode } from './execute.ts';
 import { junitTests } from './junit-results.ts';
 import type { ProfileDocument, ProfileRunner, RunRecord } from './model.ts';
 import { measuredRuns, summariseRuns, summariseTests } from './statistics.ts';
+import { type RunSetup, environmentOnce, listenForSignals, makeTmpRoot, startRun } from './start.ts';
 import { formatSummary } from './summary-text.ts';
 
 function resolveRunner(options: ProfileOptions): ProfileRunner {
@@ -33,32 +33,6 @@ function resolveRunner(options: ProfileOptions): ProfileRunner {
     `cannot tell which test runner "${options.command.join(' ')}" runs`,
     'name it with --runner (pytest, vitest, jest, node-test, mocha, bats), or read its JUnit XML with --junit FILE',
   );
-}
-
-/** Listens for SIGINT/SIGTERM while the runs go on (the run in progress forwards them to its process group). */
-function listenForSignals(): Interrupts & { dispose(): void } {
-  const listeners = new Set<(signal: InterruptSignal) => void>();
-  let received: InterruptSignal | undefined;
-  const handlers = (['SIGINT', 'SIGTERM'] as const).map((name) => {
-    const handler = () => {
-      received ??= name;
-      for (const listener of listeners) listener(name);
-    };
-    process.on(name, handler);
-    return [name, handler] as const;
-  });
-  return {
-    get received() {
-      return received;
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    dispose: () => {
-      for (const [name, handler] of handlers) process.off(name, handler);
-    },
-  };
 }
 
 function statusOf(runs: readonly RunRecord[], unreadable: boolean): ProfileStatus {
@@ -73,19 +47,20 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
   const cores = os.availableParallelism();
   // Nothing stands between the start and the first run: the environment (git state) is collected
   // while the first run goes on, alongside it, so that its git process counts neither in the run's
-  // CPU (see execute) nor after the run. Python's version comes from the pytest plugin.
+  // CPU (see execute) nor after the run. Python's version comes from the pytest plugin. A plain
+  // invocation's first run has started before the command line was parsed (early.ts).
   const colour = stderrPalette(io);
   const runtimes: Record<string, string> = {};
-  let environmentPending: Promise<[Environment, string]> | undefined;
-  const startEnvironment = () => (environmentPending ??= Promise.all([collectEnvironment(cwd, io.env), displayCwd(cwd)]));
+  const early = await takeEarlyStart(options, io);
+  const startEnvironment = early?.environment ?? environmentOnce(io);
 
   const total = options.warmup + options.runs;
   const runs: RunRecord[] = [];
   const warnings: string[] = [];
   let unreadable: InputError | undefined;
   let cpuProfiling: CpuProfiling | undefined;
-  const tmpRoot = await mkdtemp(path.join(os.tmpdir(), 'testpace-profile-'));
-  const signals = listenForSignals();
+  const tmpRoot = early?.setup.tmpRoot ?? makeTmpRoot();
+  const signals = early?.setup.signals ?? listenForSignals();
   let interruptedBy: string | undefined;
   try {
     if (options.cpuProfile) {
@@ -93,29 +68,14 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
       if (cpuProfiling) warnings.push(`--cpu-profile: every run ran under ${cpuProfiling.profiler}; its timings include the profiler's overhead`);
       else warnings.push(`--cpu-profile: not available for ${runner}`);
     }
+    const setup: RunSetup = { runner, command: options.command, io, quiet: options.quiet, timeoutMs: options.timeoutMs, signals, tmpRoot, extraEnv: cpuProfiling?.env };
     for (let index = 0; index < total && !signals.received; index++) {
       const warmup = index < options.warmup;
       if (total > 1) io.stderr.write(colour.dim(`testpace-profile: run ${index + 1} of ${total}${warmup ? ' (warm-up)' : ''}\n`));
-      const runDir = path.join(tmpRoot, `run-${index}`);
-      await mkdir(runDir);
-      const eventsFile = path.join(runDir, 'events.jsonl');
-      const runtimeFile = path.join(runDir, 'runtime.json');
-      const baseEnv = { ...io.env, ...cpuProfiling?.env, [RUNTIME_FILE_ENV]: runtimeFile };
-      const prepared =
-        runner === 'junit'
-          ? { command: options.command, env: baseEnv, afterExit: undefined }
-          : await instrument(runner, options.command, { cwd, eventsFile, tmpDir: runDir, env: baseEnv });
-      const execution = await execute({
-        command: prepared.command,
-        env: prepared.env,
-        cwd,
-        io,
-        quiet: options.quiet,
-        timeoutMs: options.timeoutMs,
-        interrupts: signals,
-        alongside: index === 0 ? startEnvironment : undefined,
-      });
-      warnings.push(...((await prepared.afterExit?.()) ?? []));
+      const started = index === 0 && early ? early.first : await startRun(setup, index, index === 0 ? startEnvironment : undefined);
+      const { eventsFile, runtimeFile } = started;
+      const execution = await started.execution;
+      warnings.push(...((await started.afterExit?.()) ?? []));
       if (runner === 'pytest' && !runtimes.python) {
         const reported = await reportedPython(runtimeFile);
         if (reported) runtimes.python = reported;
