@@ -1,6 +1,7 @@
 // The event stream every runner adapter writes: one JSON line per test start and end, appended to
 // the file named by TESTPACE_EVENTS and flushed per line, so another process can tail it live.
-import { open, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { InputError } from '../errors.ts';
 
 /** The environment variable naming the events file. */
@@ -142,9 +143,11 @@ export function withoutSuites(events: readonly TestEvent[]): TestEvent[] {
   return events.filter((e) => !suites.has(`${e.pid}\u0000${e.id}`));
 }
 
-async function readText(eventsFile: string): Promise<string> {
+// Read synchronously: a run's file is read once its command has ended, when nothing else waits, and
+// an asynchronous read costs a thread-pool round trip per step (open, stat, read, close).
+function readText(eventsFile: string): string {
   try {
-    return await readFile(eventsFile, 'utf8');
+    return readFileSync(eventsFile, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw new InputError(eventsFile, `cannot read events (${(error as NodeJS.ErrnoException).code})`, { cause: error });
@@ -152,14 +155,14 @@ async function readText(eventsFile: string): Promise<string> {
 }
 
 /** Reads every test event written so far (suites dropped); a missing file means no events yet. */
-export async function readEvents(eventsFile: string): Promise<TestEvent[]> {
-  return withoutSuites(parseEvents(await readText(eventsFile)));
+export function readEvents(eventsFile: string): TestEvent[] {
+  return withoutSuites(parseEvents(readText(eventsFile)));
 }
 
-/** Reads the per-file timings and session starts written so far. */
-export async function readRunEvents(eventsFile: string): Promise<{ files: FileEvent[]; sessions: SessionEvent[] }> {
-  const text = await readText(eventsFile);
-  return { files: parseFileEvents(text), sessions: parseSessionEvents(text) };
+/** Reads everything a run wrote, in one read: its test events (suites dropped), per-file timings and session starts. */
+export function readRunEvents(eventsFile: string): { events: TestEvent[]; files: FileEvent[]; sessions: SessionEvent[] } {
+  const text = readText(eventsFile);
+  return { events: withoutSuites(parseEvents(text)), files: parseFileEvents(text), sessions: parseSessionEvents(text) };
 }
 
 /**

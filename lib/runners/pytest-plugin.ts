@@ -11,7 +11,7 @@
 // - with TESTPACE_RUNTIME_FILE set, the main pytest process writes {"python": version} there, which
 //   saves the caller a Python start-up of its own just to ask.
 
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 
 /** Module name passed to `-p`. */
 export const PYTEST_PLUGIN_MODULE = 'testpace_pytest_events';
@@ -20,9 +20,10 @@ export const PYTEST_PLUGIN_MODULE = 'testpace_pytest_events';
 export const RUNTIME_FILE_ENV = 'TESTPACE_RUNTIME_FILE';
 
 /** The Python version the plugin reported in `file`, or undefined when it wrote none. */
-export async function reportedPython(file: string): Promise<string | undefined> {
+export function reportedPython(file: string): string | undefined {
   try {
-    const { python } = JSON.parse(await readFile(file, 'utf8')) as { python?: unknown };
+    // Read synchronously, as the run's events are (see events.ts): the run has ended.
+    const { python } = JSON.parse(readFileSync(file, 'utf8')) as { python?: unknown };
     return typeof python === 'string' ? python : undefined;
   } catch {
     return undefined; // not written (the run stopped early), or cut short

@@ -33,9 +33,9 @@ describe('test events', () => {
         line({ event: 'end', ...base, name: 'suite > test', id: 't', t: 5, outcome: 'passed', durationMs: 3 }) +
         line({ event: 'end', ...base, name: 'suite', id: 's', t: 6, outcome: 'passed', durationMs: 5, suite: true }),
     );
-    expect((await readEvents(file)).map((e) => `${e.event} ${e.name}`)).toEqual(['start suite > test', 'end suite > test']);
+    expect(readEvents(file).map((e) => `${e.event} ${e.name}`)).toEqual(['start suite > test', 'end suite > test']);
     expect(parseEvents('{"event":"end","file":"f","name":"n","t":1,"outcome":"exploded","durationMs":1}\n')).toEqual([]);
-    expect(await readEvents(path.join(path.dirname(file), 'none.jsonl'))).toEqual([]);
+    expect(readEvents(path.join(path.dirname(file), 'none.jsonl'))).toEqual([]);
   });
 
   it('names the runner hidden behind make through PYTEST_PLUGINS, and refuses a hidden Node runner', async () => {

@@ -144,7 +144,7 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     const status: Status = limitHit ? 'limit-exceeded' : interrupted ? 'interrupted' : exit.exitCode === 0 ? 'passed' : 'failed';
     const runtimes: Record<string, string> = {};
     if (runner === 'pytest') {
-      const reported = await reportedPython(runtimeFile);
+      const reported = reportedPython(runtimeFile);
       const version = reported ?? (await pythonVersion(io.cwd));
       if (version) runtimes.python = version;
     }

@@ -1,6 +1,6 @@
 // testpace-profile: runs the test command (warm-up + measured runs), collects every test's events
 // through the runner's adapter (or its JUnit XML), and writes the profile document.
-import { rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stderrPalette } from '../../lib/colour.ts';
@@ -11,7 +11,7 @@ import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
 import type { FileTiming, ProfileStatus, TestResult } from '../../lib/profile-document.ts';
 import { type RunnerName, detectRunner } from '../../lib/runners/detect.ts';
-import { inFlight, readEvents, readRunEvents } from '../../lib/runners/events.ts';
+import { inFlight, readRunEvents } from '../../lib/runners/events.ts';
 import { reportedPython } from '../../lib/runners/pytest-plugin.ts';
 import { assembleRun, filesFromEvents, inferLanes, testsFromEvents } from './assemble.ts';
 import type { ProfileOptions } from './cli.ts';
@@ -77,7 +77,7 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
       const execution = await started.execution;
       warnings.push(...((await started.afterExit?.()) ?? []));
       if (runner === 'pytest' && !runtimes.python) {
-        const reported = await reportedPython(runtimeFile);
+        const reported = reportedPython(runtimeFile);
         if (reported) runtimes.python = reported;
       }
       let tests: TestResult[] = [];
@@ -92,12 +92,11 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
           warnings.push(error.message);
         }
       } else {
-        const events = await readEvents(eventsFile);
+        const { events, files: fileEvents, sessions } = readRunEvents(eventsFile);
         tests = testsFromEvents(events, execution.startEpochMs);
         inferLanes(tests);
-        const marks = await readRunEvents(eventsFile);
-        files = filesFromEvents(marks.files, execution.startEpochMs);
-        const session = marks.sessions[0];
+        files = filesFromEvents(fileEvents, execution.startEpochMs);
+        const session = sessions[0];
         if (session) sessionStartMs = Math.round((session.t - execution.startEpochMs) * 1000) / 1000;
         if (execution.interruptedBy) {
           const open = inFlight(events);
@@ -114,14 +113,14 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
       }
     }
   } catch (error) {
-    await rm(tmpRoot, { recursive: true, force: true });
+    rmSync(tmpRoot, { recursive: true, force: true });
     throw error;
   } finally {
     signals.dispose();
   }
   if (signals.received && !interruptedBy) interruptedBy = signals.received;
   if (runs.length === 0) {
-    await rm(tmpRoot, { recursive: true, force: true });
+    rmSync(tmpRoot, { recursive: true, force: true });
     io.stderr.write(`testpace-profile: interrupted by ${interruptedBy} before the first run started\n`);
     return 128 + (os.constants.signals[interruptedBy as NodeJS.Signals] ?? 0);
   }
@@ -175,6 +174,6 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
     if (!failing || options.allowFailures) return ExitCode.ok;
     return shellExitCode(failing);
   } finally {
-    await rm(tmpRoot, { recursive: true, force: true });
+    rmSync(tmpRoot, { recursive: true, force: true });
   }
 }
