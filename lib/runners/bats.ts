@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { TestEndEvent, TestStartEvent } from './events.ts';
 import type { AdapterContext, Instrumented } from './instrument.ts';
 import { insertArgs, requireInsertAt } from './instrument.ts';
-import { type JunitCase, readJunit } from './junit.ts';
+import type { JunitCase } from './junit.ts';
 
 async function batsFiles(cwd: string, args: readonly string[]): Promise<Map<string, string>> {
   const byBase = new Map<string, string>();
@@ -54,6 +54,8 @@ export async function instrumentBats(context: AdapterContext): Promise<Instrumen
       // Interrupted, or bats failed before writing its report: no tests to tell of, and say so.
       return [`bats wrote no complete JUnit report within ${REPORT_WAIT_MS / 1000} s of exiting; its tests are not in this document`];
     }
+    // Loaded here, after the run: the XML parser's ~2 ms would otherwise come before every command starts.
+    const { readJunit } = await import('./junit.ts');
     await readJunit(report, (testCase) => cases.push(testCase));
     const lines: string[] = [];
     let clock = 0;

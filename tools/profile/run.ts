@@ -18,7 +18,6 @@ import type { ProfileOptions } from './cli.ts';
 import { type CpuProfiling, prepareCpuProfile } from './cpu-profile.ts';
 import { takeEarlyStart } from './early.ts';
 import { shellExitCode } from './execute.ts';
-import { junitTests } from './junit-results.ts';
 import type { ProfileDocument, ProfileRunner, RunRecord } from './model.ts';
 import { measuredRuns, summariseRuns, summariseTests } from './statistics.ts';
 import { type RunSetup, environmentOnce, listenForSignals, makeTmpRoot, startRun } from './start.ts';
@@ -85,6 +84,8 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
       let sessionStartMs: number | undefined;
       if (runner === 'junit') {
         try {
+          // Loaded when needed: the XML parser takes ~2 ms to load, which no other run should wait for.
+          const { junitTests } = await import('./junit-results.ts');
           tests = await junitTests(path.resolve(cwd, options.junit!), options.junit!, execution.startEpochMs);
         } catch (error) {
           if (!(error instanceof InputError)) throw error;
