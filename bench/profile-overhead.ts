@@ -68,13 +68,12 @@ try {
       }
     }
     const base = median(samples.bare);
+    const perRound = (name: keyof typeof arms) => samples[name].map((t, i) => t / samples.bare[i]!);
     const describe = (name: keyof typeof arms) => {
       const ratio = median(samples[name]) / base;
-      const perRound = median(samples[name].map((t, i) => t / samples.bare[i]!));
-      return `${name} ${median(samples[name]).toFixed(0)} ms (×${ratio.toFixed(3)}, per-round median ×${perRound.toFixed(3)})`;
+      return `${name} ${median(samples[name]).toFixed(0)} ms (×${ratio.toFixed(3)}, per-round median ×${median(perRound(name)).toFixed(3)})`;
     };
-    const perRound = samples.profiled.map((t, i) => t / samples.bare[i]!);
-    const [low, high] = bootstrapMedian(perRound);
+    const [low, high] = bootstrapMedian(perRound('profiled'));
     const verdict = high <= TARGET ? 'within the 3% target' : low > TARGET ? 'OVER the 3% target' : 'cannot tell against the 3% target at this noise';
     console.log(
       `${suite.name.padEnd(7)} bare ${base.toFixed(0)} ms; ${describe('instrumented')}; ${describe('profiled')}; ` +

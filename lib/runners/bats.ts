@@ -54,7 +54,7 @@ export async function instrumentBats(context: AdapterContext): Promise<Instrumen
       // Interrupted, or bats failed before writing its report: no tests to tell of, and say so.
       return [`bats wrote no complete JUnit report within ${REPORT_WAIT_MS / 1000} s of exiting; its tests are not in this document`];
     }
-    // Loaded here, after the run: the XML parser's ~2 ms would otherwise come before every command starts.
+    // Loaded here, after the run (see junit.ts).
     const { readJunit } = await import('./junit.ts');
     await readJunit(report, (testCase) => cases.push(testCase));
     const lines: string[] = [];

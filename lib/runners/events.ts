@@ -41,7 +41,7 @@ export interface TestEndEvent extends EventBase {
   retries?: number;
   /** First line of the failure message. */
   message?: string;
-  /** Closes a suite's start (node:test reports suites like tests); not a test. readEvents() drops these pairs. */
+  /** Closes a suite's start (node:test reports suites like tests); not a test. readRunEvents() drops these pairs. */
   suite?: boolean;
 }
 
@@ -154,12 +154,10 @@ function readText(eventsFile: string): string {
   }
 }
 
-/** Reads every test event written so far (suites dropped); a missing file means no events yet. */
-export function readEvents(eventsFile: string): TestEvent[] {
-  return withoutSuites(parseEvents(readText(eventsFile)));
-}
-
-/** Reads everything a run wrote, in one read: its test events (suites dropped), per-file timings and session starts. */
+/**
+ * Reads everything a run wrote, in one read: its test events (suites dropped), per-file timings and
+ * session starts. A missing file means nothing was written.
+ */
 export function readRunEvents(eventsFile: string): { events: TestEvent[]; files: FileEvent[]; sessions: SessionEvent[] } {
   const text = readText(eventsFile);
   return { events: withoutSuites(parseEvents(text)), files: parseFileEvents(text), sessions: parseSessionEvents(text) };

@@ -13,10 +13,9 @@ export {
   parseEvents,
   parseFileEvents,
   parseSessionEvents,
-  readEvents,
   readRunEvents,
   type SessionEvent,
   withoutSuites,
 } from './events.ts';
 export { type InstrumentOptions, type Instrumented, instrument } from './instrument.ts';
-// The JUnit reader (./junit.ts) is imported where it is used: its XML parser takes ~2 ms to load.
+// The JUnit reader (./junit.ts) is imported where a report is read, after the run (see its header).

@@ -2,7 +2,7 @@
 // node's default would). node runs each file in a child process and streams its events to the
 // reporter as they happen: `test:dequeue` marks a real start, `test:complete` a real end with the
 // test's own duration (hooks included, no phases). Suites are reported too; their end events carry
-// `suite: true` and readEvents() drops them (they close the suite's start for live followers).
+// `suite: true` and readRunEvents() drops them (they close the suite's start for live followers).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AdapterContext, Instrumented } from './instrument.ts';

@@ -1,6 +1,6 @@
 // Build-time stand-in for node:assert where yargs's platform shim imports it: yargs checks a few
 // internal invariants with strictEqual and notStrictEqual, and loading node:assert (with its error
-// formatting and colour support) cost about 2.4 ms of every tool's start (--cpu-prof, 50 µs
+// formatting and colour support) took about 2.4 ms of a tool's start in one --cpu-prof run (50 µs
 // interval). These two keep node:assert's meaning: Object.is, an Error given as the message is
 // thrown as it is, and the error is an AssertionError by code.
 'use strict';

@@ -2,7 +2,7 @@
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { followEvents, inFlight, parseEvents, readEvents } from '../../lib/runners/events.ts';
+import { followEvents, inFlight, parseEvents, readRunEvents } from '../../lib/runners/events.ts';
 import { instrument } from '../../lib/runners/instrument.ts';
 import { tempDir } from '../helpers.ts';
 
@@ -33,9 +33,9 @@ describe('test events', () => {
         line({ event: 'end', ...base, name: 'suite > test', id: 't', t: 5, outcome: 'passed', durationMs: 3 }) +
         line({ event: 'end', ...base, name: 'suite', id: 's', t: 6, outcome: 'passed', durationMs: 5, suite: true }),
     );
-    expect(readEvents(file).map((e) => `${e.event} ${e.name}`)).toEqual(['start suite > test', 'end suite > test']);
+    expect(readRunEvents(file).events.map((e) => `${e.event} ${e.name}`)).toEqual(['start suite > test', 'end suite > test']);
     expect(parseEvents('{"event":"end","file":"f","name":"n","t":1,"outcome":"exploded","durationMs":1}\n')).toEqual([]);
-    expect(readEvents(path.join(path.dirname(file), 'none.jsonl'))).toEqual([]);
+    expect(readRunEvents(path.join(path.dirname(file), 'none.jsonl')).events).toEqual([]);
   });
 
   it('names the runner hidden behind make through PYTEST_PLUGINS, and refuses a hidden Node runner', async () => {

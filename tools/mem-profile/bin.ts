@@ -1,7 +1,11 @@
-// Entry point of the testpace-mem-profile executable (bundled by scripts/build.mjs). The rusage
-// wrapper (Python) starts first, while the rest of the tool loads (see spawn.ts).
+// Entry point of the testpace-mem-profile executable (bundled by scripts/build.mjs). When the
+// arguments ask for a run, the rusage wrapper (Python) starts first, while the rest of the tool loads
+// (see spawn.ts); --help and --version load none of that.
 import { runEntry } from '../../lib/entry.ts';
-import { startEarlyWrapper } from './spawn.ts';
 
-startEarlyWrapper(process.argv.slice(2), process.env);
-void runEntry(() => import('./cli.ts'));
+const args = process.argv.slice(2);
+const started = args.includes('--') ? import('./spawn.ts').then((spawn) => spawn.startEarlyWrapper(args, process.env)) : undefined;
+void runEntry(async () => {
+  await started;
+  return import('./cli.ts');
+});

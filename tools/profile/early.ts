@@ -9,10 +9,11 @@
 // that run (takeEarlyStart), so the parsed options remain the only authority: were they ever to
 // disagree, the early run is killed with its whole process group before anything is recorded, and
 // a run is started from the parsed options. The one early start is module state, as the process is.
-import { rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { type Io, processIo } from '../../lib/io.ts';
 import { type RunnerName, detectRunner } from '../../lib/runners/detect.ts';
 import type { ProfileOptions } from './cli.ts';
+import { killGroup } from './execute.ts';
 import { type RunSetup, type StartedRun, environmentOnce, listenForSignals, makeTmpRoot, startRun } from './start.ts';
 
 /** What a plain invocation asks for: the command, and whether its output is hidden. */
@@ -54,15 +55,6 @@ export function earlyPlan(argv: readonly string[]): EarlyPlan | undefined {
 let early: Promise<EarlyStart | undefined> | undefined;
 let taken = false;
 
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // ESRCH: the group is gone already.
-  }
-}
-
 /**
  * Starts the first run when `argv` is a plain invocation. Resolves once its command has been spawned
  * (or at once when there is nothing to start); never rejects.
@@ -86,14 +78,14 @@ export function startEarly(argv: readonly string[]): Promise<unknown> {
     } catch {
       // Whatever failed here fails again, and is reported, when run() starts the run itself.
       signals?.dispose();
-      if (tmpRoot) await rm(tmpRoot, { recursive: true, force: true });
+      if (tmpRoot) rmSync(tmpRoot, { recursive: true, force: true });
       return undefined;
     }
   })();
   // Should the tool end without taking the run (a plain invocation always takes it), the command
   // does not outlive it.
   process.once('exit', () => {
-    if (!taken) killGroup(pid);
+    if (!taken && pid !== undefined) killGroup(pid, 'SIGKILL');
   });
   return early;
 }
@@ -120,9 +112,9 @@ export async function takeEarlyStart(options: ProfileOptions, io: Io): Promise<E
     options.command.length === setup.command.length &&
     options.command.every((arg, i) => arg === setup.command[i]);
   if (same) return start;
-  killGroup(start.first.pid);
+  if (start.first.pid !== undefined) killGroup(start.first.pid, 'SIGKILL');
   await start.first.execution.catch(() => undefined);
   setup.signals.dispose();
-  await rm(setup.tmpRoot, { recursive: true, force: true });
+  rmSync(setup.tmpRoot, { recursive: true, force: true });
   return undefined;
 }

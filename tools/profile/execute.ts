@@ -53,7 +53,8 @@ export interface Interrupts {
 
 const now = () => performance.timeOrigin + performance.now();
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
+/** Sends `signal` to the process group `pid` leads, if it is still there. */
+export function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch {

@@ -84,7 +84,7 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
       let sessionStartMs: number | undefined;
       if (runner === 'junit') {
         try {
-          // Loaded when needed: the XML parser takes ~2 ms to load, which no other run should wait for.
+          // Loaded only here, after the run (see lib/runners/junit.ts).
           const { junitTests } = await import('./junit-results.ts');
           tests = await junitTests(path.resolve(cwd, options.junit!), options.junit!, execution.startEpochMs);
         } catch (error) {
