@@ -143,6 +143,22 @@ describe('testpace-mem-profile on real processes', () => {
     validateDocument(JSON.parse(await readFile(out, 'utf8')), out, ['memory']);
   });
 
+  it('hands the command its arguments, environment and directory unchanged through the wrapper', async () => {
+    // The wrapper reads them as NUL-separated fields: newlines, '=' and non-ASCII must come through as they are.
+    const odd = 'a=b\nc d\t"é"\\';
+    const script = 'import json, os, sys; print(json.dumps([sys.argv[1:], os.environ["TP_ODD"], os.environ.get("TP_EMPTY"), os.getcwd()]))';
+    const { runBinary } = await import('../helpers.ts');
+    const { code, stderr } = await runBinary('mem-profile', ['--', python, '-c', script, odd, '', '--'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1', TP_ODD: odd, TP_EMPTY: '' },
+    });
+    expect(code).toBe(0);
+    // The command's output reaches the tool's stderr, ahead of the summary.
+    const printed = JSON.parse(stderr.split('\n').find((line) => line.startsWith('['))!) as unknown;
+    const { realpath } = await import('node:fs/promises');
+    expect(printed).toEqual([[odd, '', '--'], odd, '', await realpath(dir)]);
+  });
+
   it('says in one line when the command does not exist', async () => {
     await writeFile(path.join(dir, 'marker'), '');
     const { code, stderr, stdout } = await (await import('../helpers.ts')).runBinary('mem-profile', ['--', 'no-such-command-xyz'], { cwd: dir });

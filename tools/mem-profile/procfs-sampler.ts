@@ -71,34 +71,42 @@ export function createProcfsSampler(options: ProcfsOptions): Sampler {
   const tree = new TreeMembers(options.root, options.includeRoot);
   const buffer = Buffer.alloc(8192);
   const firstSeen = new Map<number, number>();
+  /** Until when some process is young (read at every glance). */
+  let youngUntil = -Infinity;
   let lastPid = -1;
 
   // Files read again and again (the pid counter, the status of each live member) stay open: a /proc file
   // read again from offset 0 is generated afresh, so each reading costs one pread instead of three calls.
   const open = new Map<string, number>();
 
-  function readSmall(file: string, keep = false): string | undefined {
+  /** Reads `file` into `buffer` from offset 0; the length read, or -1 when it cannot be read. */
+  function readRaw(file: string, keep: boolean): number {
     let fd = open.get(file);
     const kept = fd !== undefined;
     if (fd === undefined) {
       try {
         fd = openSync(file, 'r');
       } catch {
-        return undefined;
+        return -1;
       }
     }
     try {
       const length = readSync(fd, buffer, 0, buffer.length, 0);
       if (keep && !kept) open.set(file, fd);
-      return buffer.toString('latin1', 0, length);
+      return length;
     } catch {
       // The process has gone (ESRCH): its file is dead.
       if (kept) open.delete(file);
       closeSync(fd);
-      return undefined;
+      return -1;
     } finally {
       if (!keep && !kept) closeSync(fd);
     }
+  }
+
+  function readSmall(file: string, keep = false): string | undefined {
+    const length = readRaw(file, keep);
+    return length < 0 ? undefined : buffer.toString('latin1', 0, length);
   }
 
   function status(pid: number, keep = false): StatusFields | undefined {
@@ -125,10 +133,19 @@ export function createProcfsSampler(options: ProcfsOptions): Sampler {
     return raw ? raw.replace(/\0+$/, '').replaceAll('\0', ' ') : undefined;
   }
 
+  const loadavg = `${procRoot}/loadavg`;
+  const isDigit = (byte: number) => byte >= 0x30 && byte <= 0x39;
+
+  /** The last field of /proc/loadavg, parsed in place: it is read at every glance. */
   function readLastPid(): number {
-    const text = readSmall(`${procRoot}/loadavg`, true) ?? '';
-    const last = Number(text.trim().split(/\s+/).at(-1));
-    return Number.isInteger(last) ? last : -1;
+    let end = readRaw(loadavg, true);
+    while (end > 0 && !isDigit(buffer[end - 1]!)) end--;
+    let start = end;
+    while (start > 0 && isDigit(buffer[start - 1]!)) start--;
+    if (start === end) return -1;
+    let pid = 0;
+    for (let at = start; at < end; at++) pid = pid * 10 + buffer[at]! - 0x30;
+    return pid;
   }
 
   /** Candidate processes created since the last look: probed one by one, or by a full scan. */
@@ -153,7 +170,9 @@ export function createProcfsSampler(options: ProcfsOptions): Sampler {
     const found: ProcessReading[] = [];
     for (const fields of table) {
       if (!added.has(fields.pid)) continue;
-      firstSeen.set(fields.pid, now());
+      const seenAt = now();
+      firstSeen.set(fields.pid, seenAt);
+      youngUntil = Math.max(youngUntil, seenAt + options.youngMs);
       found.push({ ...reading(fields), command: readCommand(fields.pid) });
     }
     return found;
@@ -186,8 +205,9 @@ export function createProcfsSampler(options: ProcfsOptions): Sampler {
     },
     glance() {
       const found = discover();
-      const seen = new Set(found.map((r) => r.pid));
       const t = now();
+      if (t >= youngUntil) return found;
+      const seen = new Set(found.map((r) => r.pid));
       const young = readMembers((pid) => !seen.has(pid) && t - (firstSeen.get(pid) ?? 0) < options.youngMs);
       // A young process may just have exec()ed (a forked python running another script keeps its name).
       for (const reading of young) reading.command = readCommand(reading.pid);

@@ -8,7 +8,7 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { SubprocessError } from '../../lib/errors.ts';
-import { WRAPPER_SOURCE, type WrapperReport, type WrapperSpec, parseWrapperReport, wrapperPython } from './rusage-wrapper.ts';
+import { WRAPPER_SOURCE, type WrapperReport, type WrapperSpec, encodeSpec, parseWrapperReport, wrapperPython } from './rusage-wrapper.ts';
 
 export interface Launch {
   command: string[];
@@ -109,7 +109,7 @@ export async function launch(options: Launch): Promise<Running> {
     child = takeWrapper(options.python);
     const spec: WrapperSpec = { argv: options.command, env: options.env, cwd: options.cwd, report: reportFile, quiet: !options.output };
     child.stdin!.on('error', () => undefined); // a wrapper that died early: its exit says so
-    child.stdin!.end(JSON.stringify(spec) + '\n');
+    child.stdin!.end(encodeSpec(spec));
     await started(child, options.python, shown);
   } else {
     discardEarlyWrapper();
