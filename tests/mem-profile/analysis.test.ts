@@ -201,8 +201,8 @@ describe('small things', () => {
   });
 
   it('reads the wrapper report', () => {
-    expect(parseWrapperReport('exit 0 123456\n')).toEqual({ exitCode: 0, signalNumber: null, childrenMaxRssBytes: 123456 });
-    expect(parseWrapperReport('exit -2 10\n')).toEqual({ exitCode: null, signalNumber: 2, childrenMaxRssBytes: 10 });
+    expect(parseWrapperReport('exit 0 123456 987654321012\n')).toEqual({ exitCode: 0, signalNumber: null, childrenMaxRssBytes: 123456, endedNs: 987654321012n });
+    expect(parseWrapperReport('exit -2 10\n')).toEqual({ exitCode: null, signalNumber: 2, childrenMaxRssBytes: 10, endedNs: null });
     expect(parseWrapperReport('exec-error 2 No such file or directory\n')).toEqual({ execError: 'No such file or directory' });
   });
 });

@@ -2,30 +2,9 @@
 import { type CommandSpec, commandAfterDashes, main, parseDuration, parseSize } from '../../lib/cli.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
+import { type MemProfileOptions, defaults } from './options.ts';
 
-export interface MemProfileOptions {
-  command: string[];
-  intervalMs: number;
-  maxRssBytes: number | undefined;
-  out: string | undefined;
-  quiet: boolean;
-  debug: boolean;
-  /** Leak check: samples before this are warm-up; undefined = the larger of 1 s and a tenth of the run. */
-  warmupMs: number | undefined;
-  leakGrowthPct: number;
-  leakR2: number;
-  /** Most timeline points kept in the document. */
-  maxPoints: number;
-  /** How many tests the summary lists. */
-  top: number;
-  /** Per-test attribution through the runner adapters (when a runner is detected). */
-  tests: boolean;
-  /** Run under the Python wrapper that reports the children's ru_maxrss. */
-  rusage: boolean;
-  sampler: 'auto' | 'procfs' | 'ps';
-  /** pytest only: each test's Python allocation peak through tracemalloc (slows the run). */
-  tracemalloc: boolean;
-}
+export type { MemProfileOptions } from './options.ts';
 
 export const command: CommandSpec<MemProfileOptions> = {
   tool: 'mem-profile',
@@ -38,19 +17,19 @@ export const command: CommandSpec<MemProfileOptions> = {
   ],
   configure: (args) =>
     args
-      .option('interval', { type: 'number', default: 100, describe: 'Sampling interval in milliseconds' })
+      .option('interval', { type: 'number', default: defaults.intervalMs, describe: 'Sampling interval in milliseconds' })
       .option('max-rss', { type: 'string', describe: 'Stop the run and exit 1 when the tree exceeds SIZE (e.g. 512M, 2G)' })
       .option('out', { alias: 'o', type: 'string', describe: 'Write the document to FILE (atomically) instead of stdout' })
-      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: "Hide the command's own output" })
+      .option('quiet', { alias: 'q', type: 'boolean', default: defaults.quiet, describe: "Hide the command's own output" })
       .option('warmup', { type: 'string', describe: 'Leak check ignores samples before this (e.g. 2s); default: max(1 s, a tenth of the run)' })
-      .option('leak-growth', { type: 'number', default: 50, describe: 'Leak check: minimum growth, first to last tenth, in percent' })
-      .option('leak-r2', { type: 'number', default: 0.8, describe: 'Leak check: minimum R² of the fitted line' })
-      .option('max-points', { type: 'number', default: 2000, describe: 'Most timeline points in the document (peaks keep full resolution)' })
-      .option('top', { type: 'number', default: 5, describe: 'How many tests the summary lists' })
-      .option('tests', { type: 'boolean', default: true, describe: 'Attribute memory to tests when the command runs a known runner (--no-tests: run bare)' })
-      .option('rusage', { type: 'boolean', default: true, describe: "Ask the kernel for the children's ru_maxrss through a tiny python3 wrapper (--no-rusage: skip)" })
-      .option('tracemalloc', { type: 'boolean', default: false, describe: "pytest: each test's tracemalloc peak (slows Python down)" })
-      .option('sampler', { choices: ['auto', 'procfs', 'ps'], default: 'auto', describe: 'How to sample: /proc (Linux) or ps (elsewhere)' }),
+      .option('leak-growth', { type: 'number', default: defaults.leakGrowthPct, describe: 'Leak check: minimum growth, first to last tenth, in percent' })
+      .option('leak-r2', { type: 'number', default: defaults.leakR2, describe: 'Leak check: minimum R² of the fitted line' })
+      .option('max-points', { type: 'number', default: defaults.maxPoints, describe: 'Most timeline points in the document (peaks keep full resolution)' })
+      .option('top', { type: 'number', default: defaults.top, describe: 'How many tests the summary lists' })
+      .option('tests', { type: 'boolean', default: defaults.tests, describe: 'Attribute memory to tests when the command runs a known runner (--no-tests: run bare)' })
+      .option('rusage', { type: 'boolean', default: defaults.rusage, describe: "Ask the kernel for the children's ru_maxrss through a tiny python3 wrapper (--no-rusage: skip)" })
+      .option('tracemalloc', { type: 'boolean', default: defaults.tracemalloc, describe: "pytest: each test's tracemalloc peak (slows Python down)" })
+      .option('sampler', { choices: ['auto', 'procfs', 'ps'], default: defaults.sampler, describe: 'How to sample: /proc (Linux) or ps (elsewhere)' }),
   toOptions: (argv) => {
     const command = commandAfterDashes(argv, 'command', 'testpace-mem-profile [options] -- <command...>');
     const intervalMs = Number(argv.interval);
@@ -83,7 +62,10 @@ export const command: CommandSpec<MemProfileOptions> = {
       tracemalloc: Boolean(argv.tracemalloc),
     };
   },
-  run: async (options, io) => (await import('./run.ts')).run(options, io),
+  run: async (options, io) => {
+    const [{ takeEarlySession }, { run }] = await Promise.all([import('./early.ts'), import('./run.ts')]);
+    return run(options, io, await takeEarlySession(options, io));
+  },
 };
 
 export const cli = (argv: string[], io: Io): Promise<number> => main(command, argv, io);

@@ -1,6 +1,7 @@
 // testpace-mem-profile: run the command, sample its process tree, attribute memory to tests, write
 // the memory document and the summary. Exits with the command's own code (1 when --max-rss tripped).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { constants } from 'node:os';
@@ -14,18 +15,18 @@ import { formatDocument, writeProduct } from '../../lib/output.ts';
 import { type RunnerName, detectRunner, instrument } from '../../lib/runners/index.ts';
 import { RUNTIME_FILE_ENV, reportedPython } from '../../lib/runners/pytest-plugin.ts';
 import { EVENT_RSS_ENV } from '../../lib/runners/reporter-common.ts';
-import type { MemProfileOptions } from './cli.ts';
+import type { MemProfileOptions } from './options.ts';
 import { type Status, buildDocument } from './document.ts';
 import { followEventsSync } from './events-follower.ts';
 import { exitReportEnv, readExitReport } from './exit-report.ts';
 import { formatBytes } from './format.ts';
-import { type LimitHit, startMonitor } from './monitor.ts';
+import { type LimitHit, type Monitor, startMonitor } from './monitor.ts';
 import { createProcfsSampler, procfsAvailable } from './procfs-sampler.ts';
 import { createPsSampler } from './ps-sampler.ts';
 import { Recorder } from './recorder.ts';
 import { wrapperPython } from './rusage-wrapper.ts';
 import type { Sampler } from './sampler.ts';
-import { type Exit, launch } from './spawn.ts';
+import { type Exit, type Running, launch } from './spawn.ts';
 import { renderSummary } from './summary.ts';
 import { TestTracker } from './test-tracker.ts';
 import { TRACEMALLOC_MODULE, TRACEMALLOC_PLUGIN_SOURCE, readTracemallocPeaks, tracemallocEnv } from './tracemalloc-plugin.ts';
@@ -40,21 +41,54 @@ function samplerKind(options: MemProfileOptions): 'procfs' | 'ps' {
   return kind;
 }
 
+/** vitest, jest, node:test and mocha: Node processes that report their ru_maxrss as they exit. */
+const isNodeRunner = (runner: RunnerName | undefined): boolean => runner !== undefined && runner !== 'pytest' && runner !== 'bats';
+
 function createSampler(kind: 'procfs' | 'ps', options: MemProfileOptions, root: number, includeRoot: boolean): Sampler {
   return kind === 'procfs' ? createProcfsSampler({ root, includeRoot, youngMs: options.intervalMs }) : createPsSampler({ root, includeRoot });
 }
 
-export async function run(options: MemProfileOptions, io: Io): Promise<number> {
-  const paint = stderrPalette(io);
+/** A run in progress: its command launched and its tree being sampled; finished by finishSession. */
+export interface Session {
+  /** The options it was started with (the early start compares them with the parsed ones). */
+  options: MemProfileOptions;
+  io: Io;
+  tmpDir: string;
+  runner: RunnerName | undefined;
+  warnings: string[];
+  running: Running;
+  /** Milliseconds since the command was launched. */
+  now: () => number;
+  /** When it was launched, on process.hrtime's clock. */
+  startedNs: bigint;
+  environment: ReturnType<typeof collectEnvironment>;
+  sampler: Sampler;
+  recorder: Recorder;
+  tracker: TestTracker | undefined;
+  follower: ReturnType<typeof followEventsSync> | undefined;
+  monitor: Monitor;
+  afterExit: (() => Promise<string[]>) | undefined;
+  files: { runtime: string; exitReport: string; tracemalloc: string };
+  /** What happened while it ran: the limit tripped, a signal came. */
+  state: { limitHit?: LimitHit; interrupted?: NodeJS.Signals; killTimer?: NodeJS.Timeout };
+  /** Stops forwarding SIGINT/SIGTERM to the command. */
+  stopForwarding(): void;
+}
+
+/**
+ * Prepares the run (temp directory, the runner's adapters, the environment of the command), launches
+ * the command and starts sampling it. Whatever it made is removed when it fails.
+ */
+export async function startSession(options: MemProfileOptions, io: Io): Promise<Session> {
   const warnings: string[] = [];
   const runner: RunnerName | undefined = options.tests ? detectRunner(options.command) : undefined;
   const kind = samplerKind(options);
-  const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'testpace-mem-'));
+  const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'testpace-mem-'));
   try {
     let command = options.command;
     // The pytest plugin writes the version of the Python that runs the tests here (no python3 of our own to ask).
-    const runtimeFile = path.join(tmpDir, 'runtime.json');
-    let env: NodeJS.ProcessEnv = runner === 'pytest' ? { ...io.env, [RUNTIME_FILE_ENV]: runtimeFile } : { ...io.env };
+    const files = { runtime: path.join(tmpDir, 'runtime.json'), exitReport: path.join(tmpDir, 'exit-report.jsonl'), tracemalloc: path.join(tmpDir, 'tracemalloc.jsonl') };
+    let env: NodeJS.ProcessEnv = runner === 'pytest' ? { ...io.env, [RUNTIME_FILE_ENV]: files.runtime } : { ...io.env };
     let afterExit: (() => Promise<string[]>) | undefined;
     const eventsFile = path.join(tmpDir, 'events.jsonl');
     // bats reports its tests only after the run, from its JUnit XML, without processes or exact times.
@@ -67,35 +101,32 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
       env = { ...instrumented.env, [EVENT_RSS_ENV]: '1' };
       afterExit = instrumented.afterExit;
     }
-    const exitReportFile = path.join(tmpDir, 'exit-report.jsonl');
-    const nodeRunner = runner !== undefined && runner !== 'pytest' && runner !== 'bats';
-    if (nodeRunner) env = await exitReportEnv(env, tmpDir, exitReportFile);
-    const tracemallocFile = path.join(tmpDir, 'tracemalloc.jsonl');
+    if (isNodeRunner(runner)) env = await exitReportEnv(env, tmpDir, files.exitReport);
     if (options.tracemalloc) {
       if (runner === 'pytest') {
         await writeFile(path.join(tmpDir, `${TRACEMALLOC_MODULE}.py`), TRACEMALLOC_PLUGIN_SOURCE);
-        env = tracemallocEnv(env, tmpDir, tracemallocFile);
+        env = tracemallocEnv(env, tmpDir, files.tracemalloc);
       } else warnings.push(`--tracemalloc applies to pytest runs only; ${runner ?? 'this command'} ran without it`);
     }
     const python = options.rusage ? wrapperPython(io.env) : undefined;
     if (options.rusage && !python) warnings.push("python3 not found: the children's ru_maxrss (kernel peak) was not measured");
 
     const started = performance.now();
+    const startedNs = process.hrtime.bigint();
     const epochMs = performance.timeOrigin + started;
     const now = () => performance.now() - started;
     const running = await launch({ command, cwd: io.cwd, env, python, tmpDir, output: options.quiet ? undefined : io.stderr });
     // After the launch: its git process would only delay the command's start.
-    const environmentPromise = collectEnvironment(io.cwd, io.env, {});
-    environmentPromise.catch(() => undefined);
+    const environment = collectEnvironment(io.cwd, io.env, {});
+    environment.catch(() => undefined);
     const sampler = createSampler(kind, options, running.pid, !running.wrapped);
     const recorder = new Recorder();
     // vitest, jest and node:test report from the process that coordinates the workers running the tests.
     const coordinating = runner === 'vitest' || runner === 'jest' || runner === 'node-test';
     const tracker = attributable ? new TestTracker(epochMs, recorder, coordinating) : undefined;
 
-    let limitHit: LimitHit | undefined;
-    let interrupted: NodeJS.Signals | undefined;
-    let killTimer: NodeJS.Timeout | undefined;
+    const paint = stderrPalette(io);
+    const state: Session['state'] = {};
     const follower = attributable ? followEventsSync(eventsFile) : undefined;
     const monitor = startMonitor({
       sampler,
@@ -105,52 +136,70 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
       maxRssBytes: options.maxRssBytes,
       events: follower && tracker ? { file: eventsFile, poll: () => follower.poll(), tracker } : undefined,
       onLimit(hit) {
-        limitHit = hit;
+        state.limitHit = hit;
         io.stderr.write(
           paint.red(`testpace-mem-profile: the tree reached ${formatBytes(hit.rssBytes)}, over --max-rss ${formatBytes(options.maxRssBytes!)}`) +
             (hit.testInFlight ? ` (test in flight: ${hit.testInFlight})` : '') +
             '; stopping the run\n',
         );
         running.signalGroup('SIGTERM');
-        killTimer = setTimeout(() => running.signalGroup('SIGKILL'), KILL_GRACE_MS);
+        state.killTimer = setTimeout(() => running.signalGroup('SIGKILL'), KILL_GRACE_MS);
       },
     });
 
     // Ctrl-C reaches only testpace (the command has its own process group): pass it on, and on a second one, kill.
     const onSignal = (signal: NodeJS.Signals) => {
-      running.signalGroup(interrupted ? 'SIGKILL' : signal);
-      interrupted = signal;
+      running.signalGroup(state.interrupted ? 'SIGKILL' : signal);
+      state.interrupted = signal;
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    const stopForwarding = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    };
+    return { options, io, tmpDir, runner, warnings, running, now, startedNs, environment, sampler, recorder, tracker, follower, monitor, afterExit, files, state, stopForwarding };
+  } catch (error) {
+    rmSync(tmpDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Waits for the command, then writes the document and the summary; returns the tool's exit code. */
+export async function finishSession(session: Session, options: MemProfileOptions, io: Io): Promise<number> {
+  const { running, sampler, recorder, tracker, follower, monitor, state, warnings, runner, files } = session;
+  const paint = stderrPalette(io);
+  try {
     let exit: Exit;
     try {
       exit = await running.exited;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      if (killTimer) clearTimeout(killTimer);
+      session.stopForwarding();
+      if (state.killTimer) clearTimeout(state.killTimer);
       await monitor.stop();
       sampler.close?.();
     }
-    const wallMs = now();
-    if (afterExit) {
-      warnings.push(...(await afterExit()));
-      if (follower && tracker) tracker.events(follower.poll(), now(), undefined);
+    // When the command ended, not when the tool got to it (a short command can end while the early
+    // start's tool is still loading its command line).
+    const wallMs = Math.min(session.now(), Math.max(0, Number(exit.endedNs - session.startedNs) / 1e6));
+    if (session.afterExit) {
+      warnings.push(...(await session.afterExit()));
+      if (follower && tracker) tracker.events(follower.poll(), session.now(), undefined);
     }
     follower?.close();
 
-    if (nodeRunner) recorder.exited(await readExitReport(exitReportFile));
+    if (isNodeRunner(runner)) recorder.exited(await readExitReport(files.exitReport));
+    const { limitHit, interrupted } = state;
     const status: Status = limitHit ? 'limit-exceeded' : interrupted ? 'interrupted' : exit.exitCode === 0 ? 'passed' : 'failed';
     const runtimes: Record<string, string> = {};
     if (runner === 'pytest') {
-      const reported = reportedPython(runtimeFile);
+      const reported = reportedPython(files.runtime);
       const version = reported ?? (await pythonVersion(io.cwd));
       if (version) runtimes.python = version;
     }
-    const environment = await environmentPromise;
+    const environment = await session.environment;
     Object.assign(environment.runtimes, runtimes);
-    if (attributable && tracker && tracker.finished().length === 0) warnings.push(`no test events came from ${runner}; memory is not attributed to tests`);
+    if (tracker && tracker.finished().length === 0) warnings.push(`no test events came from ${runner}; memory is not attributed to tests`);
     const document = buildDocument({
       header: documentHeader('memory', 'mem-profile'),
       environment,
@@ -172,7 +221,7 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
       maxRssBytes: options.maxRssBytes,
       limitHit,
       warnings,
-      tracemallocPeaks: options.tracemalloc && runner === 'pytest' ? await readTracemallocPeaks(tracemallocFile) : undefined,
+      tracemallocPeaks: options.tracemalloc && runner === 'pytest' ? await readTracemallocPeaks(files.tracemalloc) : undefined,
     });
     await writeProduct(io, options.out, formatDocument(document));
     io.stderr.write(renderSummary(document, options.top, paint));
@@ -181,6 +230,11 @@ export async function run(options: MemProfileOptions, io: Io): Promise<number> {
     if (exit.exitCode !== null) return exit.exitCode;
     return 128 + (exit.signal ? (constants.signals[exit.signal as NodeJS.Signals] ?? 1) : 1);
   } finally {
-    await rm(tmpDir, { recursive: true, force: true });
+    rmSync(session.tmpDir, { recursive: true, force: true });
   }
+}
+
+/** Runs the command from start to end; or, given the session the early start began, from there. */
+export async function run(options: MemProfileOptions, io: Io, early?: Session): Promise<number> {
+  return finishSession(early ?? (await startSession(options, io)), options, io);
 }

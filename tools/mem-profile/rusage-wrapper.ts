@@ -22,8 +22,9 @@ forwarded = (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP)
 original = {s: _signal.getsignal(s) for s in forwarded}
 for s in forwarded:
     _signal.signal(s, _signal.SIG_IGN)
-fields = sys.stdin.buffer.read().split(b"\0")
 try:
+    size = int(sys.stdin.buffer.readline())
+    fields = sys.stdin.buffer.read(size).split(b"\0")
     magic, report, cwd, quiet, argc = fields[:5]
     argc = int(argc)
     argv = fields[5:5 + argc]
@@ -50,19 +51,20 @@ if pid == 0:
         with open(report, "w") as out:
             out.write("exec-error %d %s\n" % (error.errno, error.strerror))
         os._exit(127)
-import resource
+import resource, time
 while True:
     try:
         _, status = os.waitpid(pid, 0)
         break
     except InterruptedError:
         continue
+ended = time.monotonic_ns()
 maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 if sys.platform != "darwin":
     maxrss *= 1024
 code = os.waitstatus_to_exitcode(status)
 with open(report, "a") as out:
-    out.write("exit %d %d\n" % (code, maxrss))
+    out.write("exit %d %d %d\n" % (code, maxrss, ended))
 os._exit(code if code >= 0 else 128 - code)
 `;
 
@@ -78,16 +80,20 @@ export interface WrapperSpec {
 }
 
 /**
- * The spec as the wrapper reads it: NUL-terminated fields (a marker, report, cwd, quiet, the number of
- * arguments, the arguments, the environment as NAME=value), then "end". Nothing the kernel passes to a
- * program can hold a NUL, so none is escaped; one that does is refused, as Node's spawn refuses it.
+ * The spec as the wrapper reads it: its length in bytes on a line, then NUL-separated fields (a marker,
+ * report, cwd, quiet, the number of arguments, the arguments, the environment as NAME=value, "end").
+ * The length lets the wrapper start the command as soon as the spec is in, without waiting for the
+ * end of its stdin (which comes when the tool's event loop gets to close the pipe). Nothing the kernel
+ * passes to a program can hold a NUL, so none is escaped; one that does is refused, as Node's spawn
+ * refuses it.
  */
-export function encodeSpec(spec: WrapperSpec): string {
+export function encodeSpec(spec: WrapperSpec): Buffer {
   const env = Object.entries(spec.env).flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]));
   const fields = ['testpace-wrapper-1', spec.report, spec.cwd, spec.quiet ? '1' : '0', String(spec.argv.length), ...spec.argv, ...env, 'end'];
   const bad = fields.find((field) => field.includes('\0'));
   if (bad !== undefined) throw new TypeError(`a command argument or environment variable holds a NUL byte: ${JSON.stringify(bad)}`);
-  return fields.join('\0');
+  const payload = Buffer.from(fields.join('\0'));
+  return Buffer.concat([Buffer.from(`${payload.length}\n`), payload]);
 }
 
 /** What the wrapper reported. */
@@ -96,16 +102,18 @@ export interface WrapperReport {
   exitCode: number | null;
   signalNumber: number | null;
   childrenMaxRssBytes: number;
+  /** When the command ended, on the monotonic clock (CLOCK_MONOTONIC, as process.hrtime), in nanoseconds. */
+  endedNs: bigint | null;
 }
 
 /** Parses the report file; an exec failure becomes `{ execError }`. */
 export function parseWrapperReport(text: string): WrapperReport | { execError: string } | undefined {
   const exec = /^exec-error (\d+) (.*)$/m.exec(text);
   if (exec) return { execError: exec[2]!.trim() };
-  const exit = /^exit (-?\d+) (\d+)$/m.exec(text);
+  const exit = /^exit (-?\d+) (\d+)(?: (\d+))?$/m.exec(text);
   if (!exit) return undefined;
   const code = Number(exit[1]);
-  return { exitCode: code >= 0 ? code : null, signalNumber: code < 0 ? -code : null, childrenMaxRssBytes: Number(exit[2]) };
+  return { exitCode: code >= 0 ? code : null, signalNumber: code < 0 ? -code : null, childrenMaxRssBytes: Number(exit[2]), endedNs: exit[3] === undefined ? null : BigInt(exit[3]) };
 }
 
 /** The Python to run the wrapper with: the system one first (a pyenv shim would add a shell's start-up). */

@@ -3,7 +3,7 @@
 // be started ahead of time (startEarlyWrapper, from the executable's first lines): it then waits for
 // its command on stdin while the tool loads, and the command starts without waiting for Python.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
@@ -25,6 +25,11 @@ export interface Exit {
   exitCode: number | null;
   signal: string | null;
   childrenMaxRssBytes: number | null;
+  /**
+   * When the command ended, on process.hrtime's clock: from the wrapper, which waits for it; else when
+   * its exit reached the tool, which may be later when the tool was busy (loading its command line).
+   */
+  endedNs: bigint;
 }
 
 export interface Running {
@@ -129,23 +134,20 @@ export async function launch(options: Launch): Promise<Running> {
   const pid = child.pid!;
   const exited = new Promise<Exit>((resolve, reject) => {
     child.once('exit', (code, signal) => {
+      const seenNs = process.hrtime.bigint();
       if (!options.python) {
-        resolve({ exitCode: code, signal, childrenMaxRssBytes: null });
+        resolve({ exitCode: code, signal, childrenMaxRssBytes: null, endedNs: seenNs });
         return;
       }
-      readFile(reportFile, 'utf8')
-        .catch(() => '')
-        .then((text) => {
-          const report = parseWrapperReport(text);
-          if (report && 'execError' in report) {
-            reject(new SubprocessError(shown, `cannot run ${options.command[0]}: ${report.execError}`));
-          } else if (report) {
-            resolve(fromReport(report));
-          } else {
-            // The wrapper itself was killed (SIGKILL to the group): no kernel figure, but the exit stands.
-            resolve({ exitCode: code, signal, childrenMaxRssBytes: null });
-          }
-        });
+      const report = parseWrapperReport(readReport(reportFile));
+      if (report && 'execError' in report) {
+        reject(new SubprocessError(shown, `cannot run ${options.command[0]}: ${report.execError}`));
+      } else if (report) {
+        resolve(fromReport(report, seenNs));
+      } else {
+        // The wrapper itself was killed (SIGKILL to the group): no kernel figure, but the exit stands.
+        resolve({ exitCode: code, signal, childrenMaxRssBytes: null, endedNs: seenNs });
+      }
     });
   });
   return {
@@ -162,10 +164,20 @@ export async function launch(options: Launch): Promise<Running> {
   };
 }
 
-function fromReport(report: WrapperReport): Exit {
+function readReport(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function fromReport(report: WrapperReport, seenNs: bigint): Exit {
   return {
     exitCode: report.exitCode,
     signal: report.signalNumber === null ? null : signalName(report.signalNumber),
     childrenMaxRssBytes: report.childrenMaxRssBytes,
+    // Not after the tool saw it: a clock other than the one expected (or none) is not believed.
+    endedNs: report.endedNs !== null && report.endedNs <= seenNs ? report.endedNs : seenNs,
   };
 }

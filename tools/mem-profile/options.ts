@@ -1,0 +1,44 @@
+// What a mem-profile run is asked to do, and the defaults of the command line: kept apart from cli.ts
+// so that the early start (early.ts) can use them without loading the command line (yargs).
+
+export interface MemProfileOptions {
+  command: string[];
+  intervalMs: number;
+  maxRssBytes: number | undefined;
+  out: string | undefined;
+  quiet: boolean;
+  debug: boolean;
+  /** Leak check: samples before this are warm-up; undefined = the larger of 1 s and a tenth of the run. */
+  warmupMs: number | undefined;
+  leakGrowthPct: number;
+  leakR2: number;
+  /** Most timeline points kept in the document. */
+  maxPoints: number;
+  /** How many tests the summary lists. */
+  top: number;
+  /** Per-test attribution through the runner adapters (when a runner is detected). */
+  tests: boolean;
+  /** Run under the Python wrapper that reports the children's ru_maxrss. */
+  rusage: boolean;
+  sampler: 'auto' | 'procfs' | 'ps';
+  /** pytest only: each test's Python allocation peak through tracemalloc (slows the run). */
+  tracemalloc: boolean;
+}
+
+/** The command line's defaults (cli.ts gives them to yargs; the early start assumes them). */
+export const defaults = {
+  intervalMs: 100,
+  maxRssBytes: undefined,
+  out: undefined,
+  quiet: false,
+  debug: false,
+  warmupMs: undefined,
+  leakGrowthPct: 50,
+  leakR2: 0.8,
+  maxPoints: 2000,
+  top: 5,
+  tests: true,
+  rusage: true,
+  sampler: 'auto',
+  tracemalloc: false,
+} as const satisfies Omit<MemProfileOptions, 'command'>;
