@@ -2,8 +2,10 @@
 // amount of work, run alone and under the tool, in interleaved pairs (machine noise falls on both).
 // The work keeps both cores busy (two processes computing and allocating), the worst case for a
 // sampler that needs CPU itself. Budget: at most 2% of wall time.
-// Also shown: the fixed cost of one run (start-up, environment, writing the document), measured on
-// `true`, which a long run amortises.
+// Also shown, from a command that writes the time it starts and ends (`date +%s%N`, 0.3 s apart), run
+// alone and under the tool: how much later the command starts under the tool (Node and the tool
+// starting) and how much longer the tool takes after the command ends (the document, the summary,
+// Node's exit). These do not grow with the run; the rest of the difference is the sampling.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -57,8 +59,17 @@ const work = [process.execPath, 'work.js', String(rounds)];
 const profiled = (command: string[]) => [tool, '--quiet', '--out', path.join(dir, 'memory.json'), '--', ...command];
 const alone: number[] = [];
 const under: number[] = [];
-const trueAlone: number[] = [];
-const trueUnder: number[] = [];
+const stamped = ['sh', '-c', 'date +%s%N > started.txt; sleep 0.3; date +%s%N > ended.txt'];
+const edges: Record<'alone' | 'under', { start: number[]; after: number[] }> = { alone: { start: [], after: [] }, under: { start: [], after: [] } };
+
+/** Runs `stamped` (alone or under the tool): how long after the launch its command started, and how long the whole took after it ended. */
+function edgesOf(kind: 'alone' | 'under'): void {
+  const launched = performance.timeOrigin + performance.now();
+  const wall = time(kind === 'alone' ? stamped : profiled(stamped));
+  const stamp = (file: string) => Number(BigInt(readFileSync(path.join(dir, file), 'utf8').trim()) / 1000n) / 1000;
+  edges[kind].start.push(stamp('started.txt') - launched);
+  edges[kind].after.push(launched + wall - stamp('ended.txt'));
+}
 time(work); // warm the file cache
 for (let i = 0; i < pairs; i++) {
   // Alternate which goes first, so neither always runs on a machine the other just warmed.
@@ -69,15 +80,16 @@ for (let i = 0; i < pairs; i++) {
     under.push(time(profiled(work), 'under'));
     alone.push(time(work, 'alone'));
   }
-  trueAlone.push(time(['true']));
-  trueUnder.push(time(profiled(['true'])));
+  edgesOf('alone');
+  edgesOf('under');
 }
 rmSync(dir, { recursive: true, force: true });
 
 const ratios = alone.map((a, i) => under[i]! / a);
-const fixed = median(trueUnder) - median(trueAlone);
-// The fixed cost (Node and yargs starting, the environment, writing the document) does not grow with the
-// run; what the interval governs is the rest.
+const startDelay = median(edges.under.start) - median(edges.alone.start);
+const afterDelay = median(edges.under.after) - median(edges.alone.after);
+// What does not grow with the run: the later start and the longer end. What the interval governs is the rest.
+const fixed = startDelay + afterDelay;
 const sampling = alone.map((a, i) => (under[i]! - fixed) / a);
 const ratio = median(ratios);
 const samplingRatio = median(sampling);
@@ -86,6 +98,7 @@ const pct = (r: number) => `${((r - 1) * 100).toFixed(2)}%`;
 console.log(`mem-profile overhead at --interval 100, median of ${pairs} interleaved pairs (2 processes busy on ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)})`);
 console.log(`  work alone        ${median(alone).toFixed(0).padStart(7)} ms   under the tool ${median(under).toFixed(0).padStart(7)} ms`);
 console.log(`  wall ratio        ${ratio.toFixed(4)} (${pct(ratio)})  ${verdict(ratio)}   [pair ratios ${Math.min(...ratios).toFixed(3)} .. ${Math.max(...ratios).toFixed(3)}]`);
-console.log(`  fixed cost of a run (on \`true\`): ${fixed.toFixed(0)} ms; without it: ratio ${samplingRatio.toFixed(4)} (${pct(samplingRatio)})  ${verdict(samplingRatio)}`);
+console.log(`  fixed cost of a run: the command starts ${startDelay.toFixed(1)} ms later, the tool ends ${afterDelay.toFixed(1)} ms after it (medians of ${pairs}, \`date\` alone and under the tool)`);
+console.log(`  without that fixed cost: ratio ${samplingRatio.toFixed(4)} (${pct(samplingRatio)})  ${verdict(samplingRatio)}`);
 const cpuExtra = median(cpu.under) - median(cpu.alone);
 console.log(`  CPU time          ${median(cpu.alone).toFixed(0)} ms alone, ${median(cpu.under).toFixed(0)} ms under the tool: +${cpuExtra.toFixed(0)} ms (${((cpuExtra / median(under)) * 100).toFixed(2)}% of one core over the run, fixed cost included)`);

@@ -4,13 +4,17 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { median } from '../../lib/stats.ts';
 import { type ScopeSeries, attributeCoordinated, attributeTest } from '../../tools/mem-profile/attribution.ts';
 import { downsampleIndices } from '../../tools/mem-profile/downsample.ts';
 import { sparkline } from '../../tools/mem-profile/format.ts';
 import { checkLeak, leastSquares } from '../../tools/mem-profile/leak.ts';
 import { createProcfsSampler, parseStatus } from '../../tools/mem-profile/procfs-sampler.ts';
 import { createPsSampler, parsePsOutput } from '../../tools/mem-profile/ps-sampler.ts';
+import { startMonitor } from '../../tools/mem-profile/monitor.ts';
+import { Recorder } from '../../tools/mem-profile/recorder.ts';
 import { parseWrapperReport } from '../../tools/mem-profile/rusage-wrapper.ts';
+import type { Sampler } from '../../tools/mem-profile/sampler.ts';
 import { cli } from '../../tools/mem-profile/cli.ts';
 import { memoryIo, repoRoot } from '../helpers.ts';
 
@@ -74,6 +78,38 @@ describe('the /proc sampler', () => {
     expect(self.ppid).toBe(process.ppid);
     expect(self.hwmBytes).toBeGreaterThanOrEqual(self.rssBytes);
     expect(sampler.read!(process.pid)?.pid).toBe(process.pid);
+  });
+});
+
+describe('the sampling loop', () => {
+  /** Runs the loop for `ms` over a sampler that says whether the machine was quiet; the times it looked, by kind. */
+  async function looks(quiet: boolean, ms: number): Promise<{ samples: number[]; glances: number[] }> {
+    const started = performance.now();
+    const now = () => performance.now() - started;
+    const seen = { samples: [] as number[], glances: [] as number[] };
+    const sampler: Sampler = {
+      kind: 'procfs',
+      sample: async () => (seen.samples.push(now()), []),
+      glance: () => (seen.glances.push(now()), []),
+      quiet: () => quiet,
+    };
+    const monitor = startMonitor({ sampler, recorder: new Recorder(), intervalMs: 100, now, maxRssBytes: undefined, onLimit: () => undefined });
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    await monitor.stop();
+    return seen;
+  }
+
+  const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
+
+  it('glances less often while nothing changes, but never further apart than 50 ms, and samples on the grid', async () => {
+    const [busy, quiet] = [await looks(false, 1000), await looks(true, 1000)];
+    // 20 ms apart while processes come and go: four glances between samples; backed off: one or two.
+    expect(busy.glances.length).toBeGreaterThan(quiet.glances.length * 1.5);
+    const all = [...quiet.samples, ...quiet.glances].sort((a, b) => a - b);
+    // A late timer (a busy machine) can only stretch a gap; the median shows what the loop asked for.
+    expect(median(gaps(all))).toBeGreaterThanOrEqual(35);
+    expect(median(gaps(all))).toBeLessThanOrEqual(55);
+    for (const { samples } of [busy, quiet]) expect(median(gaps(samples))).toBeGreaterThanOrEqual(95);
   });
 });
 

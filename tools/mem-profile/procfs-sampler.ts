@@ -149,9 +149,13 @@ export function createProcfsSampler(options: ProcfsOptions): Sampler {
   }
 
   /** Candidate processes created since the last look: probed one by one, or by a full scan. */
+  /** Whether the last discover() found the pid counter where it was. */
+  let still = false;
+
   function discover(): ProcessReading[] {
     const current = readLastPid();
-    if (current === lastPid && current !== -1) return [];
+    still = current === lastPid && current !== -1;
+    if (still) return [];
     let pids: number[];
     if (lastPid === -1 || current === -1 || current < lastPid || current - lastPid > MAX_PROBED_PIDS) {
       pids = readdirSync(procRoot).filter((name) => /^\d+$/.test(name)).map(Number);
@@ -212,6 +216,9 @@ export function createProcfsSampler(options: ProcfsOptions): Sampler {
       // A young process may just have exec()ed (a forked python running another script keeps its name).
       for (const reading of young) reading.command = readCommand(reading.pid);
       return found.concat(young);
+    },
+    quiet() {
+      return still && now() >= youngUntil;
     },
     read(pid) {
       if (!tree.has(pid)) return undefined;

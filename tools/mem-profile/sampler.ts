@@ -24,6 +24,11 @@ export interface Sampler {
    * interval is still seen, and seen near its end. Undefined where the platform has no cheap look.
    */
   glance?(): ProcessReading[];
+  /**
+   * Whether the last look (glance or sample) found that no process was created anywhere since the one
+   * before, and that none of the tree is young: the loop may then glance less often (monitor.ts).
+   */
+  quiet?(): boolean;
   /** A fresh reading of one process of the tree (for a test's start and end), or undefined if it is gone. */
   read?(pid: number): ProcessReading | undefined;
   /** Releases what the sampler holds open. */

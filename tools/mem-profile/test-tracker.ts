@@ -87,6 +87,11 @@ export class TestTracker {
     }
   }
 
+  /** Whether glances read anything for it (a coordinator's workers, once it has reported tests). */
+  readsAtGlances(): boolean {
+    return this.coordinating && this.scopes.size > 0;
+  }
+
   /** After a full sample: a reading of every process that has reported tests. */
   sampled(tMs: number, readings: readonly ProcessReading[]): void {
     if (this.scopes.size === 0) return;
