@@ -31,6 +31,9 @@ import { renderSummary } from './summary.ts';
 import { TestTracker } from './test-tracker.ts';
 import { TRACEMALLOC_MODULE, TRACEMALLOC_PLUGIN_SOURCE, readTracemallocPeaks, tracemallocEnv } from './tracemalloc-plugin.ts';
 
+/** How long after the launch the environment is collected (or at the end of a shorter run). */
+const ENVIRONMENT_AFTER_MS = 100;
+
 /** After SIGTERM to a tree over its limit, how long it gets before SIGKILL. */
 const KILL_GRACE_MS = 3000;
 
@@ -61,7 +64,8 @@ export interface Session {
   now: () => number;
   /** When it was launched, on process.hrtime's clock. */
   startedNs: bigint;
-  environment: ReturnType<typeof collectEnvironment>;
+  /** The run's environment (its git state and the rest): collected once the command is under way. */
+  environment: () => ReturnType<typeof collectEnvironment>;
   sampler: Sampler;
   recorder: Recorder;
   tracker: TestTracker | undefined;
@@ -116,9 +120,16 @@ export async function startSession(options: MemProfileOptions, io: Io): Promise<
     const epochMs = performance.timeOrigin + started;
     const now = () => performance.now() - started;
     const running = await launch({ command, cwd: io.cwd, env, python, tmpDir, output: options.quiet ? undefined : io.stderr });
-    // After the launch: its git process would only delay the command's start.
-    const environment = collectEnvironment(io.cwd, io.env, {});
-    environment.catch(() => undefined);
+    // Its git process would delay the command's start: not before the launch, and not at once after it
+    // either, while the wrapper is still starting Python on a machine with few cores.
+    let collected: ReturnType<typeof collectEnvironment> | undefined;
+    const environment = () => {
+      clearTimeout(collectLater);
+      collected ??= collectEnvironment(io.cwd, io.env, {});
+      collected.catch(() => undefined);
+      return collected;
+    };
+    const collectLater = setTimeout(environment, ENVIRONMENT_AFTER_MS);
     const sampler = createSampler(kind, options, running.pid, !running.wrapped);
     const recorder = new Recorder();
     // vitest, jest and node:test report from the process that coordinates the workers running the tests.
@@ -197,7 +208,7 @@ export async function finishSession(session: Session, options: MemProfileOptions
       const version = reported ?? (await pythonVersion(io.cwd));
       if (version) runtimes.python = version;
     }
-    const environment = await session.environment;
+    const environment = await session.environment();
     Object.assign(environment.runtimes, runtimes);
     if (tracker && tracker.finished().length === 0) warnings.push(`no test events came from ${runner}; memory is not attributed to tests`);
     const document = buildDocument({
