@@ -1,5 +1,5 @@
 // execute(): the CPU of a run is its own process tree's, even with work alongside it that starts
-// processes of its own (profile asks git for its state while the first run goes on).
+// processes of its own (profile asks git for its state while the first run goes on, from 100 ms in).
 import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { execute } from '../../tools/profile/execute.ts';
@@ -30,9 +30,19 @@ describe('execute', () => {
     expect(execution.cpu!.userMs + execution.cpu!.systemMs).toBeGreaterThanOrEqual(250);
   });
 
-  it('leaves the CPU unmeasured when the command ends before the work alongside it', async () => {
-    const execution = await run(['true'], () => burn(400));
+  it('leaves the CPU unmeasured when the command ends while the work alongside it goes on', async () => {
+    // The work begins 100 ms after the command's start, and goes on after its end.
+    const execution = await run(['sleep', '0.2'], () => burn(600));
     expect(execution.exitCode).toBe(0);
     expect(execution.cpu).toBeUndefined();
+  });
+
+  it('measures a command that ends before the work alongside begins, and does that work after it', async () => {
+    let done = false;
+    const execution = await run(['true'], () => burn(300).then(() => (done = true)));
+    expect(execution.exitCode).toBe(0);
+    expect(done).toBe(true);
+    expect(execution.cpu).toBeDefined();
+    expect(execution.cpu!.userMs + execution.cpu!.systemMs).toBeLessThan(150);
   });
 });

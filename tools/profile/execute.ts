@@ -83,6 +83,9 @@ function unreaped(child: ChildProcess): boolean {
   }
 }
 
+/** How long after the command's start the work alongside it begins. */
+const ALONGSIDE_AFTER_MS = 100;
+
 /** Runs the command once and reports how it went; throws SubprocessError when it cannot start. */
 export async function execute(options: ExecuteOptions): Promise<Execution> {
   const { io, command } = options;
@@ -106,9 +109,16 @@ export async function execute(options: ExecuteOptions): Promise<Execution> {
   }
   // A child's CPU joins our children's total only when it is reaped: while the command's process is
   // not, a reading taken after the work alongside is over still stands for the start of the run.
-  const alongside = child.pid === undefined ? undefined : options.alongside?.().finally(() => {
-    cpuBefore = unreaped(child) ? childrenCpu() : undefined;
-  });
+  // The work waits ALONGSIDE_AFTER_MS: until then the tool is still loading (after an early start) and
+  // the command starting, and on a machine with few cores git would take its CPU from the command.
+  // A command that ends sooner has it done after its exit, once its own CPU has been read.
+  let alongside: Promise<unknown> | undefined;
+  const startAlongside = () => {
+    alongside = options.alongside?.().finally(() => {
+      cpuBefore = unreaped(child) ? childrenCpu() : undefined;
+    });
+  };
+  let alongsideTimer = child.pid === undefined || !options.alongside ? undefined : setTimeout(startAlongside, ALONGSIDE_AFTER_MS);
 
   let interruptedBy: Execution['interruptedBy'];
   let killTimer: NodeJS.Timeout | undefined;
@@ -149,14 +159,23 @@ export async function execute(options: ExecuteOptions): Promise<Execution> {
         });
       });
     }
-    await alongside?.catch(() => undefined);
-    const cpu = cpuBetween(cpuBefore, childrenCpu());
+    let cpu: Execution['cpu'];
+    if (alongsideTimer && !alongside) {
+      clearTimeout(alongsideTimer);
+      alongsideTimer = undefined;
+      cpu = cpuBetween(cpuBefore, childrenCpu());
+      await options.alongside?.().catch(() => undefined);
+    } else {
+      await alongside?.catch(() => undefined);
+      cpu = cpuBetween(cpuBefore, childrenCpu());
+    }
     if (interruptedBy) {
       // The group leader is gone; make sure nothing it started lingers.
       killGroup(child.pid!, 'SIGKILL');
     }
     return { startEpochMs, wallMs, cpu, exitCode: code, signal, interruptedBy, pid: child.pid! };
   } finally {
+    if (alongsideTimer) clearTimeout(alongsideTimer);
     if (timeout) clearTimeout(timeout);
     if (killTimer) clearTimeout(killTimer);
     unsubscribe();
