@@ -97,7 +97,7 @@ export async function takeEarlySession(options: MemProfileOptions, io: Io): Prom
   if (same) return session;
   session.running.signalGroup('SIGKILL');
   await session.running.exited.catch(() => undefined);
-  session.stopForwarding();
+  session.release();
   await session.monitor.stop();
   session.sampler.close?.();
   session.follower?.close();

@@ -75,8 +75,8 @@ export interface Session {
   files: { runtime: string; exitReport: string; tracemalloc: string };
   /** What happened while it ran: the limit tripped, a signal came. */
   state: { limitHit?: LimitHit; interrupted?: NodeJS.Signals; killTimer?: NodeJS.Timeout };
-  /** Stops forwarding SIGINT/SIGTERM to the command. */
-  stopForwarding(): void;
+  /** Stops forwarding SIGINT/SIGTERM to the command, and the environment's collection if not begun. */
+  release(): void;
 }
 
 /**
@@ -165,11 +165,12 @@ export async function startSession(options: MemProfileOptions, io: Io): Promise<
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    const stopForwarding = () => {
+    const release = () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      clearTimeout(collectLater);
     };
-    return { options, io, tmpDir, runner, warnings, running, now, startedNs, environment, sampler, recorder, tracker, follower, monitor, afterExit, files, state, stopForwarding };
+    return { options, io, tmpDir, runner, warnings, running, now, startedNs, environment, sampler, recorder, tracker, follower, monitor, afterExit, files, state, release };
   } catch (error) {
     rmSync(tmpDir, { recursive: true, force: true });
     throw error;
@@ -185,7 +186,7 @@ export async function finishSession(session: Session, options: MemProfileOptions
     try {
       exit = await running.exited;
     } finally {
-      session.stopForwarding();
+      session.release();
       if (state.killTimer) clearTimeout(state.killTimer);
       await monitor.stop();
       sampler.close?.();
