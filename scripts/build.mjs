@@ -109,23 +109,16 @@ const SAMPLE_TEST = [
 
 async function fillCaches(tool, outfile) {
   const partial = `${outfile}.cache.${process.pid}`;
-  const runOnce = (args, cwd) => execFileSync(process.execPath, [outfile, ...args], { stdio: 'ignore', cwd, env: { ...process.env, [CACHE_ENV]: partial } });
-  if (!cacheRuns[tool]) {
-    runOnce(['--help'], root);
-    await rename(partial, `${outfile}.cache`);
-  }
-  if (!packed[tool] && !cacheRuns[tool]) return;
   const sample = await mkdtemp(path.join(os.tmpdir(), 'testpace-build-'));
+  const runOnce = (args) => execFileSync(process.execPath, [outfile, ...args], { stdio: 'ignore', cwd: sample, env: { ...process.env, [CACHE_ENV]: partial } });
   try {
     await mkdir(path.join(sample, 'tests'));
     await writeFile(path.join(sample, 'tests', 'cart.test.ts'), SAMPLE_TEST);
-    if (cacheRuns[tool]) {
-      await writeFile(path.join(sample, 'tests', 'cart.test.mjs'), "import { test } from 'node:test';\n\ntest('adds', () => {});\n");
-      runOnce(cacheRuns[tool](sample), sample);
-      await rename(partial, `${outfile}.cache`);
-      return;
-    }
-    runOnce([sample, '--out', path.join(sample, 'optimize.json')], sample);
+    await writeFile(path.join(sample, 'tests', 'cart.test.mjs'), "import { test } from 'node:test';\n\ntest('adds', () => {});\n");
+    runOnce(cacheRuns[tool]?.(sample) ?? ['--help']);
+    await rename(partial, `${outfile}.cache`);
+    if (!packed[tool]) return;
+    runOnce([sample, '--out', path.join(sample, 'optimize.json')]);
     for (const name of Object.keys(packed[tool]).map(packedCacheName)) await rename(`${partial}.${name}`, `${outfile}.${name}.cache`);
   } finally {
     await rm(sample, { recursive: true, force: true });

@@ -4,7 +4,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processIo } from '../../lib/io.ts';
-import { earlyPlan, startEarly, takeEarlySession } from '../../tools/mem-profile/early.ts';
+import { plainInvocation } from '../../lib/entry.ts';
+import { startEarly, takeEarlySession } from '../../tools/mem-profile/early.ts';
 import { type MemProfileOptions, defaults } from '../../tools/mem-profile/options.ts';
 import { finishSession, type Session } from '../../tools/mem-profile/run.ts';
 import { memoryIo, processAlive, tempDir } from '../helpers.ts';
@@ -40,7 +41,7 @@ describe('the early start of mem-profile', () => {
         ['-qo', 'm.json', '--', 'pytest'],
         ['--'],
         ['pytest'],
-      ].map((argv) => [argv.join(' '), earlyPlan(argv) ?? null]),
+      ].map((argv) => [argv.join(' '), plainInvocation(argv) ?? null]),
     );
     expect(plans).toEqual({
       '-- pytest': { command: ['pytest'], quiet: false },

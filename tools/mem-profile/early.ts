@@ -1,5 +1,5 @@
 // The early start: the whole start of a plain invocation's run (`testpace-mem-profile [-q] [-o FILE]
-// -- <command>`), before the command line is parsed. Loading
+// -- <command>`, see plainInvocation), before the command line is parsed. Loading
 // yargs and the options then happens while the command runs, instead of before it: the tool's
 // start-up is most of what it adds to a run's wall time (bench/mem-profile-overhead.ts).
 //
@@ -8,34 +8,10 @@
 // that run, so the parsed options remain the only authority. Were they ever to disagree, the early run
 // is killed with its whole process group and its files removed, and a run is started from them.
 import { rmSync } from 'node:fs';
+import { plainInvocation } from '../../lib/entry.ts';
 import { type Io, processIo } from '../../lib/io.ts';
 import { type MemProfileOptions, defaults } from './options.ts';
 import { type Session, startSession } from './run.ts';
-
-/** What a plain invocation asks for: the command, and whether its output is hidden. */
-export interface EarlyPlan {
-  command: string[];
-  quiet: boolean;
-}
-
-/**
- * The plan of a plain invocation, or undefined for any other: only -q/--quiet and -o/--out FILE
- * (FILE not starting with '-') before `--`, then a command.
- */
-export function earlyPlan(argv: readonly string[]): EarlyPlan | undefined {
-  const dashes = argv.indexOf('--');
-  if (dashes < 0 || dashes === argv.length - 1) return undefined;
-  let quiet = false;
-  for (let i = 0; i < dashes; i++) {
-    const arg = argv[i]!;
-    if (arg === '-q' || arg === '--quiet') quiet = true;
-    else if (arg === '-o' || arg === '--out') {
-      const file = argv[++i];
-      if (i >= dashes || !file || file.startsWith('-')) return undefined;
-    } else if (!/^--out=[^-]/.test(arg)) return undefined;
-  }
-  return { command: argv.slice(dashes + 1), quiet };
-}
 
 /** The options that shape a session: all but where the document goes and how it is summarised. */
 function sessionOptions(options: MemProfileOptions): unknown[] {
@@ -52,32 +28,21 @@ let taken = false;
  * when there is nothing to start); never rejects.
  */
 export function startEarly(argv: readonly string[]): Promise<unknown> {
-  const plan = earlyPlan(argv);
+  const plan = plainInvocation(argv);
   if (!plan) return Promise.resolve();
-  const options: MemProfileOptions = { ...defaults, command: plan.command, quiet: plan.quiet };
-  let pid: number | undefined;
+  const options: MemProfileOptions = { ...defaults, ...plan };
+  let started: Session | undefined;
   // Whatever fails here fails again, and is reported, when run() starts the run itself.
   early = startSession(options, processIo()).then(
-    (session) => {
-      pid = session.running.pid;
-      return session;
-    },
+    (session) => (started = session),
     () => undefined,
   );
   // Should the tool end without taking the run (a plain invocation always takes it), the command does
   // not outlive it.
   process.once('exit', () => {
-    if (!taken && pid !== undefined) killGroup(pid);
+    if (!taken) started?.running.signalGroup('SIGKILL');
   });
   return early;
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
 }
 
 /**

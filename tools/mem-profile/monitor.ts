@@ -33,10 +33,11 @@ export interface Monitor {
 /**
  * Between full samples the loop glances this often (never more often than it samples) while processes
  * are being created anywhere (the pid counter moves), any of the tree is young, or a coordinator's
- * workers are followed. Otherwise the gap doubles, up to 50 ms: every wake-up of the tool
- * costs ~0.15 ms of CPU here, and on a machine the command keeps busy it takes that from the command
- * (bench/mem-profile-overhead.ts, both cores busy: 20 ms glances throughout 1.8% of wall time, 33 ms
- * 1.3%, none 0.9%; 15 interleaved runs each). A process created after a quiet spell is still found
+ * workers are followed. Otherwise the gap doubles, up to 50 ms. Every wake-up of the tool costs
+ * ~0.17 ms of CPU here (perf stat, 3 runs each of the tool over `sleep 5` with 20 and with 100 ms
+ * glances: +34 ms for 200 more wake-ups), and a command that keeps the cores busy pays for it
+ * (bench/mem-profile-overhead.ts, both cores busy, 15 interleaved runs each: 20 ms glances throughout
+ * +1.8% wall time, 33 ms +1.3%, none +0.9%). A process created after a quiet spell is still found
  * within LONGEST_GAP_MS, whatever the interval.
  */
 const GLANCE_MS = 20;

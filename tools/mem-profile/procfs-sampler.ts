@@ -148,10 +148,10 @@ export function createProcfsSampler(options: ProcfsOptions): Sampler {
     return pid;
   }
 
-  /** Candidate processes created since the last look: probed one by one, or by a full scan. */
   /** Whether the last discover() found the pid counter where it was. */
   let still = false;
 
+  /** Candidate processes created since the last look: probed one by one, or by a full scan. */
   function discover(): ProcessReading[] {
     const current = readLastPid();
     still = current === lastPid && current !== -1;

@@ -1,15 +1,15 @@
 // A tiny Python wrapper the command runs under, because Node cannot ask for getrusage(RUSAGE_CHILDREN):
-// it forks, execs the command, waits, and writes the command's exit status and the kernel's ru_maxrss
-// of all waited-for descendants to a report file. Python starts in ~15 ms with -I -S and is on nearly
-// every Linux and macOS machine; without it the command runs bare and the document says so.
+// it forks, execs the command, waits, and writes the command's exit status, the kernel's ru_maxrss of
+// all waited-for descendants and when the command ended to a report file. Python is on nearly every
+// Linux and macOS machine; without it the command runs bare and the document says so.
 //
 // It takes its command on stdin (see encodeSpec), so that it can be started before the command is known:
 // the executable starts it from its first lines, and Python's start-up overlaps Node's loading of the
 // tool instead of delaying the command (see spawn.ts). Stdin closed without a whole spec means there is
 // nothing to run: it exits at once. Before the fork it imports only what Python has loaded anyway (os,
-// sys) and the built-in _signal: `json`, `signal` (enum) and `resource` doubled its start-up (16 ms
-// against 8 ms for `python3 -I -S -c pass`, medians of 25 here); `resource` is imported after the fork,
-// while the command starts.
+// sys) and the built-in _signal: `python3 -I -S` importing `json`, `signal` (enum) and `resource` as
+// well took 16 ms, with only os and sys 8 ms (medians of 25 here); `resource` is imported after the
+// fork, while the command starts.
 //
 // The wrapper ignores SIGINT/SIGTERM/SIGHUP (testpace forwards them to the whole process group, so the
 // command gets them) and lives on to report. The child restores the dispositions the wrapper was started

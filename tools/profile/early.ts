@@ -10,6 +10,7 @@
 // disagree, the early run is killed with its whole process group before anything is recorded, and
 // a run is started from the parsed options. The one early start is module state, as the process is.
 import { rmSync } from 'node:fs';
+import { plainInvocation } from '../../lib/entry.ts';
 import { type Io, processIo } from '../../lib/io.ts';
 import { type RunnerName, detectRunner } from '../../lib/runners/detect.ts';
 import type { ProfileOptions } from './cli.ts';
@@ -30,26 +31,11 @@ export interface EarlyStart {
   first: StartedRun;
 }
 
-/**
- * The plan of a plain invocation, or undefined for any other: only -q/--quiet, --allow-failures and
- * -o/--out FILE (FILE not starting with '-') before `--`, then a command whose runner is detected.
- */
+/** The plan of a plain invocation (see plainInvocation) whose runner is detected, or undefined. */
 export function earlyPlan(argv: readonly string[]): EarlyPlan | undefined {
-  const dashes = argv.indexOf('--');
-  if (dashes < 0) return undefined;
-  let quiet = false;
-  for (let i = 0; i < dashes; i++) {
-    const arg = argv[i]!;
-    if (arg === '-q' || arg === '--quiet') quiet = true;
-    else if (arg === '--allow-failures') continue;
-    else if (arg === '-o' || arg === '--out') {
-      const file = argv[++i];
-      if (i >= dashes || !file || file.startsWith('-')) return undefined;
-    } else if (!/^--out=[^-]/.test(arg)) return undefined;
-  }
-  const command = argv.slice(dashes + 1);
-  const runner = command.length > 0 ? detectRunner(command) : undefined;
-  return runner ? { command, runner, quiet } : undefined;
+  const plain = plainInvocation(argv, ['--allow-failures']);
+  const runner = plain && detectRunner(plain.command);
+  return plain && runner ? { ...plain, runner } : undefined;
 }
 
 let early: Promise<EarlyStart | undefined> | undefined;

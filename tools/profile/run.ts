@@ -45,8 +45,8 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
   const cwd = io.cwd;
   const cores = os.availableParallelism();
   // Nothing stands between the start and the first run: the environment (git state) is collected
-  // while the first run goes on, alongside it, so that its git process counts neither in the run's
-  // CPU (see execute) nor after the run. Python's version comes from the pytest plugin. A plain
+  // while the first run goes on (from 100 ms in), alongside it, so that its git process counts
+  // neither in the run's CPU (see execute) nor after the run. Python's version comes from the pytest plugin. A plain
   // invocation's first run has started before the command line was parsed (early.ts).
   const colour = stderrPalette(io);
   const runtimes: Record<string, string> = {};
