@@ -42,7 +42,8 @@ let
       nativeBuildInputs = attrs.nativeBuildInputs or [ ];
     };
 
-  # A package whose bin/<name> runs a program of the host.
+  # A package whose bin/<name> runs a program of the host, given as one executable path (a command
+  # of several words would be split by the printf below: write a wrapper script for it instead).
   hostTool =
     {
       pname,
@@ -50,6 +51,13 @@ let
       bins,
       passthru ? { },
     }:
+    let
+      oneWord = bin: builtins.match ".*[[:space:]].*" bin.target == null;
+      badBins = builtins.filter (bin: !oneWord bin) bins;
+    in
+    if badBins != [ ] then
+      throw "stand-in ${pname}: '${(builtins.head badBins).target}' is not one executable path"
+    else
     mkDerivation {
       inherit pname version passthru;
       dontUnpack = true;
@@ -162,8 +170,7 @@ rec {
       test -f "$pnpmDeps/lockfile.sha256" || { echo "pnpmConfigHook: $pnpmDeps is not a pnpm store" >&2; exit 1; }
       sha256sum --check --quiet "$pnpmDeps/lockfile.sha256" || { echo "pnpmConfigHook: pnpmDeps is for another lockfile" >&2; exit 1; }
       command -v pnpm >/dev/null || { echo "pnpmConfigHook: no pnpm in nativeBuildInputs" >&2; exit 1; }
-      COREPACK_HOME=${host.corepackHome} COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_INTEGRITY_KEYS=0 \
-        pnpm install --offline --frozen-lockfile --ignore-scripts --store-dir ${host.pnpmStore} --reporter=append-only
+      pnpm install --offline --frozen-lockfile --ignore-scripts --store-dir ${host.pnpmStore} --reporter=append-only
       HOOK
     '';
     passthru.standInSetupHook = true;

@@ -117,9 +117,12 @@ setup_file() {
 
 @test "the dev shell puts the tools, Node.js, pnpm, Python with pytest and bats on PATH" {
   run --separate-stderr nix_standin develop "$FLAKE" -c bash -c \
-    'for b in testpace-profile testpace-mem-profile testpace-optimize testpace-select testpace-report node pnpm bats; do command -v $b >/dev/null || echo "missing $b"; done; python3 -c "import pytest, xdist"; testpace-select --version'
+    'for b in testpace-profile testpace-mem-profile testpace-optimize testpace-select testpace-report node pnpm bats; do command -v $b >/dev/null || echo "missing $b"; done; python3 -c "import pytest, xdist"; echo "pnpm@$(cd / && pnpm --version)"; testpace-select --version'
   [ "$status" -eq 0 ]
   [ "${lines[-1]}" = "$VERSION" ]
+  # The stand-in's pnpm is the one package.json pins, wherever it runs (as on a machine with no
+  # pnpm of its own on PATH).
+  [ "${lines[-2]}" = "$(node -p "require('$REPO_ROOT/package.json').packageManager")" ]
   [[ "$output" != *missing* ]]
 }
 
