@@ -26,8 +26,11 @@
 
       # The hash of every Node package pnpm-lock.yaml names, for every platform (fetchPnpmDeps
       # installs with --force, so optional platform packages such as esbuild's are all fetched and
-      # the hash is the same on every system). After a lockfile change: `make nix-hash`.
-      pnpmDepsHash = "";
+      # the hash is the same on every system), and the sha256 of the lockfile it was computed for.
+      # Both are written by `make nix-hash` (docs/nix.md); `make nix-check` fails when the lockfile
+      # has changed since.
+      pnpmDepsHash = "sha256-5TFWeqeQ9fzorclyQ3HsnNxA4uTeHkdUw6leBMGBi+c=";
+      pnpmDepsLockSha256 = "40aa104439538d0c9988d57e1a8ce38ce51a4f3abdb81edd9d5e1ab1f9820e79";
 
       # What the build sees: the tracked files, less what a local build or install leaves behind
       # (matters only for a `path:` flake reference; a git checkout never holds them).

@@ -1,16 +1,13 @@
 #!/usr/bin/env bash
-# Usage: nix/stand-in.sh DIR [fixed-output]
-# Copies the stand-in for nixpkgs (nix/stand-in/) to DIR/stand-in, writes DIR/bin/pnpm (the pinned pnpm
-# through corepack) and the stand-in's host.nix: where
-# this machine's node, pnpm (and its store), python3, bats and git are. Prints the flake reference to pass
-# as `--override-input nixpkgs <ref>`. With "fixed-output", its fetchPnpmDeps is a fixed-output
-# derivation, as nixpkgs' is (for testing `make nix-hash`).
+# Usage: nix/stand-in.sh DIR
+# Copies the stand-in for nixpkgs (nix/stand-in/) to DIR/stand-in, writes DIR/bin/pnpm (the pinned
+# pnpm, through corepack) and the stand-in's host.nix: where this machine's node, pnpm (and its
+# store), python3, bats and git are. Prints the flake reference to pass as
+# `--override-input nixpkgs <ref>`.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-base="${1:?usage: nix/stand-in.sh DIR [fixed-output]}"
+base="${1:?usage: nix/stand-in.sh DIR}"
 dir="$base/stand-in"
-fixed_output=false
-[ "${2:-}" = fixed-output ] && fixed_output=true
 
 need() {
   command -v "$1" 2>/dev/null || { echo "nix/stand-in.sh: $1 is not on PATH; run 'make setup' first" >&2; exit 2; }
@@ -51,7 +48,6 @@ cat > "$dir/host.nix" <<NIX
   bats = "$(need bats)";
   git = "$(need git)";
   pnpmStore = "$pnpm_store";
-  fixedOutputDeps = $fixed_output;
 }
 NIX
 echo "path:$dir"

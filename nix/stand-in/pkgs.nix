@@ -115,8 +115,7 @@ rec {
 
   # nixpkgs' fetchPnpmDeps fetches the pnpm store for the lockfile into a fixed-output derivation.
   # Here: the same arguments are checked, and the "store" is the lockfile's checksum, so that a
-  # build using it is rebuilt when the lockfile changes. With host.fixedOutputDeps it is a real
-  # fixed-output derivation (for testing `make nix-hash`).
+  # build using it is rebuilt when the lockfile changes. (Its real output and hash: nix/pnpm-deps.sh.)
   fetchPnpmDeps =
     {
       pname,
@@ -124,37 +123,26 @@ rec {
       hash ? "",
       fetcherVersion ? null,
       ...
-    }@args:
+    }:
     assert builtins.elem fetcherVersion [
       1
       2
       3
     ];
-    mkDerivation (
-      {
-        name = "${pname}-pnpm-deps";
-        inherit src;
-        installPhase = ''
-          test -f pnpm-lock.yaml || { echo "fetchPnpmDeps: no pnpm-lock.yaml in the source" >&2; exit 1; }
-          mkdir -p $out
-          sha256sum pnpm-lock.yaml > $out/lockfile.sha256
-          echo ${toString fetcherVersion} > $out/.fetcher-version
-        '';
-        passthru = {
-          inherit fetcherVersion;
-          givenHash = hash;
-        };
-      }
-      // (
-        if host.fixedOutputDeps or false then
-          {
-            outputHashMode = "recursive";
-          }
-          // (if hash == "" then { outputHash = ""; outputHashAlgo = "sha256"; } else { outputHash = hash; })
-        else
-          { }
-      )
-    );
+    mkDerivation {
+      name = "${pname}-pnpm-deps";
+      inherit src;
+      installPhase = ''
+        test -f pnpm-lock.yaml || { echo "fetchPnpmDeps: no pnpm-lock.yaml in the source" >&2; exit 1; }
+        mkdir -p $out
+        sha256sum pnpm-lock.yaml > $out/lockfile.sha256
+        echo ${toString fetcherVersion} > $out/.fetcher-version
+      '';
+      passthru = {
+        inherit fetcherVersion;
+        givenHash = hash;
+      };
+    };
 
   # nixpkgs' pnpmConfigHook installs node_modules offline from the store in $pnpmDeps, with the
   # pnpm of nativeBuildInputs. Here: the same offline, frozen-lockfile install without scripts,
