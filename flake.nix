@@ -94,15 +94,15 @@
               installPhase = ''
                 runHook preInstall
                 mkdir -p $out
-                cp dist/testpace-*.cjs dist/testpace-*.cache $out/
+                cp dist/testpace-*.cjs $out/
                 runHook postInstall
               '';
             }
           );
 
-          # A package with bin/testpace-<tool> for each tool named: the executable itself, its first
-          # lines (shell, then Node; see scripts/build.mjs) pointed at nixpkgs' shell and Node, checked
-          # at install time by asking every binary for its version.
+          # A package with bin/testpace-<tool> for each tool named: the bundle itself, its
+          # `#!/usr/bin/env node` line pointed at nixpkgs' Node, checked at install time by asking
+          # every binary for its version.
           mkPackage =
             {
               pname,
@@ -117,10 +117,8 @@
                 runHook preInstall
                 mkdir -p $out/bin $out/lib/testpace
                 for tool in ${toString names}; do
-                  cp ${bundles}/testpace-$tool.cjs ${bundles}/testpace-$tool.cjs.*cache $out/lib/testpace/
-                  sed -i -e '1s|^#!.*|#!${pkgs.runtimeShell}|' -e '2s|exec node "$0"|exec ${nodejs}/bin/node "$0"|' \
-                    $out/lib/testpace/testpace-$tool.cjs
-                  grep -qF 'exec ${nodejs}/bin/node "$0"' $out/lib/testpace/testpace-$tool.cjs
+                  cp ${bundles}/testpace-$tool.cjs $out/lib/testpace/
+                  sed -i '1s|^#!.*|#!${nodejs}/bin/node|' $out/lib/testpace/testpace-$tool.cjs
                   ln -s ../lib/testpace/testpace-$tool.cjs $out/bin/testpace-$tool
                 done
                 runHook postInstall

@@ -88,7 +88,6 @@ let
 in
 rec {
   inherit lib;
-  runtimeShell = host.bash;
   stdenvNoCC = {
     inherit mkDerivation;
     hostPlatform = {

@@ -104,14 +104,14 @@ setup_file() {
   node_bin="$(nix_standin eval --raw "$FLAKE#default.nodejs.outPath")/bin/node"
   for tool in "${TOOLS[@]}"; do
     [ "$(env -i "$WORK/default/bin/testpace-$tool" --version)" = "$VERSION" ]
-    grep -qF "exec $node_bin " "$WORK/default/bin/testpace-$tool"
+    [ "$(head -1 "$WORK/default/bin/testpace-$tool")" = "#!$node_bin" ]
   done
 }
 
 @test "a tool's package holds only that tool" {
   nix_standin build "$FLAKE#optimize" --out-link "$WORK/optimize"
   [ "$(ls "$WORK/optimize/bin")" = testpace-optimize ]
-  [ "$(ls "$WORK/optimize/lib/testpace" | tr '\n' ' ')" = "testpace-optimize.cjs testpace-optimize.cjs.cache testpace-optimize.cjs.estree.cache " ]
+  [ "$(ls "$WORK/optimize/lib/testpace")" = testpace-optimize.cjs ]
   [ "$("$WORK/optimize/bin/testpace-optimize" --version)" = "$VERSION" ]
 }
 
