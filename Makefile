@@ -47,7 +47,7 @@ bench: build ## Run the benchmarks under bench/ (ratios measured side by side)
 nix-check: setup ## Check the Nix flake against a stand-in for nixpkgs (installs Nix from Debian when missing)
 	@nix/check.sh
 
-nix-hash: ## Refresh the pnpm dependency hash in flake.nix after a lockfile change (needs a real Nix with its cache)
+nix-hash: ## Recompute pnpmDepsHash in flake.nix after a lockfile change (nixpkgs' fetcher re-enacted; fetches a few hundred MB)
 	@nix/update-hash.sh
 
 clean: ## Remove build output and local testpace documents

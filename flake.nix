@@ -29,8 +29,8 @@
       # the hash is the same on every system), and the sha256 of the lockfile it was computed for.
       # Both are written by `make nix-hash` (docs/nix.md); `make nix-check` fails when the lockfile
       # has changed since.
-      pnpmDepsHash = "sha256-5TFWeqeQ9fzorclyQ3HsnNxA4uTeHkdUw6leBMGBi+c=";
-      pnpmDepsLockSha256 = "40aa104439538d0c9988d57e1a8ce38ce51a4f3abdb81edd9d5e1ab1f9820e79";
+      pnpmDepsHash = "sha256-U6pl7Pvzs3PjthtMgnTdJu0TVPaRL1YZRkJFxhdvUBQ=";
+      pnpmDepsLockSha256 = "73249143e7969f4424632b726b027c681b27e922989bd343f6ab7757357a074f";
 
       # What the build sees: the tracked files, less what a local build or install leaves behind
       # (matters only for a `path:` flake reference; a git checkout never holds them).
