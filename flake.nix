@@ -30,7 +30,7 @@
       # Both are written by `make nix-hash` (docs/nix.md); `make nix-check` fails when the lockfile
       # has changed since.
       pnpmDepsHash = "sha256-U6pl7Pvzs3PjthtMgnTdJu0TVPaRL1YZRkJFxhdvUBQ=";
-      pnpmDepsLockSha256 = "73249143e7969f4424632b726b027c681b27e922989bd343f6ab7757357a074f";
+      pnpmDepsLockSha256 = "bdb67e2a8a6c2fefffc98d30e42557816015664470fad5108664f73d876493b8";
 
       # What the build sees: the tracked files, less what a local build or install leaves behind
       # (matters only for a `path:` flake reference; a git checkout never holds them).
