@@ -26,8 +26,12 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Each Node binary to run the tools with: this one, then those scripts/node-versions.sh provides. */
+/**
+ * Each Node binary to run the tools with: this one, then those scripts/node-versions.sh provides.
+ * Inside a Nix build (the flake's checks), which has no network, only this one.
+ */
 function nodes(): string[] {
+  if (process.env.NIX_BUILD_TOP) return [process.execPath];
   const fetched = execFileSync(path.join(repoRoot, 'scripts', 'node-versions.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return [process.execPath, ...fetched.split('\n').filter(Boolean)];
 }
@@ -79,7 +83,7 @@ describe('the npm package', () => {
       expect((await tool('report', [path.join(out, 'profile.json'), '--format', 'markdown'])).stdout).toContain('adds');
       seen.push(nodeVersion);
     }
-    expect(seen.map((v) => v.split('.')[0]).sort()).toEqual(expect.arrayContaining(['22', '24']));
+    if (!process.env.NIX_BUILD_TOP) expect(seen.map((v) => v.split('.')[0])).toEqual(expect.arrayContaining(['22', '24']));
   }, 600_000);
 
   it('runs through npx from a project that does not install it', async () => {
