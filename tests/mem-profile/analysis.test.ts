@@ -13,7 +13,6 @@ import { createProcfsSampler, parseStatus } from '../../tools/mem-profile/procfs
 import { createPsSampler, parsePsOutput } from '../../tools/mem-profile/ps-sampler.ts';
 import { startMonitor } from '../../tools/mem-profile/monitor.ts';
 import { Recorder } from '../../tools/mem-profile/recorder.ts';
-import { parseWrapperReport } from '../../tools/mem-profile/rusage-wrapper.ts';
 import type { Sampler } from '../../tools/mem-profile/sampler.ts';
 import { cli } from '../../tools/mem-profile/cli.ts';
 import { memoryIo, repoRoot } from '../helpers.ts';
@@ -235,11 +234,5 @@ describe('small things', () => {
   it('draws a sparkline scaled from zero', () => {
     expect(sparkline([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 10)).toBe(' .:-=+*#%@');
     expect(sparkline([5, 5], 10)).toBe('@@');
-  });
-
-  it('reads the wrapper report', () => {
-    expect(parseWrapperReport('exit 0 123456 987654321012\n')).toEqual({ exitCode: 0, signalNumber: null, childrenMaxRssBytes: 123456, endedNs: 987654321012n });
-    expect(parseWrapperReport('exit -2 10\n')).toEqual({ exitCode: null, signalNumber: 2, childrenMaxRssBytes: 10, endedNs: null });
-    expect(parseWrapperReport('exec-error 2 No such file or directory\n')).toEqual({ execError: 'No such file or directory' });
   });
 });
