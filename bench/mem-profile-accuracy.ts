@@ -51,14 +51,18 @@ for (const command of [[python, 'touch.py'], [process.execPath, 'touch.js'], [py
   const all: Peaks[] = [];
   for (let i = 0; i < runs; i++) all.push(measure(command));
   const kernel = median(all.map((p) => p.kernel));
-  const line = (label: string, values: number[]) => {
+  // The sampled peak is a sum over the tree; the kernel's figure the largest single process: they
+  // compare only where the tree is one process.
+  const single = command[1] !== 'child.py';
+  const line = (label: string, values: number[], judged = true) => {
     const value = median(values);
     const error = (value - kernel) / kernel;
+    if (!judged) return `    ${label.padEnd(34)} ${(value / MiB).toFixed(1).padStart(7)} MiB  ${(error >= 0 ? '+' : '') + (error * 100).toFixed(2)}%  (a sum over the tree: not compared)`;
     within &&= Math.abs(error) <= 0.05;
     return `    ${label.padEnd(34)} ${(value / MiB).toFixed(1).padStart(7)} MiB  ${(error >= 0 ? '+' : '') + (error * 100).toFixed(2)}%  ${Math.abs(error) <= 0.05 ? 'within 5%' : 'OFF by more than 5%'}`;
   };
   console.log(`  ${path.basename(command[0]!)} ${command[1]}: kernel maximum RSS ${(kernel / MiB).toFixed(1)} MiB`);
-  console.log(line('reported peak (sampled, tree sum)', all.map((p) => p.sampled)));
+  console.log(line('reported peak (sampled, tree sum)', all.map((p) => p.sampled), single));
   console.log(line('largest process high-water (VmHWM)', all.map((p) => p.hwm)));
   if (all.some((p) => p.children !== undefined)) console.log(line("children's ru_maxrss (python3 wrapper)", all.map((p) => p.children ?? 0)));
 }

@@ -5,24 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Descendants, parseStat, startCommand } from '../../lib/command.ts';
-import { tempDir, writeTree } from '../helpers.ts';
-
-/** Alive and not a zombie (a zombie re-parented to init is gone for every purpose but its pid). */
-function running(pid: number): boolean {
-  try {
-    return parseStat(readFileSync(`/proc/${pid}/stat`, 'latin1'))?.state !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function until(probe: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { processRunning, tempDir, waitUntil, writeTree } from '../helpers.ts';
 
 const quietly = { stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' } as const;
 
@@ -42,30 +25,30 @@ describe('startCommand', () => {
   it('ends a command that ignores SIGTERM with SIGKILL after the grace period, with its group and a setsid grandchild', async () => {
     const { dir, script } = await ignoringTree();
     const command = await startCommand({ argv: ['sh', script], cwd: dir, env: process.env, ...quietly, killAfterMs: 800 });
-    await until(() => hasPid(dir, 'escaped.pid') && hasPid(dir, 'member.pid'), 10_000);
+    await waitUntil(() => hasPid(dir, 'escaped.pid') && hasPid(dir, 'member.pid'), 10_000);
     // The grandchild is seen while its parent lives (the tree is looked at every 50 ms).
     await new Promise((resolve) => setTimeout(resolve, 200));
     const stoppedAt = performance.now();
     command.stop('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(running(command.pid)).toBe(true); // TERM ignored: still there within the grace period
+    expect(processRunning(command.pid)).toBe(true); // TERM ignored: still there within the grace period
     const end = await command.ended;
     expect(performance.now() - stoppedAt).toBeGreaterThanOrEqual(790);
     expect(performance.now() - stoppedAt).toBeLessThan(800 + 1000);
     expect(end).toMatchObject({ signal: 'SIGKILL', stoppedBy: 'SIGTERM' });
-    for (const name of ['escaped.pid', 'member.pid']) expect(running(readPid(dir, name)), name).toBe(false);
+    for (const name of ['escaped.pid', 'member.pid']) expect(processRunning(readPid(dir, name)), name).toBe(false);
   });
 
   it('kills at once on a second stop', async () => {
     const { dir, script } = await ignoringTree();
     const command = await startCommand({ argv: ['sh', script], cwd: dir, env: process.env, ...quietly, killAfterMs: 60_000 });
-    await until(() => hasPid(dir, 'escaped.pid'), 10_000);
+    await waitUntil(() => hasPid(dir, 'escaped.pid'), 10_000);
     await new Promise((resolve) => setTimeout(resolve, 200));
     command.stop('SIGTERM');
     command.stop('SIGTERM');
     const end = await command.ended;
     expect(end.signal).toBe('SIGKILL');
-    expect(running(readPid(dir, 'escaped.pid'))).toBe(false);
+    expect(processRunning(readPid(dir, 'escaped.pid'))).toBe(false);
   });
 
   it('ends what a command that exits on its own left running, and says how many', async () => {
@@ -74,7 +57,7 @@ describe('startCommand', () => {
     const command = await startCommand({ argv: ['sh', 'leave.sh'], cwd: dir, env: process.env, ...quietly, killAfterMs: 5000 });
     const end = await command.ended;
     expect(end).toMatchObject({ exitCode: 0, stoppedBy: undefined, leftovers: 2 });
-    for (const name of ['escaped.pid', 'member.pid']) expect(running(readPid(dir, name)), name).toBe(false);
+    for (const name of ['escaped.pid', 'member.pid']) expect(processRunning(readPid(dir, name)), name).toBe(false);
   });
 
   it('stops a command at its timeout', async () => {
@@ -116,7 +99,7 @@ describe('Descendants', () => {
     await writeTree(dir, { 'kids.sh': 'sleep 2 & echo $! > kid.pid; sh -c "sleep 2 & wait" & wait\n' });
     const command = await startCommand({ argv: ['sh', 'kids.sh'], cwd: dir, env: process.env, ...quietly, killAfterMs: 1000 });
     const tree = new Descendants(command.pid);
-    await until(() => hasPid(dir, 'kid.pid'), 10_000);
+    await waitUntil(() => hasPid(dir, 'kid.pid'), 10_000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     tree.look();
     const alive = tree.sweep().map((s) => s.pid);

@@ -157,6 +157,14 @@ describe('testpace-mem-profile on real processes', () => {
     expect(printed).toEqual([[odd, '', '--'], odd, '', await realpath(dir)]);
   });
 
+  it('survives a pytest test that runs 300 short processes (a descriptor was closed twice: EBADF)', async () => {
+    await writeTree(dir, { 'test_many.py': 'import subprocess\n\ndef test_many():\n    for _ in range(300):\n        subprocess.run(["true"])\n' });
+    const { code, document } = await memProfile([], ['python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'test_many.py'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(document.status).toBe('passed');
+    expect(document.processes.filter((p) => p.command === 'true').length).toBeGreaterThan(10);
+  });
+
   it('says in one line when the command does not exist', async () => {
     await writeFile(path.join(dir, 'marker'), '');
     const { code, stderr, stdout } = await (await import('../helpers.ts')).runBinary('mem-profile', ['--', 'no-such-command-xyz'], { cwd: dir });

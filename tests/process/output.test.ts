@@ -64,7 +64,7 @@ function countOutput(argv: string[], options: { input?: string } = {}): Promise<
         for (let i = 0; i < chunk.length; i++) {
           const byte = chunk[i]!;
           if (byte !== 1 && byte !== 2) continue;
-          counts[name][byte - 1]++;
+          counts[name][byte - 1] = counts[name][byte - 1]! + 1;
           if (name === 'stdout' && i > start) rest.push(chunk.subarray(start, i));
           start = i + 1;
         }
