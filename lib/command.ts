@@ -151,6 +151,7 @@ export async function startCommand(options: CommandOptions): Promise<RunningComm
       });
     });
   }
+  child.on('error', () => undefined); // after the spawn only a failed kill() emits it, and kill() is not used
   return supervise(child, options, startedAt);
 }
 
@@ -200,6 +201,11 @@ function supervise(child: ChildProcess, options: CommandOptions, startedAt: numb
       tree?.look();
       // Usually nothing is left: the group is empty and no process seen outside it lives (no /proc scan).
       let remaining = tree && !signalPid(-pid, 0) && !tree.anyAlive() ? 0 : aliveInTree(pid, tree);
+      // Workers (jest's, a pool's) may still be on their way out: a moment before calling them left over.
+      for (let wait = 5; remaining > 0 && !stoppedBy && performance.now() - exit.endedAt < LEFTOVER_AFTER_MS; wait *= 2) {
+        await sleep(wait);
+        remaining = aliveInTree(pid, tree);
+      }
       if (remaining > 0 && !stoppedBy) {
         // It ended on its own and left processes running: they go too, as an interrupted run's would.
         leftovers = remaining;
@@ -246,7 +252,9 @@ function copy(stream: NodeJS.ReadableStream | null, output: Output): Promise<voi
 }
 
 /** How often the tree is looked at for new processes while the command runs. */
-const LOOK_EVERY_MS = 50;
+const LOOK_EVERY_MS = 100;
+/** How long processes the command started get to end after it, before they count as left running. */
+const LEFTOVER_AFTER_MS = 200;
 /** How often the end of the tree is checked once the command has ended or is being stopped. */
 const POLL_MS = 50;
 
@@ -303,6 +311,8 @@ const MAX_PROBED_PIDS = 256;
 export class Descendants {
   private readonly members = new Map<number, number>();
   private lastPid: number;
+  /** Past this many members, the dead are forgotten (checked again when the tree has doubled). */
+  private pruneAt = MAX_PROBED_PIDS;
   private loadavg: number | undefined;
   private readonly buffer = Buffer.alloc(256);
 
@@ -336,7 +346,10 @@ export class Descendants {
       if (stat) stats.push(stat);
     }
     this.lastPid = current;
-    if (this.members.size > MAX_PROBED_PIDS) this.anyAlive();
+    if (this.members.size > this.pruneAt) {
+      this.anyAlive();
+      this.pruneAt = Math.max(MAX_PROBED_PIDS, 2 * this.members.size);
+    }
     const parents = new Map<number, ProcStat | undefined>();
     this.adopt(stats, (ppid) => {
       if (!parents.has(ppid)) parents.set(ppid, stats.find((s) => s.pid === ppid) ?? readStat(ppid, this.procRoot));

@@ -26,7 +26,7 @@ describe('startCommand', () => {
     const { dir, script } = await ignoringTree();
     const command = await startCommand({ argv: ['sh', script], cwd: dir, env: process.env, ...quietly, killAfterMs: 800 });
     await waitUntil(() => hasPid(dir, 'escaped.pid') && hasPid(dir, 'member.pid'), 10_000);
-    // The grandchild is seen while its parent lives (the tree is looked at every 50 ms).
+    // The grandchild is seen while its parent lives (the tree is looked at every 100 ms).
     await new Promise((resolve) => setTimeout(resolve, 200));
     const stoppedAt = performance.now();
     command.stop('SIGTERM');

@@ -51,7 +51,7 @@ async function stopTool(tool: string, signal: NodeJS.Signals | undefined, args: 
   const pidsDir = path.join(dir, 'pids');
   const ready = () => existsSync(pidsDir) && readdirSync(pidsDir).length === 4 && readdirSync(pidsDir).every((f) => readFileSync(path.join(pidsDir, f), 'utf8').trim() !== '');
   await waitUntil(ready, 30_000);
-  // Long enough for the tool to look at the tree (every 50 ms) while the grandchild's parent lives.
+  // Long enough for the tool to look at the tree (every 100 ms) while the grandchild's parent lives.
   await new Promise((resolve) => setTimeout(resolve, 300));
   const pids = readdirSync(pidsDir).map((f) => Number(readFileSync(path.join(pidsDir, f), 'utf8')));
   const sent = Date.now();
