@@ -210,8 +210,9 @@ export function createProcfsSampler(options: ProcfsOptions): Sampler {
       open.clear();
     },
     async sample() {
-      discover();
-      return readMembers(() => true);
+      // The command lines of processes found now come with them (the command itself is found by the first sample).
+      const commands = new Map(discover().map((found) => [found.pid, found.command]));
+      return readMembers(() => true).map((reading) => (commands.has(reading.pid) ? { ...reading, command: commands.get(reading.pid) } : reading));
     },
     glance() {
       const found = discover();
