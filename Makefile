@@ -22,12 +22,14 @@ setup: ## Install what is missing: Node packages (pnpm), Python packages (pip), 
 build: setup ## Bundle the five tools into dist/
 	@node scripts/build.mjs
 
-check: setup ## Lint and type-check
+check: setup ## Lint (TypeScript and Python) and type-check
 	$(BIN)/eslint .
+	python3 -m ruff check .
 	$(BIN)/tsc --noEmit -p tsconfig.json
 
 lint: setup ## Lint only
 	$(BIN)/eslint .
+	python3 -m ruff check .
 
 typecheck: setup ## Type-check only
 	$(BIN)/tsc --noEmit -p tsconfig.json
