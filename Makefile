@@ -24,16 +24,19 @@ build: setup ## Bundle the five tools into dist/
 
 check: setup ## Lint and type-check
 	$(BIN)/eslint .
+	ruff check .
 	$(BIN)/tsc --noEmit -p tsconfig.json
 
 lint: setup ## Lint only
 	$(BIN)/eslint .
+	ruff check .
 
 typecheck: setup ## Type-check only
 	$(BIN)/tsc --noEmit -p tsconfig.json
 
-test: setup ## Run the test suite (builds first)
+test: setup ## Run the test suite (builds first), then the pytest tests of the Python programs
 	$(BIN)/vitest run
+	python3 -m pytest -q -p no:cacheprovider tests/optimize/python
 
 demo: build ## Profile, optimize, select and report on the bundled examples
 	@scripts/demo.sh

@@ -166,6 +166,15 @@ const yargsAssert = {
   },
 };
 
+// `import text from './x.py?raw'`: the file's text, as vitest reads the same import (lib/raw-text.d.ts).
+const rawText = {
+  name: 'raw-text',
+  setup(build) {
+    build.onResolve({ filter: /\?raw$/ }, (args) => ({ path: path.resolve(args.resolveDir, args.path.slice(0, -'?raw'.length)), namespace: 'raw-text' }));
+    build.onLoad({ filter: /.*/, namespace: 'raw-text' }, async (args) => ({ contents: await readFile(args.path, 'utf8'), loader: 'text' }));
+  },
+};
+
 const only = process.argv.slice(2);
 await Promise.all(
   tools
@@ -186,7 +195,7 @@ await Promise.all(
         },
         // string-width's own load cost is most of a tool's start-up: see the shim.
         alias: { 'string-width': path.join(root, 'scripts', 'shims', 'string-width.cjs') },
-        plugins: [yargsAssert],
+        plugins: [yargsAssert, rawText],
         legalComments: 'none',
         logLevel: 'warning',
         minifySyntax: true,

@@ -31,6 +31,12 @@ if ! python3 -c 'import pytest, xdist' >/dev/null 2>&1; then
   python3 -m pip install -q pytest pytest-xdist
 fi
 
+# ruff lints the Python programs the tools run (make check).
+if ! command -v ruff >/dev/null 2>&1; then
+  log "pip install ruff"
+  python3 -m pip install -q ruff
+fi
+
 # Node packages, exactly as the lockfile pins them.
 stamp=node_modules/.testpace-installed
 if [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || [ pnpm-lock.yaml -nt "$stamp" ]; then

@@ -1,9 +1,9 @@
-// Analysis of Python test files: one python3 process for all of them, running the embedded ast helper.
+// Analysis of Python test files: one python3 process for all of them, running python-helper.py (its ast walk).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { SubprocessError } from '../../lib/errors.ts';
 import type { FileAnalysis, Hit, StaticFixture, StaticTest } from './model.ts';
-import { pythonHelperSource } from './python-helper.ts';
+import pythonHelperSource from './python-helper.py?raw';
 
 interface HelperFixture {
   name: string;

@@ -11,7 +11,7 @@ import { formatDocument, writeProduct } from '../../lib/output.ts';
 import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { testKey } from '../../lib/test-id.ts';
 import { analyseFiles } from './analyse.ts';
-import type { OptimizeOptions } from './cli.ts';
+import type { OptimizeOptions } from './options.ts';
 import { discover, toPosix } from './discover.ts';
 import { buildFindings, byRule, collectionIsSlow, totalSavings } from './findings.ts';
 import { type ImportCost, measureImports } from './import-time.ts';
@@ -65,7 +65,7 @@ export async function run(options: OptimizeOptions, io: Io, now: Date = new Date
 
   if (options.format === 'list' && shards && options.shard) {
     const group = shards.groups[options.shard[0] - 1]!;
-    await writeProduct(io, options.out, group.items.map((item) => item + '\n').join(''));
+    await writeProduct(io, options.out, group.items.map((item) => item + (options.nul ? '\0' : '\n')).join(''));
     io.stderr.write(`shard ${options.shard[0]}/${options.shard[1]}: ${group.items.length} ${shards.unit}s, predicted ${Math.round(group.predictedMs)} ms (imbalance ${shards.imbalance})\n`);
     return ExitCode.ok;
   }

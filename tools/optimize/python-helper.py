@@ -1,11 +1,14 @@
-// The Python side of the analysis: a script run once per invocation by the machine's python3,
-// which parses every Python test file with the standard `ast` module and answers in JSON.
-// Kept as a string so the bundle stays one file; written to a temp dir at run time.
-//
-// Input (stdin): {"files": ["/abs/a.py", ...]}. Output (stdout): one JSON array, one entry per file:
-// {"file", "error"?: {"line", "message"}, "imports": [...], "tests": [...], "fixtures": [...], "hits": [...]}.
-export const pythonHelperSource = String.raw`
-import ast, hashlib, json, sys
+"""The Python side of testpace-optimize's analysis, run once per invocation by the machine's python3.
+
+Parses every Python test file with the standard ast module and answers in JSON.
+Input (stdin): {"files": ["/abs/a.py", ...]}. Output (stdout): one JSON array, one entry per file:
+{"file", "error"?: {"line", "message"}, "imports": [...], "tests": [...], "fixtures": [...], "hits": [...]}.
+Only the standard library: it runs under python3 -I, outside the user's environment.
+"""
+import ast
+import hashlib
+import json
+import sys
 
 SLEEPS = {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep", "eventlet.sleep"}
 HTTP_VERBS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "send", "urlopen"}
@@ -102,6 +105,15 @@ def qualname(node, scope):
         base = qualname(node.func, scope)
         return None if base is None else base + "()"
     return None
+
+
+def is_network(name, last):
+    """A call that leaves the process: a client library's request, a socket's connect."""
+    if name in NETWORK_EXACT or (name.startswith(NETWORK_PREFIXES) and last in HTTP_VERBS and "()" not in name):
+        return True
+    if any(name.startswith(client + ".") for client in NETWORK_CLIENTS) and last in HTTP_VERBS:
+        return True
+    return name == "socket.socket()." + last and last in SOCKET_CONNECTS
 
 
 def root_name(node):
@@ -276,11 +288,7 @@ class Walker(ast.NodeVisitor):
             if name.endswith("create_engine") and target is not None and target in ("sqlite://", "sqlite:///:memory:"):
                 return
             self.hit("real-database", node, {"call": name}, line)
-        elif name in NETWORK_EXACT or (name.startswith(NETWORK_PREFIXES) and last in HTTP_VERBS and "()" not in name):
-            self.hit("real-network", node, {"call": name}, line)
-        elif any(name.startswith(client + ".") for client in NETWORK_CLIENTS) and last in HTTP_VERBS:
-            self.hit("real-network", node, {"call": name}, line)
-        elif name == "socket.socket()." + last and last in SOCKET_CONNECTS:
+        elif is_network(name, last):
             self.hit("real-network", node, {"call": name}, line)
         elif name == "socket.socket().bind" and node.args:
             address = node.args[0]
@@ -326,7 +334,7 @@ class Normaliser(ast.NodeTransformer):
         if name not in self.local:
             return name
         if name not in self.names:
-            self.names[name] = "_v%d" % len(self.names)
+            self.names[name] = f"_v{len(self.names)}"
         return self.names[name]
 
     def visit_Name(self, node):
@@ -472,5 +480,5 @@ def main():
     json.dump(out, sys.stdout)
 
 
-main()
-`;
+if __name__ == "__main__":
+    main()
