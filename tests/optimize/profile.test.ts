@@ -85,9 +85,10 @@ describe('with the pytest profile', () => {
     const plan = document.parallel;
     expect(plan.predictions.map((p) => p.workers)).toEqual([1, 2, 3, 4]);
     expect(plan.policy).toBe('pytest-xdist loadgroup');
-    expect(plan.serialTests.map((t) => t.name).sort()).toEqual(['test_daily_report_is_written', 'test_promo_band_is_tax_free', 'test_region_switches_currency']);
-    expect(document.summary.serialTests).toBe(3);
-    expect(document.summary.parallelSafeTests).toBe(profile.tests.length - 3);
+    // Only the fixed path is shared between workers; env and module state stay in each worker's process.
+    expect(plan.serialTests.map((t) => t.name)).toEqual(['test_daily_report_is_written']);
+    expect(document.summary.serialTests).toBe(1);
+    expect(document.summary.parallelSafeTests).toBe(profile.tests.length - 1);
     // On one worker the simulation replays the measured serial run.
     const single = plan.predictions[0]!.predictedWallMs;
     expect(Math.abs(single - profile.summary.wallMs.median) / profile.summary.wallMs.median).toBeLessThan(0.1);
@@ -161,7 +162,7 @@ describe('run from another directory than the profile', () => {
     const fixtureFinding = document.findings.find((f) => f.rule === 'costly-fixture')!;
     expect(fixtureFinding.file).toBe('examples/pytest/tests/conftest.py');
     expect(fixtureFinding.savings.basis).toBe('measured');
-    expect(document.parallel.serialTests.map((t) => t.file)).toEqual(Array(3).fill('examples/pytest/tests/test_state.py'));
+    expect(document.parallel.serialTests.map((t) => t.file)).toEqual(['examples/pytest/tests/test_state.py']);
     expect(document.shards.groups.flatMap((g) => g.items).every((id) => id.startsWith('examples/pytest/tests/'))).toBe(true);
   });
 });
@@ -208,7 +209,7 @@ describe('the built binary', () => {
     expect(result.code, result.stderr).toBe(0);
     const bundled = JSON.parse(result.stdout) as Doc;
     expect(bundled.findings).toEqual(inProcess.findings);
-    expect(bundled.findings.length).toBeGreaterThanOrEqual(11);
+    expect(bundled.findings.length).toBeGreaterThanOrEqual(10);
   });
 
   it('refuses a document that is not a profile in one line, exit 2', async () => {

@@ -24,6 +24,76 @@ export interface Finding {
   fix: string;
   savings: Savings;
   severity: 'high' | 'medium' | 'low';
+  /** parallel-unsafe: what breaks. shared-resource: workers collide (files, ports); order-dependent: state left for later tests of the same process. */
+  hazard?: Hazard;
+}
+
+export type Hazard = 'shared-resource' | 'order-dependent';
+
+/** Fixed paths and ports are shared by every process; the rest (environment, globals, module state, cwd) stays in one. */
+export const hazardOf = (kind: string | undefined): Hazard => (kind === 'fixed-path' || kind === 'fixed-port' ? 'shared-resource' : 'order-dependent');
+
+/**
+ * Whether process state a test leaves behind can reach a test of another file: jest gives each file its own
+ * module registry and process object, node --test runs each file in its own process, vitest isolates each
+ * file's modules. Within a file the order is fixed, so such a change is not a parallel or ordering hazard.
+ */
+export function crossesFiles(runner: Runner, kind: string | undefined): boolean {
+  if (hazardOf(kind) === 'shared-resource') return true;
+  if (runner === 'node-test') return false;
+  if (runner === 'jest') return kind === 'chdir';
+  if (runner === 'vitest') return kind !== 'module-global';
+  return true;
+}
+
+interface Restore {
+  key: string;
+  /** The test or hook that restores (`kind\0file\0name`). */
+  origin: string;
+  /** Restores only writes after this line of its own origin (monkeypatch); writes of the tests it runs for, all. */
+  after?: number;
+}
+
+// What changes the order of tests within a process, per runner.
+const REORDERED: Partial<Record<Runner, string>> = {
+  pytest: 'xdist --dist load, random order and shards all reorder',
+  mocha: '--parallel spreads files over worker processes, and shards reorder',
+  vitest: 'sequence.shuffle and shards reorder',
+};
+
+const stateKey = (hit: Hit) => hit.detail.key ?? `${hit.detail.kind}:${hit.detail.name}`;
+
+/** Whether restoring `restored` puts back `written`: the same state, a part of it, or all of it (env:*). */
+function covers(restored: string, written: string): boolean {
+  if (restored === written || written.startsWith(restored + '.') || restored.startsWith(written + '.')) return true;
+  return written.startsWith('env:') && (restored === 'env:*' || written === 'env:*') && restored.startsWith('env:');
+}
+
+/**
+ * Restores by where they apply: a finally block, a monkeypatch or a snapshot written back restores for its
+ * own test; an after-hook, a fixture's teardown, an autouse fixture or a module's reset function for every
+ * test the hook runs for (and for the hook itself). Keys: `test\0file\0name` or `fixture\0file\0name`.
+ */
+function restoresByScope(analyses: readonly FileAnalysis[]): Map<string, Restore[]> {
+  const scopes = new Map<string, Restore[]>();
+  const put = (scope: string, key: string, origin: string, after?: number) => {
+    const list = scopes.get(scope) ?? [];
+    list.push({ key, origin, after });
+    scopes.set(scope, list);
+  };
+  for (const analysis of analyses) {
+    const fixtures = new Map(analysis.fixtures.map((f) => [f.name, f]));
+    for (const hit of analysis.hits) {
+      if (!hit.restore || hit.rule !== 'parallel-unsafe' || !hit.owner) continue;
+      const key = stateKey(hit);
+      // monkeypatch restores what it patched from there on, not a write made before it (or in another branch above).
+      const after = hit.detail.kind === 'patched' ? hit.line : undefined;
+      const origin = `${hit.owner.kind}\u0000${analysis.file}\u0000${hit.owner.name}`;
+      put(origin, key, origin, after);
+      if (hit.owner.kind === 'fixture') for (const user of fixtures.get(hit.owner.name)?.users ?? []) put(`test\u0000${user}`, key, origin, after);
+    }
+  }
+  return scopes;
 }
 
 export interface Thresholds {
@@ -79,13 +149,14 @@ export function buildFindings(analyses: readonly FileAnalysis[], measured: Measu
     claims.set(full, claimed);
   };
 
+  const restores = restoresByScope(analyses);
   for (const analysis of analyses) {
     if (analysis.error) continue;
     const runner = analysis.runner;
     const fixtures = new Map(analysis.fixtures.map((f) => [f.name, f]));
-    // Env variables some after-hook or finally block puts back count as restored everywhere in the file.
-    const restoredEnv = new Set(analysis.hits.filter((h) => h.restore && h.detail.kind === 'env').map((h) => h.detail.name));
     const countedCalls = new Set<string>();
+    // One finding per state a test or hook changes: writing it again later is not a second leak.
+    const reported = new Set<string>();
 
     for (const hit of analysis.hits) {
       // A write in a finally block or an after-hook puts state back; a sleep there still costs time.
@@ -114,7 +185,8 @@ export function buildFindings(analyses: readonly FileAnalysis[], measured: Measu
           {
             rule: 'sleep',
             ...base,
-            message: `${hit.detail.call}(${seconds == null ? '…' : seconds}) in ${where} waits ${seconds == null ? 'an unknown time' : `${ms(seconds * 1000)} ms`} of real time`,
+            // JavaScript delays are in ms (setTimeout(r, 500)): show the call, not a seconds figure it never held.
+            message: `${analysis.language === 'javascript' ? hit.detail.call : `${hit.detail.call}(${seconds == null ? '…' : seconds})`} in ${where} waits ${seconds == null ? 'an unknown time' : `${ms(seconds * 1000)} ms`} of real time`,
             fix: fixes.sleepFix(runner),
             savings,
           },
@@ -143,26 +215,47 @@ export function buildFindings(analyses: readonly FileAnalysis[], measured: Measu
           savings,
         }, claimed);
       } else if (hit.rule === 'parallel-unsafe') {
-        if (hit.detail.kind === 'env' && restoredEnv.has(hit.detail.name)) continue;
-        for (const t of runsFor) serial.add(testKey(t));
+        const kind = hit.detail.kind;
+        if (kind === 'patched' || kind === 'reset' || !crossesFiles(runner, kind)) continue;
+        const key = stateKey(hit);
+        const owner = `${hit.owner.kind}\u0000${analysis.file}\u0000${hit.owner.name}`;
+        const restoredIn = (scope: string) => (restores.get(scope) ?? []).some((r) => covers(r.key, key) && (r.after === undefined || r.origin !== owner || hit.line > r.after));
+        // A hook's write is put back when its own teardown, or an after-hook of every test it runs for, restores it.
+        const restoredForUsers = !ownerTest && users.length > 0 && users.every((u) => restoredIn(`test\u0000${testKey(u)}`));
+        if (restoredIn(owner) || (ownerTest && restoredIn(`test\u0000${testKey(ownerTest)}`)) || restoredForUsers) continue;
+        if (reported.has(`${owner}\u0000${key}`)) continue;
+        reported.add(`${owner}\u0000${key}`);
+        const hazard = hazardOf(kind);
+        if (hazard === 'shared-resource') for (const t of runsFor) serial.add(testKey(t));
+        const several = hit.detail.name === '*' || hit.detail.name === '?' || Boolean(hit.detail.name?.includes(', '));
+        const envName = hit.detail.name === '*' || hit.detail.name === '?' ? 'environment variables' : `the environment variable${several ? 's' : ''} ${hit.detail.name}`;
         const what =
-          hit.detail.kind === 'env'
-            ? `writes the environment variable ${hit.detail.name} without restoring it`
-            : hit.detail.kind === 'fixed-path'
+          kind === 'env'
+            ? `writes ${envName} and leaves ${several ? 'them' : 'it'} changed`
+            : kind === 'fixed-path'
               ? `writes the fixed path ${hit.detail.name}, which every worker shares`
-              : hit.detail.kind === 'fixed-port'
-                ? `listens on the fixed port ${hit.detail.name}`
-                : hit.detail.kind === 'chdir'
-                  ? 'changes the process working directory'
-                  : hit.detail.kind === 'global'
-                    ? `sets the global ${hit.detail.name}, which later tests in the same worker see`
-                  : `mutates ${hit.detail.name}${hit.detail.module ? ` from ${hit.detail.module}` : ''}, shared module state`;
+              : kind === 'fixed-port'
+                ? `listens on the fixed port ${hit.detail.name}, which only one process at a time can`
+                : kind === 'chdir'
+                  ? 'changes the process working directory and leaves it changed'
+                  : kind === 'global'
+                    ? `sets the global ${hit.detail.name} and leaves it set`
+                    : `changes ${hit.detail.name}${hit.detail.module ? ` of ${hit.detail.module}` : ''} (module state) and leaves it changed`;
+        const consequence =
+          hazard === 'shared-resource'
+            ? 'tests running at the same time in other workers collide on it'
+            : `tests that run after it in the same process see it, so results depend on test order (${REORDERED[runner] ?? 'shards reorder'})`;
         add({
           rule: 'parallel-unsafe',
           ...base,
-          message: `${where} ${what}: ${runsFor.length ? 'it must stay serial' : 'results depend on test order'}`,
-          fix: fixes.serialFix(runner, hit.detail.kind),
-          savings: { ms: null, basis: 'none', detail: 'fixing it lets these tests run in parallel; the gain is in the parallel plan' },
+          hazard,
+          message: `${where} ${what}: ${consequence}`,
+          fix: fixes.serialFix(runner, kind, hazard),
+          savings: {
+            ms: null,
+            basis: 'none',
+            detail: hazard === 'shared-resource' ? 'fixing it lets these tests run in parallel; the gain is in the parallel plan' : 'separate worker processes do not share it: the parallel plan does not need these tests serial',
+          },
         });
       }
     }
@@ -337,7 +430,8 @@ export function totalSavings(built: Built, measured: Measured | undefined): numb
     const cap = tests.length ? tests.reduce((sum, t) => sum + t.durationMs, 0) : Infinity;
     total += Math.min(claimed, cap);
   }
-  return ms(total);
+  // Nothing saves more than the run measured: a static claim on a test the profile never ran is not time it took.
+  return ms(measured ? Math.min(total, measured.wallMs) : total);
 }
 
 export function byRule(findings: readonly Finding[]): Record<string, { count: number; savingsMs: number; basis: string }> {

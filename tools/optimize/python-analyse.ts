@@ -12,6 +12,7 @@ interface HelperFixture {
   autouse: boolean;
   uses: string[];
   className: string | null;
+  teardown?: boolean;
 }
 
 interface HelperResult {
@@ -34,7 +35,7 @@ export async function analysePython(files: readonly string[], relative: (file: s
     runner: 'pytest',
     ...(entry.error ? { error: entry.error } : {}),
     tests: entry.tests ?? [],
-    fixtures: (entry.fixtures ?? []).map((f) => ({ name: f.name, line: f.line, scope: f.scope, kind: f.className ? 'xunit-setup' : 'pytest-fixture', users: [], autouse: f.autouse, className: f.className, uses: f.uses }) as StaticFixture),
+    fixtures: (entry.fixtures ?? []).map((f) => ({ name: f.name, line: f.line, scope: f.scope, kind: f.className ? (f.teardown ? 'xunit-teardown' : 'xunit-setup') : 'pytest-fixture', users: [], autouse: f.autouse, className: f.className, uses: f.uses }) as StaticFixture),
     hits: entry.hits ?? [],
     imports: entry.imports ?? [],
     importLines: entry.importLines ?? {},
