@@ -4,6 +4,7 @@ import type { TestId } from '../../lib/test-id.ts';
 import { testKey } from '../../lib/test-id.ts';
 import * as fixes from './fixes.ts';
 import type { FileAnalysis, Hit, Rule, Runner, StaticFixture } from './model.ts';
+import type { Place } from './config-location.ts';
 import type { ImportCost } from './import-time.ts';
 import { type Measured, type MeasuredTest, measuredFor } from './profile-data.ts';
 
@@ -139,7 +140,14 @@ const userIds = (fixture: StaticFixture): TestId[] =>
 
 const sumOf = (tests: MeasuredTest[], pick: (t: MeasuredTest) => number | undefined) => tests.reduce((sum, t) => sum + (pick(t) ?? t.durationMs), 0);
 
-export function buildFindings(analyses: readonly FileAnalysis[], measured: Measured | undefined, thresholds: Thresholds, importCosts: readonly ImportCost[] = []): Built {
+export function buildFindings(
+  analyses: readonly FileAnalysis[],
+  measured: Measured | undefined,
+  thresholds: Thresholds,
+  importCosts: readonly ImportCost[] = [],
+  /** Where collection is configured (and the environment, for per-file runners): slow-collection findings point there. */
+  places: { collection?: Place; environment?: Place } = {},
+): Built {
   const findings: Finding[] = [];
   const claims = new Map<Finding, Claim[]>();
   const serial = new Set<string>();
@@ -296,7 +304,7 @@ export function buildFindings(analyses: readonly FileAnalysis[], measured: Measu
 
   duplicates(analyses, measured, add);
   if (measured) slowTests(analyses, measured, thresholds, add);
-  if (measured) slowCollection(analyses, measured, thresholds, importCosts, add);
+  if (measured) slowCollection(analyses, measured, thresholds, importCosts, add, places);
   return { findings, claims, serial };
 }
 
@@ -320,8 +328,13 @@ function duplicates(analyses: readonly FileAnalysis[], measured: Measured | unde
     // Big groups (generated suites) would make every finding list every other test: name a few.
     const ids = group.slice(0, MAX_LISTED).map((g) => ({ file: g.analysis.file, name: g.name }));
     group.forEach((member, index) => {
-      const others = group.filter((g) => g !== member).map((g) => `"${g.name}"${g.analysis.file === member.analysis.file ? '' : ` (${g.analysis.file})`}`);
-      if (others.length > 3) others.splice(3, others.length - 3, `${others.length - 3} more`);
+      // Named: the first three others; a generated group of thousands is not listed in every message.
+      const others = group
+        .slice(0, 4)
+        .filter((g) => g !== member)
+        .slice(0, 3)
+        .map((g) => `"${g.name}"${g.analysis.file === member.analysis.file ? '' : ` (${g.analysis.file})`}`);
+      if (group.length - 1 > 3) others.push(`${group.length - 1 - 3} more`);
       const own = measuredFor(measured, member.analysis.file, member.name);
       let savings: Savings;
       let claimed: Claim[] = [];
@@ -347,14 +360,12 @@ function duplicates(analyses: readonly FileAnalysis[], measured: Measured | unde
   }
 }
 
-function runnerOfFile(analyses: readonly FileAnalysis[], file: string, measured: Measured): Runner {
-  return analyses.find((a) => a.file === file)?.runner ?? (measured.runner === 'other' ? 'pytest' : measured.runner);
-}
-
 function slowTests(analyses: readonly FileAnalysis[], measured: Measured, thresholds: Thresholds, add: Add): void {
+  const byFile = new Map(analyses.map((a) => [a.file, a]));
+  const runnerOfFile = (file: string): Runner => byFile.get(file)?.runner ?? (measured.runner === 'other' ? 'pytest' : measured.runner);
   for (const test of measured.tests) {
     if (test.durationMs < thresholds.slowTestMs) continue;
-    const analysis = analyses.find((a) => a.file === test.file);
+    const analysis = byFile.get(test.file);
     const known = analysis?.tests.find((t) => t.name === test.name || test.name.startsWith(t.name + '['));
     add({
       rule: 'slow-test',
@@ -362,7 +373,7 @@ function slowTests(analyses: readonly FileAnalysis[], measured: Measured, thresh
       line: known?.line ?? 0,
       test: { file: test.file, name: test.name, id: test.id },
       message: `"${test.name}" takes ${ms(test.durationMs)} ms (median ${overRuns(measured)}), above the ${thresholds.slowTestMs} ms threshold`,
-      fix: fixes.slowTestFix(runnerOfFile(analyses, test.file, measured)),
+      fix: fixes.slowTestFix(runnerOfFile(test.file)),
       savings: { ms: null, basis: 'none', detail: `measured ${ms(test.durationMs)} ms; what a fix saves depends on the fix (other findings on this test say more)` },
     });
   }
@@ -373,15 +384,22 @@ export function collectionIsSlow(measured: Measured, thresholds: Thresholds): bo
   return measured.wallMs > 0 && measured.startupMs / measured.wallMs >= thresholds.collectionShare;
 }
 
-function slowCollection(analyses: readonly FileAnalysis[], measured: Measured, thresholds: Thresholds, importCosts: readonly ImportCost[], add: Add): void {
+function slowCollection(analyses: readonly FileAnalysis[], measured: Measured, thresholds: Thresholds, importCosts: readonly ImportCost[], add: Add, places: { collection?: Place; environment?: Place }): void {
+  const runner: Runner = measured.runner === 'other' ? (analyses[0]?.runner ?? 'pytest') : measured.runner;
+  environmentSetup(measured, thresholds, add, places.environment ?? places.collection, runner);
   if (!collectionIsSlow(measured, thresholds)) return;
   const share = Math.round((measured.startupMs / measured.wallMs) * 100);
-  const runner: Runner = measured.runner === 'other' ? (analyses[0]?.runner ?? 'pytest') : measured.runner;
+  const collected = measured.tests.length + measured.skipped.length;
+  // The measured split: the interpreter and plugins before the session, then collecting (pytest records both).
+  const split =
+    measured.sessionStartMs !== undefined
+      ? `: ${ms(measured.sessionStartMs)} ms to start the interpreter and plugins, then ${ms(Math.max(0, measured.startupMs - measured.sessionStartMs))} ms to collect ${collected} test${collected === 1 ? '' : 's'}${measured.skipped.length ? ` (${measured.skipped.length} of them skipped)` : ''}`
+      : ` before the first of ${collected} test${collected === 1 ? '' : 's'} starts`;
   add({
     rule: 'slow-collection',
-    file: '.',
-    line: 0,
-    message: `start-up and collection take ${ms(measured.startupMs)} ms, ${share}% of the ${ms(measured.wallMs)} ms run (medians ${overRuns(measured)})`,
+    file: places.collection?.file ?? '.',
+    line: places.collection?.line ?? 0,
+    message: `start-up and collection take ${ms(measured.startupMs)} ms, ${share}% of the ${ms(measured.wallMs)} ms run (medians ${overRuns(measured)})${split}`,
     fix: fixes.collectionFix(runner),
     savings: { ms: null, basis: 'none', detail: `measured ${ms(measured.startupMs)} ms before the first test; how much of it a fix removes is not known` },
   });
@@ -404,6 +422,32 @@ function slowCollection(analyses: readonly FileAnalysis[], measured: Measured, t
       [{ key: `collection\u0000${cost.module}`, ms: cost.cumulativeMs }],
     );
   }
+}
+
+/** The test environment (vitest, jest: jsdom, happy-dom) built for every file, when it is a large share of the files' time. */
+function environmentSetup(measured: Measured, thresholds: Thresholds, add: Add, place: Place | undefined, runner: Runner): void {
+  let environment = 0;
+  let total = 0;
+  for (const file of measured.files.values()) {
+    environment += file.environmentMs;
+    total += file.durationMs;
+  }
+  if (total <= 0 || environment < thresholds.sleepMs || environment / total < 0.2) return;
+  const files = measured.files.size;
+  add(
+    {
+      rule: 'slow-collection',
+      file: place?.file ?? '.',
+      line: place?.line ?? 0,
+      message: `setting up the test environment takes ${ms(environment)} ms over ${files} file${files === 1 ? '' : 's'}, ${Math.round((environment / total) * 100)}% of the files' measured time (medians ${overRuns(measured)})`,
+      fix:
+        runner === 'jest'
+          ? 'run the files that need no DOM in the node environment (@jest-environment node docblock, or a project with testEnvironment: "node"); jsdom is built again for every file'
+          : 'run the files that need no DOM in the node environment (// @vitest-environment node, or a project per environment), or try happy-dom; the environment is built again for every file',
+      savings: { ms: ms(environment), basis: 'measured', detail: `upper bound: the measured environment set-up summed over the files, ${overRuns(measured)}` },
+    },
+    [{ key: 'environment\u0000set-up', ms: environment }],
+  );
 }
 
 /**

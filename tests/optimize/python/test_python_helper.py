@@ -79,3 +79,19 @@ def test_the_program_answers_json_on_stdout(tmp_path):
     request = json.dumps({"files": [str(path)]})
     out = subprocess.run([sys.executable, "-I", str(HELPER)], input=request, capture_output=True, text=True, check=True)
     assert [t["name"] for t in json.loads(out.stdout)[0]["tests"]] == ["test_a"]
+
+
+def test_bodies_with_none_in_lists_hash(analyse):
+    # {**a} has a None key, a bare `global` holds strings, lambda defaults may be absent: all must hash.
+    result = analyse(
+        """
+        def test_merge():
+            a = {"x": 1}
+            assert {**a, "y": 2}
+
+        def test_names():
+            global counter
+            assert (lambda x, *, y: x)(1, y=2)
+        """
+    )
+    assert [bool(t["hash"]) for t in result["tests"]] == [True, True]
