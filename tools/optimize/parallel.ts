@@ -2,7 +2,7 @@
 // scheduling policy, plus the measured start-up, per-file overhead, tail and the serial tests.
 import { testKey } from '../../lib/test-id.ts';
 import { commandFor, shellJoin } from './command.ts';
-import type { Measured, MeasuredTest } from './profile-data.ts';
+import type { Measured } from './profile-data.ts';
 
 export type Policy = 'load' | 'worksteal' | 'loadfile' | 'per-file' | 'per-test';
 
