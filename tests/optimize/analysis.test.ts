@@ -347,6 +347,58 @@ describe('slow collection', () => {
   });
 });
 
+describe('the test environment', () => {
+  it('is named, at the config that sets it, when building it is a large share of the files’ time', async () => {
+    const dir = await tempDir('testpace-optimize-environment-');
+    try {
+      await writeTree(dir, {
+        'vitest.config.ts': "import { defineConfig } from 'vitest/config';\n\nexport default defineConfig({\n  test: {\n    environment: 'jsdom',\n  },\n});\n",
+        'tests/a.test.ts': "import { test } from 'vitest';\n\ntest('a', () => {});\n",
+        'tests/b.test.ts': "import { test } from 'vitest';\n\ntest('b', () => {});\n",
+      });
+      const stats = (ms: number) => ({ runs: 1, min: ms, median: ms, max: ms, mad: 0 });
+      const test = (file: string, name: string, startMs: number) => ({ file, name, outcome: 'passed', durationMs: 5, startMs, endMs: startMs + 5, worker: '1' });
+      const profile = {
+        kind: 'profile',
+        schemaVersion: 1,
+        tool: { name: 'testpace-profile', version: '0.1.0' },
+        createdAt: '2026-11-24T05:00:00.000Z',
+        environment: { os: { platform: 'linux', release: '6', arch: 'x64' }, cpus: { count: 2, model: 'test' }, memoryBytes: 1, runtimes: {}, git: null },
+        command: ['npx', 'vitest', 'run'],
+        cwd: '.',
+        runner: 'vitest',
+        status: 'passed',
+        runs: [
+          {
+            index: 0, warmup: false, wallMs: 2000, exitCode: 0, signal: null, interrupted: false, collectionMs: 900, tailMs: 50,
+            files: [
+              { file: 'tests/a.test.ts', durationMs: 800, environmentMs: 600 },
+              { file: 'tests/b.test.ts', durationMs: 700, environmentMs: 500 },
+            ],
+            tests: [test('tests/a.test.ts', 'a', 900), test('tests/b.test.ts', 'b', 1700)],
+          },
+        ],
+        tests: [
+          { file: 'tests/a.test.ts', name: 'a', outcome: 'passed', durationMs: stats(5), flaky: false },
+          { file: 'tests/b.test.ts', name: 'b', outcome: 'passed', durationMs: stats(5), flaky: false },
+        ],
+        summary: { runs: 1, warmup: 0, wallMs: stats(2000), collectionMs: stats(900), counts: { total: 2, passed: 2, failed: 0, skipped: 0, error: 0 }, flaky: 0 },
+      };
+      validateDocument(profile, 'inline profile', ['profile']);
+      await writeTree(dir, { 'profile.json': JSON.stringify(profile) });
+      const io = memoryIo({ cwd: dir });
+      expect(await run(options({ paths: ['tests'], profile: 'profile.json' }), io), io.err()).toBe(0);
+      const document = JSON.parse(io.out()) as Doc;
+      const environment = document.findings.find((f) => f.message.startsWith('setting up the test environment'))!;
+      expect(`${environment.file}:${environment.line}`).toBe('vitest.config.ts:5');
+      expect(environment.message).toBe("setting up the test environment takes 1100 ms over 2 files, 73% of the files' measured time (medians over 1 measured run)");
+      expect(environment.savings).toMatchObject({ ms: 1100, basis: 'measured' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('clean-up code', () => {
   it('still costs time: sleeps in after-hooks and finally blocks are reported', async () => {
     const document = await analyse(['hooks']);

@@ -131,6 +131,18 @@ beforeAll(async () => {
     // The planted-file miss: a sleep inside a helper imported from another module of the tests.
     'py/helpers.py': lines('import time', '', 'def wait_for_server():', '    time.sleep(0.5)'),
     'py/test_helper_import.py': lines('from helpers import wait_for_server', '', 'def test_server_starts():', '    wait_for_server()'),
+    // express: a helper of the file that starts a process, used by the slowest tests.
+    'mocha/cli.test.js': lines(
+      "const { spawnSync } = require('node:child_process');",
+      '',
+      'function runCli(args) {',
+      "  return spawnSync(process.execPath, ['bin/cli.js', ...args]);",
+      '}',
+      '',
+      "it('prints help', () => {",
+      "  runCli(['--help']);",
+      '});',
+    ),
     // luxon, sinon, express (mocha: one process for all files, so module state crosses files).
     'mocha/.mocharc.json': '{}\n',
     'mocha/state.test.js': lines(
@@ -321,6 +333,14 @@ describe('a sleep in a helper imported from another test module', () => {
     const findings = await analyse(['py/test_helper_import.py']);
     expect(places(findings)).toEqual(['sleep py/test_helper_import.py:4']);
     expect(findings[0]!.message).toBe('wait_for_server → time.sleep(0.5) in test "test_server_starts" waits 500 ms of real time');
+  });
+});
+
+describe('a process started in a helper of the file', () => {
+  it('is found at the test’s call', async () => {
+    const findings = await analyse(['mocha/cli.test.js']);
+    expect(places(findings)).toEqual(['subprocess mocha/cli.test.js:8']);
+    expect(findings[0]!.message).toBe('runCli → child_process.spawnSync in test "prints help" starts a process');
   });
 });
 

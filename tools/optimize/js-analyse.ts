@@ -260,7 +260,29 @@ class FileWalker {
       };
       const index = find(fn.body);
       if (index !== undefined) this.sleepers.set(name, index);
+      const spawns = this.processOrNetwork(fn.body);
+      if (spawns) this.spawners.set(name, spawns);
     }
+  }
+
+  /** Helpers of the file that start a process or go to the network (`const run = (args) => spawnSync(process.execPath, ...)`). */
+  private readonly spawners = new Map<string, { rule: 'subprocess' | 'real-network'; call: string }>();
+
+  private processOrNetwork(node: Node): { rule: 'subprocess' | 'real-network'; call: string } | undefined {
+    if (node.type === 'CallExpression' || node.type === 'NewExpression') {
+      const name = this.qualify(node.callee);
+      if (name !== undefined) {
+        const parts = name.split('.');
+        const module = parts.slice(0, -1).join('.');
+        if ((module === 'child_process' && SUBPROCESS_MODULE_FUNCTIONS.has(parts.at(-1)!)) || SUBPROCESS.has(name)) return { rule: 'subprocess', call: name };
+        if (NETWORK.has(name)) return { rule: 'real-network', call: name };
+      }
+    }
+    for (const child of children(node)) {
+      const found = this.processOrNetwork(child);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** Records what a declared name refers to: a require()d module, an instance, a numeric constant. */
@@ -475,6 +497,11 @@ class FileWalker {
       const argument = node.arguments[this.sleepers.get(callee.name)!] as Node | undefined;
       const delay = argument ? this.number(argument) : undefined;
       this.hit('sleep', node, context, { call: callee.name, seconds: delay === undefined ? null : delay / 1000 });
+      return;
+    }
+    const spawner = callee.type === 'Identifier' ? this.spawners.get(callee.name) : undefined;
+    if (spawner) {
+      this.hit(spawner.rule, node, context, { call: `${(callee as TSESTree.Identifier).name} → ${spawner.call}` });
       return;
     }
     if (context.owner.kind === 'test' && callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && MUTATORS.has(callee.property.name)) {
