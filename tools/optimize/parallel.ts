@@ -1,6 +1,5 @@
 // The parallel plan: the measured tests replayed on 1..N simulated workers with the runner's own
 // scheduling policy, plus the measured start-up, per-file overhead, tail and the serial tests.
-import { testKey } from '../../lib/test-id.ts';
 import { commandFor, shellJoin } from './command.ts';
 import type { Measured } from './profile-data.ts';
 
@@ -152,14 +151,14 @@ export const contention = (n: number, cpus: number, share: number) => 1 - share 
 
 function units(measured: Measured, policy: Policy, serial: Set<string>, scale: number): Unit[] {
   const gap = measured.gapPerTestMs;
-  const serialTests = measured.tests.filter((t) => serial.has(testKey(t)));
+  const serialTests = measured.tests.filter((t) => serial.has(t.key));
   const serialFiles = new Set(serialTests.map((t) => t.file));
   const out: Unit[] = [];
   if (policy === 'load' || policy === 'worksteal' || policy === 'per-test') {
     let group: Unit | undefined;
     for (const test of measured.tests) {
       const cost = test.durationMs * scale + gap;
-      if (serial.has(testKey(test))) {
+      if (serial.has(test.key)) {
         // With xdist_group marks and --dist loadgroup the serial tests travel together to one worker.
         if (!group) out.push((group = { label: 'serial group', cost: 0 }));
         group.cost += cost;
@@ -278,7 +277,7 @@ export function planParallel(measured: Measured, options: PlanOptions): Parallel
   const share = measured.cpuShare ?? 1;
   // Per-file runners pay the file overhead inside each unit; the rest of the start-up is paid once.
   const perFileStart = perFile ? Math.max(0, measured.startupMs - measured.fileOverheadMs) : measured.startupMs;
-  const serialTests = measured.tests.filter((t) => options.serial.has(testKey(t))).map((t) => ({ file: t.file, name: t.name, id: t.id }));
+  const serialTests = measured.tests.filter((t) => options.serial.has(t.key)).map((t) => ({ file: t.file, name: t.name, id: t.id }));
   const dist = measured.runner === 'pytest' ? distFlag(policy, serialTests.length > 0) : undefined;
   const commandLine = (n: number) => shellJoin(commandFor(measured.runner, measured.command, n, dist));
   const predictions: ParallelPlan['predictions'] = [];

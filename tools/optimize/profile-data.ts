@@ -14,6 +14,8 @@ export interface MeasuredTest {
   name: string;
   /** The id a runner can select it by (pytest nodeid). */
   id: string;
+  /** testKey of (file, name), made once: big profiles look tests up by it many times. */
+  key: string;
   durationMs: number;
   setupMs: number | undefined;
   callMs: number | undefined;
@@ -76,9 +78,11 @@ export function readMeasured(profile: ProfileInput, rebase: (file: string) => st
   };
   const measuredRuns = profile.runs.filter((run) => !run.warmup);
   const firstRun = measuredRuns[0] ?? profile.runs[0];
+  // Keyed by the runner's id where it has one (a string the document already holds), else by (file, name).
+  const orderKey = (test: { file: string; name: string; id?: string }) => test.id ?? testKey(test);
   const orderOf = new Map<string, number>();
   if (firstRun) {
-    const ordered = firstRun.tests.map((test) => ({ key: testKey(test), start: test.startMs ?? 0 }));
+    const ordered = firstRun.tests.map((test) => ({ key: orderKey(test), start: test.startMs ?? 0 }));
     ordered.sort((a, b) => a.start - b.start);
     ordered.forEach((test, index) => orderOf.set(test.key, index));
   }
@@ -95,10 +99,11 @@ export function readMeasured(profile: ProfileInput, rebase: (file: string) => st
       file,
       name: test.name,
       id,
+      key: testKey({ file, name: test.name }),
       durationMs: test.durationMs.median,
       setupMs: test.setupMs?.median,
       callMs: test.callMs?.median,
-      order: orderOf.get(testKey(test)) ?? 1e9 + index,
+      order: orderOf.get(orderKey(test)) ?? 1e9 + index,
     });
   });
   tests.sort((a, b) => a.order - b.order);
@@ -109,8 +114,7 @@ export function readMeasured(profile: ProfileInput, rebase: (file: string) => st
     else byKey.set(key, [test]);
   };
   for (const test of tests) {
-    const key = testKey(test);
-    put(key, test);
+    put(test.key, test);
     const base = baseName(test.name);
     if (base !== test.name) put(testKey({ file: test.file, name: base }), test);
   }

@@ -26,16 +26,30 @@ import { printSummary } from './summary.ts';
 const RUNNER_MODULES = new Set(['pytest', '_pytest', 'pluggy', 'xdist']);
 
 export async function run(options: OptimizeOptions, io: Io, now: Date = new Date()): Promise<number> {
-  const profile = options.profile ? await readDocument<ProfileDocument>(options.profile, io, ['profile']) : undefined;
-  const measured = profile ? readMeasured(profile, await rebaseFromProfile(profile.cwd, io.cwd)) : undefined;
   const candidates = await discover(options.paths, io.cwd);
-  const profileRunner = measured && measured.runner !== 'other' ? (measured.runner as Runner) : undefined;
   const python = io.env.TESTPACE_PYTHON || 'python3';
+  // python3 parses the Python files on the other CPU while this process reads the profile (a big one takes
+  // seconds); the JS files wait for the profile's runner, the fallback for their own.
+  let runnerKnown: (runner: Runner | undefined) => void = () => undefined;
+  const analysesReady = analyseFiles(candidates, io.cwd, { python, runner: new Promise((resolve) => (runnerKnown = resolve)) });
+  analysesReady.catch(() => undefined);
+  let profile: ProfileDocument | undefined;
+  let measured: Measured | undefined;
+  try {
+    profile = options.profile ? await readDocument<ProfileDocument>(options.profile, io, ['profile']) : undefined;
+    measured = profile ? readMeasured(profile, await rebaseFromProfile(profile.cwd, io.cwd)) : undefined;
+  } catch (error) {
+    // A bad profile: the analysis already started ends before the error is reported, leaving nothing running.
+    runnerKnown(undefined);
+    await analysesReady.catch(() => undefined);
+    throw error;
+  }
+  runnerKnown(measured && measured.runner !== 'other' ? (measured.runner as Runner) : undefined);
   // The environment (git, python version: subprocesses) is gathered while the files are parsed.
   const environmentReady = (async () =>
     collectEnvironment(io.cwd, io.env, candidates.some((c) => c.language === 'python') ? await pythonRuntime(io.cwd, python) : {}))();
   environmentReady.catch(() => undefined);
-  const analyses = await analyseFiles(candidates, io.cwd, { python, runner: profileRunner });
+  const analyses = await analysesReady;
   const thresholds = { sleepMs: options.minSleepMs, slowTestMs: options.slowTestMs, collectionShare: 0.3 };
   const pythonFiles = analyses.filter((a) => a.language === 'python' && !a.error);
   let importCosts: ImportCost[] = [];
