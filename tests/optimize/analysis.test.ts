@@ -347,6 +347,38 @@ describe('slow collection', () => {
   });
 });
 
+describe('total savings', () => {
+  it('never exceed the measured run, however long the static waits of tests the profile did not run', async () => {
+    const dir = await tempDir('testpace-optimize-cap-');
+    try {
+      await writeTree(dir, { 'tests/test_waits.py': 'import time\n\n\ndef test_waits():\n    time.sleep(5)\n' });
+      const stats = (ms: number) => ({ runs: 1, min: ms, median: ms, max: ms, mad: 0 });
+      const profile = {
+        kind: 'profile',
+        schemaVersion: 1,
+        tool: { name: 'testpace-profile', version: '0.1.0' },
+        createdAt: '2026-11-24T05:00:00.000Z',
+        environment: { os: { platform: 'linux', release: '6', arch: 'x64' }, cpus: { count: 2, model: 'test' }, memoryBytes: 1, runtimes: {}, git: null },
+        command: ['pytest'],
+        cwd: '.',
+        runner: 'pytest',
+        status: 'passed',
+        runs: [],
+        tests: [{ file: 'tests/test_other.py', name: 'test_other', id: 'tests/test_other.py::test_other', outcome: 'passed', durationMs: stats(100), flaky: false }],
+        summary: { runs: 1, warmup: 0, wallMs: stats(1000), collectionMs: stats(100), counts: { total: 1, passed: 1, failed: 0, skipped: 0, error: 0 }, flaky: 0 },
+      };
+      await writeTree(dir, { 'profile.json': JSON.stringify(profile) });
+      const io = memoryIo({ cwd: dir });
+      expect(await run(options({ paths: ['tests'], profile: 'profile.json' }), io), io.err()).toBe(0);
+      const document = JSON.parse(io.out()) as Doc;
+      expect(document.findings.find((f) => f.rule === 'sleep')!.savings.ms).toBe(5000);
+      expect(document.summary.totalSavingsMs).toBe(1000);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the test environment', () => {
   it('is named, at the config that sets it, when building it is a large share of the files’ time', async () => {
     const dir = await tempDir('testpace-optimize-environment-');
