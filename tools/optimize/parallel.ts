@@ -282,17 +282,20 @@ export function planParallel(measured: Measured, options: PlanOptions): Parallel
   const commandLine = (n: number) => shellJoin(commandFor(measured.runner, measured.command, n, dist));
   const predictions: ParallelPlan['predictions'] = [];
   let narrowing: string | undefined;
-  for (let n = 1; n <= options.maxWorkers; n++) {
+  const makespanOf = (n: number, calibration: number) => {
     // Durations measured under k workers' contention, replayed under n workers'.
-    const list = units(measured, policy, options.serial, contention(n, cpus, share) / contention(k, cpus, share));
-    const makespan =
-      n === 1
-        ? list.reduce((sum, u) => sum + u.cost, 0)
-        : policy === 'load'
-          ? simulateLoad(list, n)
-          : policy === 'worksteal'
-            ? simulateWorksteal(list, n)
-            : simulatePool(list, n);
+    const list = units(measured, policy, options.serial, (calibration * contention(n, cpus, share)) / contention(k, cpus, share));
+    if (n === 1) return list.reduce((sum, u) => sum + u.cost, 0);
+    return policy === 'load' ? simulateLoad(list, n) : policy === 'worksteal' ? simulateWorksteal(list, n) : simulatePool(list, n);
+  };
+  // The replay on the profile's own worker count must give the wall time measured: what the runner reports
+  // per test or file leaves time out (vitest's per-file import and transform, reporting), and that time is
+  // spread over the work in proportion, so it grows and shrinks with it on other worker counts.
+  const atK = overheads(measured, k, cpus, perFileStart);
+  const rawK = makespanOf(k, 1);
+  const calibration = rawK > 0 && measured.wallMs > atK.start + atK.tail ? Math.min(10, Math.max(0.5, (measured.wallMs - atK.start - atK.tail) / rawK)) : 1;
+  for (let n = 1; n <= options.maxWorkers; n++) {
+    const makespan = makespanOf(n, calibration);
     const o = overheads(measured, n, cpus, perFileStart);
     const prediction: ParallelPlan['predictions'][number] = { workers: n, command: commandLine(n), predictedWallMs: round(o.start + makespan + o.tail), speedup: 0 };
     if (o.assumed !== undefined) {
@@ -317,6 +320,7 @@ export function planParallel(measured: Measured, options: PlanOptions): Parallel
         ? `worker start-up ${round(measured.workerStartupMs)} ms measured on ${k} workers`
         : `start-up ${round(measured.startupMs)} ms measured on one process${measured.sessionStartMs !== undefined ? ` (${round(measured.sessionStartMs)} ms before the session)` : ''}`
       : `start-up ${round(perFileStart)} ms and ${round(measured.fileOverheadMs)} ms per file, measured on ${k} worker${k === 1 ? '' : 's'}`;
+  const calibrationBasis = Math.abs(calibration - 1) >= 0.05 ? `; the tests' own times cover ${Math.round((100 / calibration))}% of the measured run, the rest is spread over them in proportion` : '';
   const cpuBasis = measured.cpuShare === undefined ? 'CPU use not recorded: taken as CPU-bound' : `${Math.round(share * 100)}% of the time on the CPU`;
   return {
     policy: policyName(measured.runner, policy, serialTests.length > 0),
@@ -333,6 +337,6 @@ export function planParallel(measured: Measured, options: PlanOptions): Parallel
             : 'no predicted gain from more workers'
           : `fewest workers within 5% of the best predicted wall time (${round(best)} ms)${chosen.workers > cpus ? `; more workers than the ${cpus} CPUs only helps tests that wait` : ''}${serialTests.length && measured.runner === 'pytest' ? '; mark the serial tests @pytest.mark.xdist_group("serial") first' : ''}`,
     },
-    basis: `simulated from ${measured.tests.length} tests, medians over ${measured.runs} measured run${measured.runs === 1 ? '' : 's'} on ${k} worker${k === 1 ? '' : 's'} and ${cpus} CPUs; ${startupBasis}; tail ${round(measured.workerTailMs ?? measured.tailMs)} ms; ${cpuBasis}${narrowing ? `; where a prediction assumes, it gives an interval: profile once with \`${narrowing}\` to measure it` : ''}`,
+    basis: `simulated from ${measured.tests.length} tests, medians over ${measured.runs} measured run${measured.runs === 1 ? '' : 's'} on ${k} worker${k === 1 ? '' : 's'} and ${cpus} CPUs; ${startupBasis}; tail ${round(measured.workerTailMs ?? measured.tailMs)} ms${calibrationBasis}; ${cpuBasis}${narrowing ? `; where a prediction assumes, it gives an interval: profile once with \`${narrowing}\` to measure it` : ''}`,
   };
 }
