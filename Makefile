@@ -34,9 +34,10 @@ lint: setup ## Lint only
 typecheck: setup ## Type-check only
 	$(BIN)/tsc --noEmit -p tsconfig.json
 
-test: setup ## Run the test suite (builds first)
+test: setup ## Run the test suite (builds first), then the pytest tests of the Python programs
 	@scripts/node-versions.sh >/dev/null
 	$(BIN)/vitest run
+	python3 -m pytest -q -p no:cacheprovider tests/optimize/python
 
 demo: build ## Profile, optimize, select and report on the bundled examples
 	@scripts/demo.sh

@@ -84,7 +84,7 @@ test-select: $(TESTPACE_PREREQS) ## Run only the tests affected since BASE (defa
 
 test-shard: $(TESTPACE_PREREQS) ## Run shard SHARD of SHARDS (1-based), balanced by the latest profile's timings
 	@$(testpace_need_profile)
-	cd '$(SUITE_DIR)' && $(call testpace_pipe,$(TESTPACE_OPTIMIZE) $(TEST_PATHS) --profile '$(testpace_latest_profile)' --shard $(SHARD)/$(SHARDS) --format list $(OPTIMIZE_ARGS),tr '\n' '\0' | xargs -0 -r $(TEST_CMD))
+	cd '$(SUITE_DIR)' && $(call testpace_pipe,$(TESTPACE_OPTIMIZE) $(TEST_PATHS) --profile '$(testpace_latest_profile)' --shard $(SHARD)/$(SHARDS) --format list -0 $(OPTIMIZE_ARGS),xargs -0 -r $(TEST_CMD))
 
 test-report: $(TESTPACE_PREREQS) ## Write .testpace/report.html from the latest documents (profile, memory, optimization; baseline when there is one)
 	@$(testpace_need_profile)

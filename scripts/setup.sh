@@ -31,6 +31,7 @@ if ! python3 -c 'import pytest, xdist' >/dev/null 2>&1 || ! python3 -m ruff --ve
   python3 -m pip install -q pytest pytest-xdist ruff
 fi
 
+
 # Node packages, exactly as the lockfile pins them.
 stamp=node_modules/.testpace-installed
 if [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || [ pnpm-lock.yaml -nt "$stamp" ]; then

@@ -1,5 +1,5 @@
 // Options of testpace-optimize as the command line would build them, with overrides.
-import type { OptimizeOptions } from '../../tools/optimize/cli.ts';
+import type { OptimizeOptions } from '../../tools/optimize/options.ts';
 
 export const options = (overrides: Partial<OptimizeOptions> = {}): OptimizeOptions => ({
   paths: ['.'],
@@ -8,6 +8,7 @@ export const options = (overrides: Partial<OptimizeOptions> = {}): OptimizeOptio
   shards: undefined,
   shard: undefined,
   format: 'json',
+  nul: false,
   dist: undefined,
   minSleepMs: 50,
   slowTestMs: 250,

@@ -1,6 +1,7 @@
 // testpace-optimize with real profiles (recorded by testpace-profile on the examples): measured savings,
 // the parallel plan, balanced shards, and the shard lists piped to a runner.
 import { readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateDocument } from '../../lib/documents.ts';
@@ -34,6 +35,15 @@ interface Doc {
   };
   shards: { count: number; unit: string; groups: Array<{ index: number; items: string[]; predictedMs: number }>; imbalance: number; unknownItems: number };
   summary: { totalSavingsMs: number; byRule: Record<string, { savingsMs: number }>; parallelGainMs: number | null; serialTests: number; parallelSafeTests: number };
+}
+
+async function expectGolden(name: string, actual: string): Promise<void> {
+  const file = path.join(repoRoot, 'tests', 'optimize', 'golden', name);
+  if (process.env.UPDATE_GOLDEN === '1') {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, actual);
+  }
+  expect(actual).toBe(await readFile(file, 'utf8'));
 }
 
 async function optimize(example: string, overrides: Parameters<typeof options>[0]): Promise<Doc> {
@@ -80,38 +90,6 @@ describe('with the pytest profile', () => {
     expect(document.summary.totalSavingsMs).toBeGreaterThanOrEqual(1000);
   });
 
-  it('plans the parallel run with the parallel-unsafe tests kept serial', async () => {
-    const document = await optimize('pytest', { profile: fixture('pytest-example.json'), workers: 4 });
-    const plan = document.parallel;
-    expect(plan.predictions.map((p) => p.workers)).toEqual([1, 2, 3, 4]);
-    expect(plan.policy).toBe('pytest-xdist loadgroup');
-    expect(plan.serialTests.map((t) => t.name).sort()).toEqual(['test_daily_report_is_written', 'test_promo_band_is_tax_free', 'test_region_switches_currency']);
-    expect(document.summary.serialTests).toBe(3);
-    expect(document.summary.parallelSafeTests).toBe(profile.tests.length - 3);
-    // On one worker the simulation replays the measured serial run.
-    const single = plan.predictions[0]!.predictedWallMs;
-    expect(Math.abs(single - profile.summary.wallMs.median) / profile.summary.wallMs.median).toBeLessThan(0.1);
-    // The 0.5 s test alone bounds every prediction from below.
-    for (const p of plan.predictions) expect(p.predictedWallMs).toBeGreaterThan(500);
-    const best = Math.min(...plan.predictions.map((p) => p.predictedWallMs));
-    const chosen = plan.predictions.find((p) => p.workers === plan.recommended.workers)!;
-    expect(chosen.predictedWallMs).toBeLessThanOrEqual(best * 1.05);
-    expect(plan.recommended.command).toBe(
-      plan.recommended.workers === 1 ? profile.command.join(' ') : `${profile.command.join(' ')} -n ${plan.recommended.workers} --dist loadgroup`,
-    );
-    expect(plan.basis).toContain('assumed twice the measured serial start-up');
-  });
-
-  it('simulates the xdist policy asked for, and names it in the command', async () => {
-    for (const dist of ['worksteal', 'loadfile'] as const) {
-      const document = await optimize('pytest', { profile: fixture('pytest-example.json'), workers: 2, dist });
-      expect(document.parallel.policy).toBe(`pytest-xdist ${dist}`);
-      const two = document.parallel.predictions[1]!;
-      expect(two.predictedWallMs).toBeGreaterThan(500);
-      if (document.parallel.recommended.workers === 2) expect(document.parallel.recommended.command).toContain(`-n 2 --dist ${dist}`);
-    }
-  });
-
   it('tells people what to fix first on stderr, and the plan', async () => {
     const io = memoryIo({ cwd: path.join(examplesDir, 'pytest') });
     expect(await run(options({ profile: fixture('pytest-example.json') }), io)).toBe(0);
@@ -120,18 +98,9 @@ describe('with the pytest profile', () => {
     // Most costly first: the half-second sleep leads.
     expect(lines[1]).toMatch(/^ {2}sleep +tests\/test_checkout\.py:7 .*\(saves 500 ms, static\)$/);
     expect(io.err()).toMatch(/\n {2}parallel-unsafe +tests\/test_state\.py:9 /);
-    expect(io.err()).toMatch(/\nparallel plan \(pytest-xdist loadgroup\), predicted wall time by workers: 1: [\d.]+ s, 2: [\d.]+ s\n {2}basis: simulated from \d+ tests, medians over \d+ measured runs?;/);
+    // An assumed prediction shows its interval.
+    expect(io.err()).toMatch(/\nparallel plan \(pytest-xdist loadgroup\), predicted wall time by workers: 1: [\d.]+ s, 2: [\d.]+ s \([\d.]+ s–[\d.]+ s\)\n {2}basis: simulated from \d+ tests, medians over \d+ measured runs? on 1 worker and 2 CPUs;/);
     expect(io.err()).toContain('total, each test counted once: ');
-  });
-
-  it('takes the worker start-up from a profile recorded with -n 2', async () => {
-    const n2 = readJson<{ runs: Array<{ tests: Array<{ worker: string; startMs: number }> }> }>(fixture('pytest-n2-profile.json'));
-    const firsts = new Map<string, number>();
-    for (const t of n2.runs[0]!.tests) firsts.set(t.worker, Math.min(firsts.get(t.worker) ?? Infinity, t.startMs));
-    const starts = [...firsts.values()].sort((a, b) => a - b);
-    const document = await optimize('pytest', { profile: fixture('pytest-n2-profile.json') });
-    expect(document.parallel.workerStartupMs).toBeCloseTo((starts[0]! + starts[1]!) / 2, 0);
-    expect(document.parallel.basis).toContain('measured on 2 workers');
   });
 
   it('balances tests into shards, longest first', async () => {
@@ -152,6 +121,35 @@ describe('with the pytest profile', () => {
   });
 });
 
+// Whole documents against committed golden files (tests/optimize/golden; UPDATE_GOLDEN=1 rewrites them). The inputs
+// are recorded profiles, so the plan is deterministic; what is volatile is pinned: the time (run's clock), the
+// machine's environment, and the repository's absolute path.
+describe('whole documents', () => {
+  const NOW = new Date('2026-12-01T12:00:00.000Z');
+
+  async function document(example: string, overrides: Parameters<typeof options>[0], part?: 'parallel'): Promise<string> {
+    const io = memoryIo({ cwd: path.join(examplesDir, example), env: { ...process.env, NO_COLOR: '1' } });
+    expect(await run(options(overrides), io, NOW), io.err()).toBe(0);
+    const parsed = JSON.parse(io.out()) as Record<string, unknown>;
+    validateDocument(parsed, 'optimize output', ['optimization']);
+    const pinned = part ? parsed[part] : { ...parsed, environment: '<pinned>' };
+    return JSON.stringify(pinned, null, 2).replaceAll(repoRoot, '<repo>') + '\n';
+  }
+
+  it.each([
+    ['pytest-serial.json', 'pytest', { profile: fixture('pytest-example.json'), workers: 4, shards: 3 }],
+    ['pytest-worksteal.json', 'pytest', { profile: fixture('pytest-example.json'), workers: 2, dist: 'worksteal' as const }],
+    ['vitest.json', 'vitest', { profile: fixture('vitest-example.json'), workers: 3, shards: 2 }],
+  ])('%s is the document optimize writes', async (name, example, overrides) => {
+    await expectGolden(name, await document(example, overrides));
+  });
+
+  it('pytest-n2-parallel.json is the plan from a profile recorded with -n 2', async () => {
+    // Only the plan: this profile's slow collection also times imports with python -X importtime, which varies.
+    await expectGolden('pytest-n2-parallel.json', await document('pytest', { profile: fixture('pytest-n2-profile.json'), workers: 4 }, 'parallel'));
+  });
+});
+
 describe('run from another directory than the profile', () => {
   it('rebases the profile onto its own cwd, so findings and tests still join', async () => {
     const io = memoryIo({ cwd: repoRoot });
@@ -161,7 +159,7 @@ describe('run from another directory than the profile', () => {
     const fixtureFinding = document.findings.find((f) => f.rule === 'costly-fixture')!;
     expect(fixtureFinding.file).toBe('examples/pytest/tests/conftest.py');
     expect(fixtureFinding.savings.basis).toBe('measured');
-    expect(document.parallel.serialTests.map((t) => t.file)).toEqual(Array(3).fill('examples/pytest/tests/test_state.py'));
+    expect(document.parallel.serialTests.map((t) => t.file)).toEqual(['examples/pytest/tests/test_state.py']);
     expect(document.shards.groups.flatMap((g) => g.items).every((id) => id.startsWith('examples/pytest/tests/'))).toBe(true);
   });
 });
@@ -208,7 +206,7 @@ describe('the built binary', () => {
     expect(result.code, result.stderr).toBe(0);
     const bundled = JSON.parse(result.stdout) as Doc;
     expect(bundled.findings).toEqual(inProcess.findings);
-    expect(bundled.findings.length).toBeGreaterThanOrEqual(11);
+    expect(bundled.findings.length).toBeGreaterThanOrEqual(10);
   });
 
   it('refuses a document that is not a profile in one line, exit 2', async () => {

@@ -8,12 +8,16 @@ import { analyseJavaScript } from './js-analyse.ts';
 import type { FileAnalysis, Runner } from './model.ts';
 import { analysePython } from './python-analyse.ts';
 
-export async function analyseFiles(candidates: readonly Candidate[], cwd: string, options: { python: string; runner: Runner | undefined }): Promise<FileAnalysis[]> {
+/** `runner`: the profile's runner, the fallback for JS files whose own imports do not name one. */
+export async function analyseFiles(candidates: readonly Candidate[], cwd: string, options: { python: string; runner: Runner | undefined | Promise<Runner | undefined> }): Promise<FileAnalysis[]> {
   const python = candidates.filter((c) => c.language === 'python');
   const scripts = candidates.filter((c) => c.language !== 'python');
+  // python3 starts first: it works on its own CPU while the scripts are read and parsed here.
+  const pythonReady = analysePython(python.map((c) => c.abs), (abs) => toPosix(cwd, abs), options.python, cwd);
+  pythonReady.catch(() => undefined);
   const texts = await Promise.all(scripts.map(async (c) => ({ candidate: c, text: await readFile(c.abs, 'utf8') })));
   const [pythonResults, jsResults] = await Promise.all([
-    analysePython(python.map((c) => c.abs), (abs) => toPosix(cwd, abs), options.python, cwd),
+    pythonReady,
     analyseJavaScript(
       texts
         .filter((t) => t.candidate.language === 'javascript')
@@ -22,7 +26,8 @@ export async function analyseFiles(candidates: readonly Candidate[], cwd: string
     ),
   ]);
   const byFile = new Map(candidates.map((c) => [c.file, c]));
-  for (const result of jsResults) result.runner = jsRunner(byFile.get(result.file)!.abs, result.imports, options.runner);
+  const fallback = await options.runner;
+  for (const result of jsResults) result.runner = jsRunner(byFile.get(result.file)!.abs, result.imports, fallback);
   const bats = texts.filter((t) => t.candidate.language === 'bats').map((t) => analyseBats(t.candidate.file, t.text));
   const all = [...pythonResults, ...jsResults, ...bats];
   return all.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

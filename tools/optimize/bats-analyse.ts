@@ -9,6 +9,7 @@ const WRITES_ALL = new Set(['touch', 'mkdir', 'tee', 'rm', 'rmdir', 'truncate'])
 const WRITES_LAST = new Set(['cp', 'mv', 'ln', 'install', 'rsync']);
 const PREFIXES = new Set(['run', 'time', 'command', 'builtin', 'exec', 'nohup', 'timeout', '!']);
 const SEPARATORS = new Set(['|', '||', '&&', ';', '&', '|&']);
+const KEYWORDS = new Set(['if', 'elif', 'while', 'until', 'then', 'do', 'else', '!']);
 const REDIRECTS = new Set(['>', '>>', '&>', '&>>', '>|', '1>', '2>', '1>>', '2>>']);
 const SETUP_FUNCTIONS: Record<string, string> = { setup: 'function', setup_file: 'file' };
 const TEARDOWN_FUNCTIONS: Record<string, string> = { teardown: 'function', teardown_file: 'file' };
@@ -113,8 +114,14 @@ function matchingParen(line: string, open: number): number {
   throw new UnclosedQuote();
 }
 
-const isFixedPath = (token: Token | undefined): token is Token =>
-  token !== undefined && !token.operator && !token.text.includes('$') && token.text !== '' && !token.text.startsWith('/dev/') && !token.text.startsWith('-');
+const isFixedPath = (token: Token | undefined, cwdPrivate = false): token is Token =>
+  token !== undefined &&
+  !token.operator &&
+  !token.text.includes('$') &&
+  token.text !== '' &&
+  !token.text.startsWith('/dev/') &&
+  !token.text.startsWith('-') &&
+  !(cwdPrivate && !token.text.startsWith('/'));
 
 function seconds(text: string): number | null {
   const unit = text.at(-1)!;
@@ -126,7 +133,9 @@ function seconds(text: string): number | null {
 export function analyseBats(file: string, text: string): FileAnalysis {
   const result: FileAnalysis = { file, language: 'bats', runner: 'bats', tests: [], fixtures: [], hits: [], imports: [] };
   const lines = text.split('\n');
-  let block: { owner: Owner | null; indent: number; start: number; body: string[]; restore: boolean } | undefined;
+  // cwdPrivate: the block has changed into a directory of its own (a cd to a $variable such as $BATS_TEST_TMPDIR).
+  let block: { owner: Owner | null; indent: number; start: number; body: string[]; restore: boolean; cwdPrivate: boolean } | undefined;
+  let setupCdPrivate = false;
   let heredoc: string | undefined;
   const setups: StaticFixture[] = [];
 
@@ -136,7 +145,15 @@ export function analyseBats(file: string, text: string): FileAnalysis {
 
   const commands = (tokens: Token[], line: number) => {
     let start = 0;
+    // Inside (( )) and [[ ]], && and || are the test's own operators, not command separators.
+    let closing: string | undefined;
     for (let i = 0; i <= tokens.length; i++) {
+      const token = tokens[i];
+      if (token && !token.operator) {
+        if (closing === undefined && (token.text.startsWith('((') || token.text === '[[')) closing = token.text === '[[' ? ']]' : '))';
+        if (closing !== undefined && token.text.endsWith(closing)) closing = undefined;
+      }
+      if (closing !== undefined && i < tokens.length) continue;
       if (i < tokens.length && !(tokens[i]!.operator && SEPARATORS.has(tokens[i]!.text))) continue;
       command(tokens.slice(start, i), line);
       start = i + 1;
@@ -145,11 +162,14 @@ export function analyseBats(file: string, text: string): FileAnalysis {
 
   const command = (tokens: Token[], line: number) => {
     const words: Token[] = [];
+    // In (( a > b )) and [[ a > b ]] a > compares; it redirects nothing.
+    const lead = tokens.find((t) => t.operator || !KEYWORDS.has(t.text));
+    if (lead && !lead.operator && (lead.text.startsWith('((') || lead.text === '[[')) return;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i]!;
       if (token.operator && REDIRECTS.has(token.text)) {
         const target = tokens[i + 1];
-        if (isFixedPath(target)) hit('parallel-unsafe', line, 1, { kind: 'fixed-path', name: target.text });
+        if (isFixedPath(target, block?.cwdPrivate)) hit('parallel-unsafe', line, 1, { kind: 'fixed-path', name: target.text });
         i++;
       } else if (token.operator) {
         i++; // < file, << delimiter
@@ -161,6 +181,12 @@ export function analyseBats(file: string, text: string): FileAnalysis {
     while (k < words.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k]!.text) || PREFIXES.has(words[k]!.text) || (words[k - 1]?.text === 'run' && words[k]!.text.startsWith('-')))) k++;
     const name = words[k]?.text.split('/').pop();
     if (!name) return;
+    if (name === 'cd' || name === 'pushd') {
+      // cd "$BATS_TEST_TMPDIR": relative paths from here on are the test's own.
+      const target = words[k + 1];
+      if (block) block.cwdPrivate = target !== undefined && target.text.includes('$') ? true : target === undefined ? false : block.cwdPrivate;
+      return;
+    }
     const args = words.slice(k + 1).filter((w) => !w.text.startsWith('-'));
     if (name === 'sleep') hit('sleep', line, 1, { call: 'sleep', seconds: args[0] ? seconds(args[0].text) : null });
     else if (NETWORK.has(name)) hit('real-network', line, 1, { call: name });
@@ -168,17 +194,18 @@ export function analyseBats(file: string, text: string): FileAnalysis {
       if (name === 'sqlite3' && (args.length === 0 || args[0]!.text === ':memory:')) return;
       hit('real-database', line, 1, { call: name });
     } else if (WRITES_ALL.has(name)) {
-      for (const arg of args) if (isFixedPath(arg)) hit('parallel-unsafe', line, 1, { kind: 'fixed-path', name: arg.text });
+      for (const arg of args) if (isFixedPath(arg, block?.cwdPrivate)) hit('parallel-unsafe', line, 1, { kind: 'fixed-path', name: arg.text });
     } else if (WRITES_LAST.has(name)) {
       const target = args.at(-1);
-      if (args.length >= 2 && isFixedPath(target)) hit('parallel-unsafe', line, 1, { kind: 'fixed-path', name: target.text });
+      if (args.length >= 2 && isFixedPath(target, block?.cwdPrivate)) hit('parallel-unsafe', line, 1, { kind: 'fixed-path', name: target.text });
     }
   };
 
   const read = (logical: string, line: number) => {
     const { tokens, substitutions } = tokenize(logical);
     commands(tokens, line);
-    for (const inner of substitutions) read(inner, line);
+    // $(( a > b )) is arithmetic, not a command.
+    for (const inner of substitutions) if (!inner.startsWith('(')) read(inner, line);
     const here = tokens.findIndex((t) => t.operator && (t.text === '<<' || t.text === '<<-'));
     if (here >= 0 && tokens[here + 1]) heredoc = tokens[here + 1]!.text;
   };
@@ -193,6 +220,7 @@ export function analyseBats(file: string, text: string): FileAnalysis {
       continue;
     }
     if (block && trimmed === '}' && logical.indexOf('}') <= block.indent) {
+      if (block.owner?.kind === 'fixture' && block.owner.name === 'setup' && block.cwdPrivate) setupCdPrivate = true;
       if (block.owner?.kind === 'test') {
         const test = result.tests.find((t) => t.name === block!.owner!.name && t.line === block!.start)!;
         test.endLine = lineNumber;
@@ -208,16 +236,16 @@ export function analyseBats(file: string, text: string): FileAnalysis {
         const indent = logical.length - logical.trimStart().length;
         if (opened.kind === 'test') {
           result.tests.push({ name: opened.name, line: lineNumber, endLine: lineNumber, hash: null, fixtures: [] } satisfies StaticTest);
-          block = { owner: { kind: 'test', name: opened.name }, indent, start: lineNumber, body: [], restore: false };
+          block = { owner: { kind: 'test', name: opened.name }, indent, start: lineNumber, body: [], restore: false, cwdPrivate: setupCdPrivate };
         } else if (SETUP_FUNCTIONS[opened.name] || TEARDOWN_FUNCTIONS[opened.name]) {
           const scope = SETUP_FUNCTIONS[opened.name] ?? TEARDOWN_FUNCTIONS[opened.name]!;
           const fixture: StaticFixture = { name: opened.name, line: lineNumber, scope, kind: TEARDOWN_FUNCTIONS[opened.name] ? 'bats-teardown' : 'bats-setup', users: [] };
           setups.push(fixture);
           result.fixtures.push(fixture);
-          block = { owner: { kind: 'fixture', name: opened.name }, indent, start: lineNumber, body: [], restore: Boolean(TEARDOWN_FUNCTIONS[opened.name]) };
+          block = { owner: { kind: 'fixture', name: opened.name }, indent, start: lineNumber, body: [], restore: Boolean(TEARDOWN_FUNCTIONS[opened.name]), cwdPrivate: false };
         } else {
           // Helper functions: what they do is counted where they are called from, which is not followed here.
-          block = { owner: null, indent, start: lineNumber, body: [], restore: false };
+          block = { owner: null, indent, start: lineNumber, body: [], restore: false, cwdPrivate: false };
         }
         continue;
       }

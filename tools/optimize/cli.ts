@@ -2,21 +2,7 @@
 import { type CommandSpec, main } from '../../lib/cli.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
-
-export interface OptimizeOptions {
-  paths: string[];
-  profile: string | undefined;
-  workers: number | undefined;
-  shards: number | undefined;
-  /** One shard to print: [index (1-based), count]. */
-  shard: [number, number] | undefined;
-  format: 'json' | 'list';
-  dist: 'load' | 'worksteal' | 'loadfile' | undefined;
-  minSleepMs: number;
-  slowTestMs: number;
-  out: string | undefined;
-  debug: boolean;
-}
+import type { OptimizeOptions } from './options.ts';
 
 function positiveInteger(value: unknown, option: string): number | undefined {
   if (value === undefined) return undefined;
@@ -42,7 +28,7 @@ export const command: CommandSpec<OptimizeOptions> = {
     ['testpace-optimize tests/', 'static findings for the tests under tests/'],
     ['testpace-optimize tests/ --profile profile.json --workers 8', 'findings with measured savings and the predicted wall time on 1..8 workers'],
     ['testpace-optimize --profile profile.json --shards 4', 'four shards balanced by measured duration'],
-    ['testpace-optimize --profile profile.json --shard 2/4 --format list | xargs pytest', 'run the second of four balanced shards'],
+    ['testpace-optimize --profile profile.json --shard 2/4 --format list -0 | xargs -0 pytest', 'run the second of four balanced shards'],
   ],
   configure: (args) =>
     args
@@ -53,6 +39,7 @@ export const command: CommandSpec<OptimizeOptions> = {
       .option('shards', { type: 'number', describe: 'Balance the tests into K shards by measured duration' })
       .option('shard', { type: 'string', describe: 'i/K: the items of shard i of K (with --format list, one per line)' })
       .option('format', { type: 'string', choices: ['json', 'list'], default: 'json', describe: 'json: the optimization document; list: the items of --shard' })
+      .option('null', { alias: '0', type: 'boolean', default: false, describe: 'With --format list: end each item with NUL instead of a newline (for xargs -0)' })
       .option('min-sleep', { type: 'number', default: 50, describe: 'Report sleeps and set-ups of at least this many ms' })
       .option('slow-test', { type: 'number', default: 250, describe: 'Report tests whose measured median is at least this many ms' })
       .option('out', { alias: 'o', type: 'string', describe: 'Write the document to FILE (atomically) instead of stdout' }),
@@ -71,6 +58,7 @@ export const command: CommandSpec<OptimizeOptions> = {
       shards: shard ? shard[1] : shards,
       shard,
       format,
+      nul: Boolean(argv.null),
       dist: argv.dist as OptimizeOptions['dist'],
       minSleepMs: Number(argv.minSleep ?? 50),
       slowTestMs: Number(argv.slowTest ?? 250),

@@ -20,7 +20,8 @@ export interface Candidate {
 export function languageOf(file: string, explicit: boolean): Language | undefined {
   const base = path.basename(file);
   const ext = path.extname(base);
-  if (ext === '.bats') return 'bats';
+  // bats-core's own suite keeps .bats files under test/fixtures that its tests run: fixtures, not tests.
+  if (ext === '.bats') return explicit || !path.dirname(file).split(/[\\/]/).includes('fixtures') ? 'bats' : undefined;
   if (ext === '.py') return explicit || base.startsWith('test_') || base.endsWith('_test.py') || base === 'conftest.py' ? 'python' : undefined;
   if (!JS_EXTENSIONS.has(ext) || base.endsWith('.d.ts')) return undefined;
   if (explicit || base.includes('.test.') || base.includes('.spec.')) return 'javascript';

@@ -4,6 +4,7 @@ import type { TestId } from '../../lib/test-id.ts';
 import { testKey } from '../../lib/test-id.ts';
 import * as fixes from './fixes.ts';
 import type { FileAnalysis, Hit, Rule, Runner, StaticFixture } from './model.ts';
+import type { Place } from './config-location.ts';
 import type { ImportCost } from './import-time.ts';
 import { type Measured, type MeasuredTest, measuredFor } from './profile-data.ts';
 
@@ -24,6 +25,76 @@ export interface Finding {
   fix: string;
   savings: Savings;
   severity: 'high' | 'medium' | 'low';
+  /** parallel-unsafe: what breaks. shared-resource: workers collide (files, ports); order-dependent: state left for later tests of the same process. */
+  hazard?: Hazard;
+}
+
+export type Hazard = 'shared-resource' | 'order-dependent';
+
+/** Fixed paths and ports are shared by every process; the rest (environment, globals, module state, cwd) stays in one. */
+export const hazardOf = (kind: string | undefined): Hazard => (kind === 'fixed-path' || kind === 'fixed-port' ? 'shared-resource' : 'order-dependent');
+
+/**
+ * Whether process state a test leaves behind can reach a test of another file: jest gives each file its own
+ * module registry and process object, node --test runs each file in its own process, vitest isolates each
+ * file's modules. Within a file the order is fixed, so such a change is not a parallel or ordering hazard.
+ */
+export function crossesFiles(runner: Runner, kind: string | undefined): boolean {
+  if (hazardOf(kind) === 'shared-resource') return true;
+  if (runner === 'node-test') return false;
+  if (runner === 'jest') return kind === 'chdir';
+  if (runner === 'vitest') return kind !== 'module-global';
+  return true;
+}
+
+interface Restore {
+  key: string;
+  /** The test or hook that restores (`kind\0file\0name`). */
+  origin: string;
+  /** Restores only writes after this line of its own origin (monkeypatch); writes of the tests it runs for, all. */
+  after?: number;
+}
+
+// What changes the order of tests within a process, per runner.
+const REORDERED: Partial<Record<Runner, string>> = {
+  pytest: 'xdist --dist load, random order and shards all reorder',
+  mocha: '--parallel spreads files over worker processes, and shards reorder',
+  vitest: 'sequence.shuffle and shards reorder',
+};
+
+const stateKey = (hit: Hit) => hit.detail.key ?? `${hit.detail.kind}:${hit.detail.name}`;
+
+/** Whether restoring `restored` puts back `written`: the same state, a part of it, or all of it (env:*). */
+function covers(restored: string, written: string): boolean {
+  if (restored === written || written.startsWith(restored + '.') || restored.startsWith(written + '.')) return true;
+  return written.startsWith('env:') && (restored === 'env:*' || written === 'env:*') && restored.startsWith('env:');
+}
+
+/**
+ * Restores by where they apply: a finally block, a monkeypatch or a snapshot written back restores for its
+ * own test; an after-hook, a fixture's teardown, an autouse fixture or a module's reset function for every
+ * test the hook runs for (and for the hook itself). Keys: `test\0file\0name` or `fixture\0file\0name`.
+ */
+function restoresByScope(analyses: readonly FileAnalysis[]): Map<string, Restore[]> {
+  const scopes = new Map<string, Restore[]>();
+  const put = (scope: string, key: string, origin: string, after?: number) => {
+    const list = scopes.get(scope) ?? [];
+    list.push({ key, origin, after });
+    scopes.set(scope, list);
+  };
+  for (const analysis of analyses) {
+    const fixtures = new Map(analysis.fixtures.map((f) => [f.name, f]));
+    for (const hit of analysis.hits) {
+      if (!hit.restore || hit.rule !== 'parallel-unsafe' || !hit.owner) continue;
+      const key = stateKey(hit);
+      // monkeypatch restores what it patched from there on, not a write made before it (or in another branch above).
+      const after = hit.detail.kind === 'patched' ? hit.line : undefined;
+      const origin = `${hit.owner.kind}\u0000${analysis.file}\u0000${hit.owner.name}`;
+      put(origin, key, origin, after);
+      if (hit.owner.kind === 'fixture') for (const user of fixtures.get(hit.owner.name)?.users ?? []) put(`test\u0000${user}`, key, origin, after);
+    }
+  }
+  return scopes;
 }
 
 export interface Thresholds {
@@ -69,7 +140,14 @@ const userIds = (fixture: StaticFixture): TestId[] =>
 
 const sumOf = (tests: MeasuredTest[], pick: (t: MeasuredTest) => number | undefined) => tests.reduce((sum, t) => sum + (pick(t) ?? t.durationMs), 0);
 
-export function buildFindings(analyses: readonly FileAnalysis[], measured: Measured | undefined, thresholds: Thresholds, importCosts: readonly ImportCost[] = []): Built {
+export function buildFindings(
+  analyses: readonly FileAnalysis[],
+  measured: Measured | undefined,
+  thresholds: Thresholds,
+  importCosts: readonly ImportCost[] = [],
+  /** Where collection is configured (and the environment, for per-file runners): slow-collection findings point there. */
+  places: { collection?: Place; environment?: Place } = {},
+): Built {
   const findings: Finding[] = [];
   const claims = new Map<Finding, Claim[]>();
   const serial = new Set<string>();
@@ -79,13 +157,14 @@ export function buildFindings(analyses: readonly FileAnalysis[], measured: Measu
     claims.set(full, claimed);
   };
 
+  const restores = restoresByScope(analyses);
   for (const analysis of analyses) {
     if (analysis.error) continue;
     const runner = analysis.runner;
     const fixtures = new Map(analysis.fixtures.map((f) => [f.name, f]));
-    // Env variables some after-hook or finally block puts back count as restored everywhere in the file.
-    const restoredEnv = new Set(analysis.hits.filter((h) => h.restore && h.detail.kind === 'env').map((h) => h.detail.name));
     const countedCalls = new Set<string>();
+    // One finding per state a test or hook changes: writing it again later is not a second leak.
+    const reported = new Set<string>();
 
     for (const hit of analysis.hits) {
       // A write in a finally block or an after-hook puts state back; a sleep there still costs time.
@@ -114,7 +193,8 @@ export function buildFindings(analyses: readonly FileAnalysis[], measured: Measu
           {
             rule: 'sleep',
             ...base,
-            message: `${hit.detail.call}(${seconds == null ? '…' : seconds}) in ${where} waits ${seconds == null ? 'an unknown time' : `${ms(seconds * 1000)} ms`} of real time`,
+            // JavaScript delays are in ms (setTimeout(r, 500)): show the call, not a seconds figure it never held.
+            message: `${analysis.language === 'javascript' ? hit.detail.call : `${hit.detail.call}(${seconds == null ? '…' : seconds})`} in ${where} waits ${seconds == null ? 'an unknown time' : `${ms(seconds * 1000)} ms`} of real time`,
             fix: fixes.sleepFix(runner),
             savings,
           },
@@ -143,26 +223,47 @@ export function buildFindings(analyses: readonly FileAnalysis[], measured: Measu
           savings,
         }, claimed);
       } else if (hit.rule === 'parallel-unsafe') {
-        if (hit.detail.kind === 'env' && restoredEnv.has(hit.detail.name)) continue;
-        for (const t of runsFor) serial.add(testKey(t));
+        const kind = hit.detail.kind;
+        if (kind === 'patched' || kind === 'reset' || !crossesFiles(runner, kind)) continue;
+        const key = stateKey(hit);
+        const owner = `${hit.owner.kind}\u0000${analysis.file}\u0000${hit.owner.name}`;
+        const restoredIn = (scope: string) => (restores.get(scope) ?? []).some((r) => covers(r.key, key) && (r.after === undefined || r.origin !== owner || hit.line > r.after));
+        // A hook's write is put back when its own teardown, or an after-hook of every test it runs for, restores it.
+        const restoredForUsers = !ownerTest && users.length > 0 && users.every((u) => restoredIn(`test\u0000${testKey(u)}`));
+        if (restoredIn(owner) || (ownerTest && restoredIn(`test\u0000${testKey(ownerTest)}`)) || restoredForUsers) continue;
+        if (reported.has(`${owner}\u0000${key}`)) continue;
+        reported.add(`${owner}\u0000${key}`);
+        const hazard = hazardOf(kind);
+        if (hazard === 'shared-resource') for (const t of runsFor) serial.add(testKey(t));
+        const several = hit.detail.name === '*' || hit.detail.name === '?' || Boolean(hit.detail.name?.includes(', '));
+        const envName = hit.detail.name === '*' || hit.detail.name === '?' ? 'environment variables' : `the environment variable${several ? 's' : ''} ${hit.detail.name}`;
         const what =
-          hit.detail.kind === 'env'
-            ? `writes the environment variable ${hit.detail.name} without restoring it`
-            : hit.detail.kind === 'fixed-path'
+          kind === 'env'
+            ? `writes ${envName} and leaves ${several ? 'them' : 'it'} changed`
+            : kind === 'fixed-path'
               ? `writes the fixed path ${hit.detail.name}, which every worker shares`
-              : hit.detail.kind === 'fixed-port'
-                ? `listens on the fixed port ${hit.detail.name}`
-                : hit.detail.kind === 'chdir'
-                  ? 'changes the process working directory'
-                  : hit.detail.kind === 'global'
-                    ? `sets the global ${hit.detail.name}, which later tests in the same worker see`
-                  : `mutates ${hit.detail.name}${hit.detail.module ? ` from ${hit.detail.module}` : ''}, shared module state`;
+              : kind === 'fixed-port'
+                ? `listens on the fixed port ${hit.detail.name}, which only one process at a time can`
+                : kind === 'chdir'
+                  ? 'changes the process working directory and leaves it changed'
+                  : kind === 'global'
+                    ? `sets the global ${hit.detail.name} and leaves it set`
+                    : `changes ${hit.detail.name}${hit.detail.module ? ` of ${hit.detail.module}` : ''} (module state) and leaves it changed`;
+        const consequence =
+          hazard === 'shared-resource'
+            ? 'tests running at the same time in other workers collide on it'
+            : `tests that run after it in the same process see it, so results depend on test order (${REORDERED[runner] ?? 'shards reorder'})`;
         add({
           rule: 'parallel-unsafe',
           ...base,
-          message: `${where} ${what}: ${runsFor.length ? 'it must stay serial' : 'results depend on test order'}`,
-          fix: fixes.serialFix(runner, hit.detail.kind),
-          savings: { ms: null, basis: 'none', detail: 'fixing it lets these tests run in parallel; the gain is in the parallel plan' },
+          hazard,
+          message: `${where} ${what}: ${consequence}`,
+          fix: fixes.serialFix(runner, kind, hazard),
+          savings: {
+            ms: null,
+            basis: 'none',
+            detail: hazard === 'shared-resource' ? 'fixing it lets these tests run in parallel; the gain is in the parallel plan' : 'separate worker processes do not share it: the parallel plan does not need these tests serial',
+          },
         });
       }
     }
@@ -203,7 +304,7 @@ export function buildFindings(analyses: readonly FileAnalysis[], measured: Measu
 
   duplicates(analyses, measured, add);
   if (measured) slowTests(analyses, measured, thresholds, add);
-  if (measured) slowCollection(analyses, measured, thresholds, importCosts, add);
+  if (measured) slowCollection(analyses, measured, thresholds, importCosts, add, places);
   return { findings, claims, serial };
 }
 
@@ -227,8 +328,13 @@ function duplicates(analyses: readonly FileAnalysis[], measured: Measured | unde
     // Big groups (generated suites) would make every finding list every other test: name a few.
     const ids = group.slice(0, MAX_LISTED).map((g) => ({ file: g.analysis.file, name: g.name }));
     group.forEach((member, index) => {
-      const others = group.filter((g) => g !== member).map((g) => `"${g.name}"${g.analysis.file === member.analysis.file ? '' : ` (${g.analysis.file})`}`);
-      if (others.length > 3) others.splice(3, others.length - 3, `${others.length - 3} more`);
+      // Named: the first three others; a generated group of thousands is not listed in every message.
+      const others = group
+        .slice(0, 4)
+        .filter((g) => g !== member)
+        .slice(0, 3)
+        .map((g) => `"${g.name}"${g.analysis.file === member.analysis.file ? '' : ` (${g.analysis.file})`}`);
+      if (group.length - 1 > 3) others.push(`${group.length - 1 - 3} more`);
       const own = measuredFor(measured, member.analysis.file, member.name);
       let savings: Savings;
       let claimed: Claim[] = [];
@@ -254,14 +360,12 @@ function duplicates(analyses: readonly FileAnalysis[], measured: Measured | unde
   }
 }
 
-function runnerOfFile(analyses: readonly FileAnalysis[], file: string, measured: Measured): Runner {
-  return analyses.find((a) => a.file === file)?.runner ?? (measured.runner === 'other' ? 'pytest' : measured.runner);
-}
-
 function slowTests(analyses: readonly FileAnalysis[], measured: Measured, thresholds: Thresholds, add: Add): void {
+  const byFile = new Map(analyses.map((a) => [a.file, a]));
+  const runnerOfFile = (file: string): Runner => byFile.get(file)?.runner ?? (measured.runner === 'other' ? 'pytest' : measured.runner);
   for (const test of measured.tests) {
     if (test.durationMs < thresholds.slowTestMs) continue;
-    const analysis = analyses.find((a) => a.file === test.file);
+    const analysis = byFile.get(test.file);
     const known = analysis?.tests.find((t) => t.name === test.name || test.name.startsWith(t.name + '['));
     add({
       rule: 'slow-test',
@@ -269,7 +373,7 @@ function slowTests(analyses: readonly FileAnalysis[], measured: Measured, thresh
       line: known?.line ?? 0,
       test: { file: test.file, name: test.name, id: test.id },
       message: `"${test.name}" takes ${ms(test.durationMs)} ms (median ${overRuns(measured)}), above the ${thresholds.slowTestMs} ms threshold`,
-      fix: fixes.slowTestFix(runnerOfFile(analyses, test.file, measured)),
+      fix: fixes.slowTestFix(runnerOfFile(test.file)),
       savings: { ms: null, basis: 'none', detail: `measured ${ms(test.durationMs)} ms; what a fix saves depends on the fix (other findings on this test say more)` },
     });
   }
@@ -280,15 +384,22 @@ export function collectionIsSlow(measured: Measured, thresholds: Thresholds): bo
   return measured.wallMs > 0 && measured.startupMs / measured.wallMs >= thresholds.collectionShare;
 }
 
-function slowCollection(analyses: readonly FileAnalysis[], measured: Measured, thresholds: Thresholds, importCosts: readonly ImportCost[], add: Add): void {
+function slowCollection(analyses: readonly FileAnalysis[], measured: Measured, thresholds: Thresholds, importCosts: readonly ImportCost[], add: Add, places: { collection?: Place; environment?: Place }): void {
+  const runner: Runner = measured.runner === 'other' ? (analyses[0]?.runner ?? 'pytest') : measured.runner;
+  environmentSetup(measured, thresholds, add, places.environment ?? places.collection, runner);
   if (!collectionIsSlow(measured, thresholds)) return;
   const share = Math.round((measured.startupMs / measured.wallMs) * 100);
-  const runner: Runner = measured.runner === 'other' ? (analyses[0]?.runner ?? 'pytest') : measured.runner;
+  const collected = measured.tests.length + measured.skipped.length;
+  // The measured split: the interpreter and plugins before the session, then collecting (pytest records both).
+  const split =
+    measured.sessionStartMs !== undefined
+      ? `: ${ms(measured.sessionStartMs)} ms to start the interpreter and plugins, then ${ms(Math.max(0, measured.startupMs - measured.sessionStartMs))} ms to collect ${collected} test${collected === 1 ? '' : 's'}${measured.skipped.length ? ` (${measured.skipped.length} of them skipped)` : ''}`
+      : ` before the first of ${collected} test${collected === 1 ? '' : 's'} starts`;
   add({
     rule: 'slow-collection',
-    file: '.',
-    line: 0,
-    message: `start-up and collection take ${ms(measured.startupMs)} ms, ${share}% of the ${ms(measured.wallMs)} ms run (medians ${overRuns(measured)})`,
+    file: places.collection?.file ?? '.',
+    line: places.collection?.line ?? 0,
+    message: `start-up and collection take ${ms(measured.startupMs)} ms, ${share}% of the ${ms(measured.wallMs)} ms run (medians ${overRuns(measured)})${split}`,
     fix: fixes.collectionFix(runner),
     savings: { ms: null, basis: 'none', detail: `measured ${ms(measured.startupMs)} ms before the first test; how much of it a fix removes is not known` },
   });
@@ -311,6 +422,32 @@ function slowCollection(analyses: readonly FileAnalysis[], measured: Measured, t
       [{ key: `collection\u0000${cost.module}`, ms: cost.cumulativeMs }],
     );
   }
+}
+
+/** The test environment (vitest, jest: jsdom, happy-dom) built for every file, when it is a large share of the files' time. */
+function environmentSetup(measured: Measured, thresholds: Thresholds, add: Add, place: Place | undefined, runner: Runner): void {
+  let environment = 0;
+  let total = 0;
+  for (const file of measured.files.values()) {
+    environment += file.environmentMs;
+    total += file.durationMs;
+  }
+  if (total <= 0 || environment < thresholds.sleepMs || environment / total < 0.2) return;
+  const files = measured.files.size;
+  add(
+    {
+      rule: 'slow-collection',
+      file: place?.file ?? '.',
+      line: place?.line ?? 0,
+      message: `setting up the test environment takes ${ms(environment)} ms over ${files} file${files === 1 ? '' : 's'}, ${Math.round((environment / total) * 100)}% of the files' measured time (medians ${overRuns(measured)})`,
+      fix:
+        runner === 'jest'
+          ? 'run the files that need no DOM in the node environment (@jest-environment node docblock, or a project with testEnvironment: "node"); jsdom is built again for every file'
+          : 'run the files that need no DOM in the node environment (// @vitest-environment node, or a project per environment), or try happy-dom; the environment is built again for every file',
+      savings: { ms: ms(environment), basis: 'measured', detail: `upper bound: the measured environment set-up summed over the files, ${overRuns(measured)}` },
+    },
+    [{ key: 'environment\u0000set-up', ms: environment }],
+  );
 }
 
 /**
@@ -337,7 +474,8 @@ export function totalSavings(built: Built, measured: Measured | undefined): numb
     const cap = tests.length ? tests.reduce((sum, t) => sum + t.durationMs, 0) : Infinity;
     total += Math.min(claimed, cap);
   }
-  return ms(total);
+  // Nothing saves more than the run measured: a static claim on a test the profile never ran is not time it took.
+  return ms(measured ? Math.min(total, measured.wallMs) : total);
 }
 
 export function byRule(findings: readonly Finding[]): Record<string, { count: number; savingsMs: number; basis: string }> {

@@ -40,7 +40,7 @@ export function subprocessFix(runner: Runner): string {
 }
 
 export function fixtureFix(runner: Runner, kind: string, mutated: boolean): string {
-  if (kind === 'afterEach' || kind === 'bats-teardown') {
+  if (kind === 'afterEach' || kind === 'bats-teardown' || kind === 'xunit-teardown') {
     return `make the clean-up cheap, or do it once ${runner === 'bats' ? 'in teardown_file()' : runner === 'mocha' || runner === 'node-test' ? 'in after()' : 'in afterAll()'} if the tests do not depend on it between them`;
   }
   if (mutated) {
@@ -69,7 +69,7 @@ export function duplicateFix(runner: Runner): string {
 }
 
 /** How to keep the given tests serial in each runner. */
-export function serialFix(runner: Runner, kind: string | undefined): string {
+export function serialFix(runner: Runner, kind: string | undefined, hazard: 'shared-resource' | 'order-dependent'): string {
   const cure =
     kind === 'env'
       ? runner === 'pytest'
@@ -110,6 +110,8 @@ export function serialFix(runner: Runner, kind: string | undefined): string {
             : runner === 'node-test'
               ? 'until then run its file in a separate node --test --test-concurrency=1 invocation'
               : 'until then keep its file serial: bats --no-parallelize-across-files, or run it in a separate bats call';
+  // Separate worker processes do not share process state: keeping such tests serial changes nothing.
+  if (hazard === 'order-dependent') return cure;
   return `${cure}; ${serial}`;
 }
 

@@ -60,6 +60,16 @@ interface Context {
   restore: boolean;
 }
 
+/** Where a test's body takes its meaning from, beyond its own text: what its free names are bound to. */
+interface Scope {
+  /** name → where it is bound (a declaration's place, an import, a parameter of a generating helper). */
+  names: Map<string, string>;
+}
+
+// Calls that install fake timers: setTimeout and friends no longer wait after them.
+const FAKE_TIMERS = /(^|\.)(useFakeTimers|install)$/;
+
+
 type Parse = typeof TSESTreeModule.parse;
 
 /** Analyses JS/TS test files; a file that does not parse comes back with `error`. */
@@ -109,6 +119,15 @@ class FileWalker {
   /** Names each hook assigns (what it builds), and the roots of what each test mutates. */
   private readonly assigned = new Map<string, Set<string>>();
   private readonly mutatedRoots = new Map<string, Set<string>>();
+  /** Lexical scopes from the file down to the function being walked, for the bindings of a test's free names. */
+  private readonly scopes: Scope[] = [];
+  /** Per test: its body's hash and the bindings of its free names; the final hash adds its hooks (run()). */
+  private readonly bodies = new Map<StaticTest, { hash: string; bindings: string[] }>();
+  /** Owners (tests, hooks) that install fake timers, and whether the whole file does at its top level. */
+  private readonly fakeTimers = new Set<string>();
+  private fakeTimersEverywhere = false;
+  /** Source text of each hook, by name: a test's set-up is part of what the test is. */
+  private readonly hookText = new Map<string, string>();
 
   constructor(
     private readonly source: SourceFile,
@@ -118,6 +137,7 @@ class FileWalker {
   run(program: TSESTree.Program): void {
     for (const statement of program.body) this.collectTopLevel(statement);
     for (const statement of program.body) this.collectSleeper(statement);
+    this.scopes.push(this.scopeOf(program.body, []));
     this.visit(program, { suite: [], owner: null, restore: false });
     for (const { fixture, suite } of this.fixtureSuites) {
       const users = this.result.tests.filter((test) => suite.length === 0 || isInside(this.source.runner, suite, test.name));
@@ -127,6 +147,71 @@ class FileWalker {
       if (mutating.length) fixture.mutatedBy = mutating.map((test) => `${this.source.file}\u0000${test.name}`);
       for (const test of users) test.fixtures.push(fixture.name);
     }
+    // Same body, same bindings of its free names, same hooks: only then the same test.
+    for (const test of this.result.tests) {
+      const body = this.bodies.get(test);
+      if (!body) continue;
+      const hooks = test.fixtures.map((name) => this.hookText.get(name) ?? name);
+      test.hash = createHash('sha1').update([body.hash, ...body.bindings, ...hooks].join('\n')).digest('hex');
+    }
+    // Sleeps under fake timers do not wait: a test that installs them, or is run by a hook that does.
+    const faked = (owner: Owner) =>
+      this.fakeTimersEverywhere ||
+      this.fakeTimers.has(owner.name) ||
+      (owner.kind === 'test' && (this.result.tests.find((t) => t.name === owner.name)?.fixtures.some((f) => this.fakeTimers.has(f)) ?? false));
+    this.result.hits = this.result.hits.filter((hit) => hit.rule !== 'sleep' || !hit.owner || !faked(hit.owner));
+  }
+
+  /** The names a block declares (and the parameters of its function), each with where it is bound. */
+  private scopeOf(statements: readonly Node[], params: readonly Node[], owner?: Node): Scope {
+    const names = new Map<string, string>();
+    const at = (node: Node) => `${this.source.file}:${node.range[0]}`;
+    for (const param of params) for (const name of patternNames(param)) names.set(name, `param ${owner ? at(owner) : ''}`);
+    for (const statement of statements) {
+      const declaration = statement.type === 'ExportNamedDeclaration' && statement.declaration ? statement.declaration : statement;
+      if (declaration.type === 'VariableDeclaration') {
+        for (const declarator of declaration.declarations) {
+          const init = declarator.init ? unwrap(declarator.init) : undefined;
+          const required = init && requireOf(init);
+          for (const name of patternNames(declarator.id)) names.set(name, required ? `module ${moduleName(required.module)}.${required.path.join('.')}` : at(declarator));
+        }
+      } else if ((declaration.type === 'FunctionDeclaration' || declaration.type === 'ClassDeclaration') && declaration.id) {
+        names.set(declaration.id.name, at(declaration));
+      } else if (declaration.type === 'ImportDeclaration') {
+        for (const specifier of declaration.specifiers) {
+          const imported = specifier.type === 'ImportSpecifier' ? (specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value)) : '*';
+          names.set(specifier.local.name, `module ${moduleName(String(declaration.source.value))}.${imported}`);
+        }
+      }
+    }
+    return { names };
+  }
+
+  /** Where each free name of a test's callback is bound (by the innermost scope that binds it). */
+  private bindingsOf(callback: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression): string[] {
+    const locals = new Set<string>();
+    for (const param of callback.params) for (const name of patternNames(param)) locals.add(name);
+    collectDeclared(callback.body, locals);
+    const free = new Set<string>();
+    const walk = (node: Node, parent: Node | undefined): void => {
+      if (node.type === 'Identifier' && !locals.has(node.name)) {
+        const isKey = parent && ((parent.type === 'MemberExpression' && parent.property === node && !parent.computed) || (parent.type === 'Property' && parent.key === node && !parent.computed));
+        if (!isKey) free.add(node.name);
+      }
+      for (const child of children(node)) walk(child, node);
+    };
+    walk(callback.body, undefined);
+    const out: string[] = [];
+    for (const name of [...free].sort()) {
+      for (let i = this.scopes.length - 1; i >= 0; i--) {
+        const bound = this.scopes[i]!.names.get(name);
+        if (bound !== undefined) {
+          out.push(`${name}=${bound}`);
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   private collectTopLevel(statement: Node): void {
@@ -175,7 +260,29 @@ class FileWalker {
       };
       const index = find(fn.body);
       if (index !== undefined) this.sleepers.set(name, index);
+      const spawns = this.processOrNetwork(fn.body);
+      if (spawns) this.spawners.set(name, spawns);
     }
+  }
+
+  /** Helpers of the file that start a process or go to the network (`const run = (args) => spawnSync(process.execPath, ...)`). */
+  private readonly spawners = new Map<string, { rule: 'subprocess' | 'real-network'; call: string }>();
+
+  private processOrNetwork(node: Node): { rule: 'subprocess' | 'real-network'; call: string } | undefined {
+    if (node.type === 'CallExpression' || node.type === 'NewExpression') {
+      const name = this.qualify(node.callee);
+      if (name !== undefined) {
+        const parts = name.split('.');
+        const module = parts.slice(0, -1).join('.');
+        if ((module === 'child_process' && SUBPROCESS_MODULE_FUNCTIONS.has(parts.at(-1)!)) || SUBPROCESS.has(name)) return { rule: 'subprocess', call: name };
+        if (NETWORK.has(name)) return { rule: 'real-network', call: name };
+      }
+    }
+    for (const child of children(node)) {
+      const found = this.processOrNetwork(child);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** Records what a declared name refers to: a require()d module, an instance, a numeric constant. */
@@ -276,6 +383,12 @@ class FileWalker {
       case 'CallExpression':
         if (this.structure(node, context)) return;
         this.call(node, context);
+        if (context.owner && isScopedHelper(node.callee)) {
+          // withDefaultZone('Asia/Tokyo', () => {...}): a helper that sets state for its callback and puts it back.
+          this.visit(node.callee, context);
+          for (const arg of node.arguments) this.visit(arg as Node, { ...context, restore: true });
+          return;
+        }
         break;
       case 'NewExpression':
         this.construct(node, context);
@@ -297,6 +410,32 @@ class FileWalker {
         if (node.handler) this.visit(node.handler, context);
         if (node.finalizer) this.visit(node.finalizer, { ...context, restore: true });
         return;
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression': {
+        // A helper that generates tests: its parameters make each call's tests different.
+        const body = node.body.type === 'BlockStatement' ? node.body.body : [];
+        this.scopes.push(this.scopeOf(body, node.params, node));
+        for (const child of children(node)) this.visit(child, context);
+        this.scopes.pop();
+        return;
+      }
+      case 'ForInStatement':
+      case 'ForOfStatement':
+      case 'ForStatement': {
+        const declared = node.type === 'ForStatement' ? node.init : node.left;
+        const names = new Map<string, string>();
+        if (declared?.type === 'VariableDeclaration') for (const d of declared.declarations) for (const name of patternNames(d.id)) names.set(name, `loop ${this.source.file}:${node.range[0]}`);
+        this.scopes.push({ names });
+        for (const child of children(node)) this.visit(child, context);
+        this.scopes.pop();
+        return;
+      }
+      case 'BlockStatement':
+        this.scopes.push(this.scopeOf(node.body, []));
+        for (const child of children(node)) this.visit(child, context);
+        this.scopes.pop();
+        return;
       default:
         break;
     }
@@ -314,16 +453,18 @@ class FileWalker {
     const callback = [...node.arguments].reverse().find((arg) => arg.type === 'ArrowFunctionExpression' || arg.type === 'FunctionExpression');
     if (SUITES.has(name)) {
       const title = titleOf(node.arguments[0]) ?? '<dynamic>';
-      if (callback) this.visit(callback.body, { suite: [...context.suite, title], owner: null, restore: false });
+      if (callback) this.visit(callback, { suite: [...context.suite, title], owner: null, restore: false });
       return true;
     }
     if (TESTS.has(name) && context.owner?.kind !== 'test') {
       const title = titleOf(node.arguments[0]);
       if (title === undefined || !callback) return false;
       const fullName = joinTestName(this.source.runner, [...context.suite, title]);
-      const test: StaticTest = { name: fullName, line: node.loc.start.line, endLine: node.loc.end.line, hash: this.hash(callback), fixtures: [] };
+      const hash = this.hash(callback);
+      const test: StaticTest = { name: fullName, line: node.loc.start.line, endLine: node.loc.end.line, hash, fixtures: [] };
+      if (hash) this.bodies.set(test, { hash, bindings: this.bindingsOf(callback) });
       this.result.tests.push(test);
-      this.visit(callback.body, { suite: context.suite, owner: { kind: 'test', name: fullName }, restore: false });
+      this.visit(callback, { suite: context.suite, owner: { kind: 'test', name: fullName }, restore: false });
       return true;
     }
     const hook = BEFORE_EACH.has(name) || AFTER_EACH.has(name) ? 'each' : BEFORE_ALL.has(name) || AFTER.has(name) ? 'all' : undefined;
@@ -336,19 +477,31 @@ class FileWalker {
       const fixture: StaticFixture = { name: fixtureName, line: node.loc.start.line, scope: hook === 'each' ? 'function' : 'suite', kind: restore ? 'afterEach' : 'beforeEach', users: [] };
       this.result.fixtures.push(fixture);
       this.fixtureSuites.push({ fixture, suite: context.suite });
-      this.visit(callback.body, { suite: context.suite, owner: { kind: 'fixture', name: fixtureName }, restore });
+      this.hookText.set(fixtureName, `${name} ${this.source.text.slice(callback.range[0], callback.range[1])}`);
+      this.visit(callback, { suite: context.suite, owner: { kind: 'fixture', name: fixtureName }, restore });
       return true;
     }
     return false;
   }
 
   private call(node: TSESTree.CallExpression, context: Context): void {
+    const calleeName = this.qualify(node.callee);
+    if (calleeName && FAKE_TIMERS.test(calleeName) && (calleeName.endsWith('useFakeTimers') || /fake-timers|FakeTimers|clock/i.test(calleeName))) {
+      if (context.owner) this.fakeTimers.add(context.owner.name);
+      else if (context.suite.length === 0) this.fakeTimersEverywhere = true;
+    }
     if (!context.owner) return;
     const callee = unwrap(node.callee);
+
     if (callee.type === 'Identifier' && this.sleepers.has(callee.name)) {
       const argument = node.arguments[this.sleepers.get(callee.name)!] as Node | undefined;
       const delay = argument ? this.number(argument) : undefined;
       this.hit('sleep', node, context, { call: callee.name, seconds: delay === undefined ? null : delay / 1000 });
+      return;
+    }
+    const spawner = callee.type === 'Identifier' ? this.spawners.get(callee.name) : undefined;
+    if (spawner) {
+      this.hit(spawner.rule, node, context, { call: `${(callee as TSESTree.Identifier).name} → ${spawner.call}` });
       return;
     }
     if (context.owner.kind === 'test' && callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && MUTATORS.has(callee.property.name)) {
@@ -442,22 +595,26 @@ class FileWalker {
     const owner = this.qualify(target.object);
     if (owner === 'global' || owner === 'globalThis' || owner === 'window') {
       const key = target.computed ? staticString(target.property) : target.property.type === 'Identifier' ? target.property.name : undefined;
-      this.hit('parallel-unsafe', node, context, { kind: 'global', name: key ?? '?' });
+      this.hit('parallel-unsafe', node, context, { kind: 'global', name: key ?? '*', key: `global:${key ?? '*'}` });
       return;
     }
     if (owner === 'process.env') {
       const key = target.computed ? staticString(target.property) : target.property.type === 'Identifier' ? target.property.name : undefined;
-      this.hit('parallel-unsafe', node, context, { kind: 'env', name: key ?? '?' });
+      this.hit('parallel-unsafe', node, context, { kind: 'env', name: key ?? '*', key: `env:${key ?? '*'}` });
       return;
     }
-    this.globalMutation(target.object, node, context, node);
+    this.globalMutation(target.object, node, context, node, this.qualify(target));
   }
 
-  private globalMutation(object: Node, node: Node, context: Context, at: Node): void {
+  /** A write to, or a mutating call on, state of an imported module; `key` names the state written. */
+  private globalMutation(object: Node, node: Node, context: Context, at: Node, key?: string): void {
     const root = this.rootImported(object);
     if (!root) return;
-    const shown = unwrap(object).type === 'Identifier' ? root.name : (this.qualify(object) ?? root.name).split('.').pop()!;
-    this.hit('parallel-unsafe', node, context, { kind: 'module-global', name: shown, module: root.module }, at);
+    const bare = unwrap(object);
+    // registry.set(object, ...) on the module itself is a call of its API, not a change of a shared object.
+    if (key === undefined && bare.type === 'Identifier' && this.bindings.get(bare.name)?.qualified === root.module) return;
+    const shown = bare.type === 'Identifier' ? root.name : (this.qualify(object) ?? root.name).split('.').pop()!;
+    this.hit('parallel-unsafe', node, context, { kind: 'module-global', name: shown, module: root.module, key: `module:${key ?? this.qualify(object) ?? root.name}` }, at);
   }
 
   /** Hash of a test body with its own local names erased, so renamed copies compare equal. */
@@ -484,6 +641,11 @@ class FileWalker {
     serialise(callback.body);
     return createHash('sha1').update(parts.join(' ')).digest('hex');
   }
+}
+
+function isScopedHelper(callee: Node): boolean {
+  const last = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && callee.property.type === 'Identifier' ? callee.property.name : '';
+  return /^with[A-Z]/.test(last);
 }
 
 function isInside(runner: Runner, suite: string[], testName: string): boolean {

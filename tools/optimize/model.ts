@@ -29,7 +29,11 @@ export interface Hit {
   column: number;
   owner: Owner | null;
   /** sleep: {call, seconds}; parallel-unsafe: {kind, name, module?}; others: {call}. */
-  detail: { call?: string; seconds?: number | null; kind?: string; name?: string; module?: string };
+  /**
+   * sleep: {call, seconds, shown?}; parallel-unsafe: {kind, name, module?, key?} where kind 'patched' and
+   * 'reset' are restores only (monkeypatch, a module's reset function) and key names the state; others: {call}.
+   */
+  detail: { call?: string; seconds?: number | null; shown?: string; kind?: string; name?: string; module?: string; key?: string };
   /** Inside a finally block or an after-hook: a restore rather than a leak. */
   restore: boolean;
 }
@@ -53,7 +57,7 @@ export interface StaticFixture {
   /** function: runs around each test (pytest function scope, beforeEach, bats setup). */
   scope: string;
   /** How the runner calls it, for the fix text: pytest-fixture, beforeEach, setup. */
-  kind: 'pytest-fixture' | 'beforeEach' | 'afterEach' | 'bats-setup' | 'bats-teardown' | 'xunit-setup';
+  kind: 'pytest-fixture' | 'beforeEach' | 'afterEach' | 'bats-setup' | 'bats-teardown' | 'xunit-setup' | 'xunit-teardown';
   /** Tests the fixture runs for (testKey). Filled by the analyser (JS, bats) or by the pytest resolver. */
   users: string[];
   /** Users (testKey) that mutate what the fixture builds: widening its scope needs a copy per test. */

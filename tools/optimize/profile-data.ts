@@ -7,18 +7,26 @@ import type { Runner } from './model.ts';
 import { baseName } from './names.ts';
 
 /** The parts of a profile document optimize reads (validated against schemas/profile first). */
-export type ProfileInput = Pick<ProfileDocument, 'command' | 'runner' | 'runs' | 'tests' | 'summary'>;
+export type ProfileInput = Pick<ProfileDocument, 'command' | 'runner' | 'runs' | 'tests' | 'summary'> & { environment?: { cpus: { count: number } } };
 
 export interface MeasuredTest {
   file: string;
   name: string;
   /** The id a runner can select it by (pytest nodeid). */
   id: string;
+  /** testKey of (file, name), made once: big profiles look tests up by it many times. */
+  key: string;
   durationMs: number;
   setupMs: number | undefined;
   callMs: number | undefined;
   /** Position in the runner's own order (first measured run). */
   order: number;
+}
+
+/** A test the runner collected but did not run (skipped here, perhaps run on another platform). */
+export interface CollectedTest {
+  file: string;
+  id: string;
 }
 
 export interface Measured {
@@ -27,20 +35,30 @@ export interface Measured {
   runs: number;
   wallMs: number;
   tests: MeasuredTest[];
+  /** Collected but skipped in every measured run: no duration, still in exactly one shard. */
+  skipped: CollectedTest[];
   byKey: Map<string, MeasuredTest[]>;
   /** Process start to first test, median over measured runs. */
   startupMs: number;
+  /** Process start to the runner's session start (pytest: interpreter and plugins), median; undefined when not recorded. */
+  sessionStartMs: number | undefined;
   /** Last test end to process exit, median. */
   tailMs: number;
   /** Wall time between tests not inside any test, per test (reporting, collection of later files). */
   gapPerTestMs: number;
   /** Per-file overhead of per-file runners: the gap before a file's first test, median over files. */
   fileOverheadMs: number;
+  /** Per-file wall time where the runner reports it (vitest, jest, node:test), median over runs, and its environment set-up. */
+  files: Map<string, { durationMs: number; environmentMs: number; setupMs: number }>;
   /** Worker start-up measured from a run with several workers; undefined when the profile ran on one. */
   workerStartupMs: number | undefined;
   /** Tail of the run with several workers (shutting workers down), when the profile has one. */
   workerTailMs: number | undefined;
   workersSeen: number;
+  /** CPUs of the machine the profile was recorded on. */
+  cpus: number;
+  /** CPU time of the process tree over wall time × the processes that could run at once (0..1), median; undefined without CPU figures. */
+  cpuShare: number | undefined;
 }
 
 const runnerOf = (runner: string): Runner | 'other' =>
@@ -48,45 +66,64 @@ const runnerOf = (runner: string): Runner | 'other' =>
 
 /**
  * `rebase` maps a profile's test file (relative to the directory the runner ran in) to the path the
- * analysis uses (relative to optimize's working directory), so the two join on (file, name).
+ * analysis uses (relative to optimize's working directory), so the two join on (file, name). Linear in
+ * the profile's size: each file is rebased once, and no test is copied more than once.
  */
 export function readMeasured(profile: ProfileInput, rebase: (file: string) => string = (file) => file): Measured {
-  profile = {
-    ...profile,
-    runs: profile.runs.map((run) => ({ ...run, tests: run.tests.map((t) => ({ ...t, file: rebase(t.file) })) })),
-    tests: profile.tests.map((t) => ({ ...t, file: rebase(t.file), ...(t.id && t.id.startsWith(t.file + '::') ? { id: rebase(t.file) + t.id.slice(t.file.length) } : {}) })),
+  const rebased = new Map<string, string>();
+  const fileOf = (file: string) => {
+    let out = rebased.get(file);
+    if (out === undefined) rebased.set(file, (out = rebase(file)));
+    return out;
   };
   const measuredRuns = profile.runs.filter((run) => !run.warmup);
   const firstRun = measuredRuns[0] ?? profile.runs[0];
+  // Keyed by the runner's id where it has one (a string the document already holds), else by (file, name).
+  const orderKey = (test: { file: string; name: string; id?: string }) => test.id ?? testKey(test);
   const orderOf = new Map<string, number>();
   if (firstRun) {
-    const ordered = [...firstRun.tests].sort((a, b) => (a.startMs ?? 0) - (b.startMs ?? 0));
-    ordered.forEach((test, index) => orderOf.set(testKey(test), index));
+    const ordered = firstRun.tests.map((test) => ({ key: orderKey(test), start: test.startMs ?? 0 }));
+    ordered.sort((a, b) => a.start - b.start);
+    ordered.forEach((test, index) => orderOf.set(test.key, index));
   }
-  const tests: MeasuredTest[] = profile.tests
-    .filter((test) => test.outcome !== 'skipped')
-    .map((test, index) => ({
-      file: test.file,
+  const tests: MeasuredTest[] = [];
+  const skipped: CollectedTest[] = [];
+  profile.tests.forEach((test, index) => {
+    const file = fileOf(test.file);
+    const id = test.id ? (test.id.startsWith(test.file + '::') ? file + test.id.slice(test.file.length) : test.id) : `${file}::${test.name}`;
+    if (test.outcome === 'skipped') {
+      skipped.push({ file, id });
+      return;
+    }
+    tests.push({
+      file,
       name: test.name,
-      id: test.id ?? `${test.file}::${test.name}`,
+      id,
+      key: testKey({ file, name: test.name }),
       durationMs: test.durationMs.median,
       setupMs: test.setupMs?.median,
       callMs: test.callMs?.median,
-      order: orderOf.get(testKey(test)) ?? 100000 + index,
-    }))
-    .sort((a, b) => a.order - b.order);
+      order: orderOf.get(orderKey(test)) ?? 1e9 + index,
+    });
+  });
+  tests.sort((a, b) => a.order - b.order);
   const byKey = new Map<string, MeasuredTest[]>();
+  const put = (key: string, test: MeasuredTest) => {
+    const list = byKey.get(key);
+    if (list) list.push(test);
+    else byKey.set(key, [test]);
+  };
   for (const test of tests) {
-    for (const key of new Set([testKey(test), testKey({ file: test.file, name: baseName(test.name) })])) {
-      const list = byKey.get(key) ?? [];
-      list.push(test);
-      byKey.set(key, list);
-    }
+    put(test.key, test);
+    const base = baseName(test.name);
+    if (base !== test.name) put(testKey({ file: test.file, name: base }), test);
   }
   const medianOf = (values: number[], fallback = 0) => (values.length ? median(values) : fallback);
   const startupMs = profile.summary.collectionMs?.median ?? medianOf(measuredRuns.flatMap((run) => (run.collectionMs == null ? [] : [run.collectionMs])));
+  const sessionStarts = measuredRuns.flatMap((run) => (run.sessionStartMs == null ? [] : [run.sessionStartMs]));
   const tailMs = medianOf(measuredRuns.flatMap((run) => (run.tailMs == null ? [] : [run.tailMs])));
-  const sumMs = tests.reduce((sum, test) => sum + test.durationMs, 0);
+  let sumMs = 0;
+  for (const test of tests) sumMs += test.durationMs;
   const workersSeen = profile.summary.workers ?? 1;
   // Gaps between consecutive tests on the same worker: within a file (reporting, hooks outside tests)
   // and before a file's first test (the per-file overhead: a fresh worker, imports, environment).
@@ -97,13 +134,15 @@ export function readMeasured(profile: ProfileInput, rebase: (file: string) => st
     for (const test of run.tests) {
       if (test.startMs === undefined || test.endMs === undefined) continue;
       const worker = test.worker ?? 'main';
-      byWorker.set(worker, [...(byWorker.get(worker) ?? []), test]);
+      const list = byWorker.get(worker);
+      if (list) list.push(test);
+      else byWorker.set(worker, [test]);
     }
-    for (const tests of byWorker.values()) {
-      tests.sort((a, b) => a.startMs! - b.startMs!);
-      for (let i = 1; i < tests.length; i++) {
-        const gap = Math.max(0, tests[i]!.startMs! - tests[i - 1]!.endMs!);
-        (tests[i]!.file === tests[i - 1]!.file ? gaps : fileGaps).push(gap);
+    for (const list of byWorker.values()) {
+      list.sort((a, b) => a.startMs! - b.startMs!);
+      for (let i = 1; i < list.length; i++) {
+        const gap = Math.max(0, list[i]!.startMs! - list[i - 1]!.endMs!);
+        (list[i]!.file === list[i - 1]!.file ? gaps : fileGaps).push(gap);
       }
     }
   }
@@ -116,33 +155,59 @@ export function readMeasured(profile: ProfileInput, rebase: (file: string) => st
   } else if (workersSeen <= 1 && tests.length) {
     gapPerTestMs = Math.max(0, (wallMs - startupMs - tailMs - sumMs) / tests.length);
   }
+  const fileRuns = new Map<string, Array<{ durationMs: number; environmentMs: number; setupMs: number }>>();
+  for (const run of measuredRuns) {
+    for (const file of run.files ?? []) {
+      const list = fileRuns.get(fileOf(file.file)) ?? [];
+      list.push({ durationMs: file.durationMs, environmentMs: file.environmentMs ?? 0, setupMs: file.setupMs ?? 0 });
+      fileRuns.set(fileOf(file.file), list);
+    }
+  }
+  const files = new Map(
+    [...fileRuns].map(([file, list]) => [
+      file,
+      { durationMs: median(list.map((f) => f.durationMs)), environmentMs: median(list.map((f) => f.environmentMs)), setupMs: median(list.map((f) => f.setupMs)) },
+    ]),
+  );
   let workerStartupMs: number | undefined;
   let workerTailMs: number | undefined;
-  const parallelRun = measuredRuns.find((run) => new Set(run.tests.map((t) => t.worker ?? 'main')).size > 1);
-  if (parallelRun) {
-    const firstStart = new Map<string, number>();
-    for (const test of parallelRun.tests) {
-      if (test.startMs === undefined) continue;
-      const worker = test.worker ?? 'main';
-      firstStart.set(worker, Math.min(firstStart.get(worker) ?? Infinity, test.startMs));
+  const parallelRuns = measuredRuns.filter((run) => new Set(run.tests.map((t) => t.worker ?? 'main')).size > 1);
+  if (parallelRuns.length) {
+    const starts: number[] = [];
+    for (const run of parallelRuns) {
+      const firstStart = new Map<string, number>();
+      for (const test of run.tests) {
+        if (test.startMs === undefined) continue;
+        const worker = test.worker ?? 'main';
+        firstStart.set(worker, Math.min(firstStart.get(worker) ?? Infinity, test.startMs));
+      }
+      if (firstStart.size) starts.push(median([...firstStart.values()]));
     }
-    if (firstStart.size) workerStartupMs = median([...firstStart.values()]);
-    if (parallelRun.tailMs != null) workerTailMs = parallelRun.tailMs;
+    if (starts.length) workerStartupMs = median(starts);
+    const tails = parallelRuns.flatMap((run) => (run.tailMs == null ? [] : [run.tailMs]));
+    if (tails.length) workerTailMs = median(tails);
   }
+  const cpus = profile.environment?.cpus.count ?? 1;
+  const shares = measuredRuns.flatMap((run) => (run.cpu && run.wallMs > 0 ? [(run.cpu.userMs + run.cpu.systemMs) / (run.wallMs * Math.min(cpus, Math.max(1, workersSeen)))] : []));
   return {
     runner: runnerOf(profile.runner),
     command: profile.command,
     runs: profile.summary.runs,
     wallMs,
     tests,
+    skipped,
     byKey,
     startupMs,
+    sessionStartMs: sessionStarts.length ? median(sessionStarts) : undefined,
     tailMs,
     gapPerTestMs,
     fileOverheadMs,
+    files,
     workerStartupMs,
     workerTailMs,
     workersSeen,
+    cpus,
+    cpuShare: shares.length ? Math.min(1, median(shares)) : undefined,
   };
 }
 

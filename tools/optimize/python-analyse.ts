@@ -1,9 +1,9 @@
-// Analysis of Python test files: one python3 process for all of them, running the embedded ast helper.
+// Analysis of Python test files: one python3 process for all of them, running python-helper.py (its ast walk).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { SubprocessError } from '../../lib/errors.ts';
 import type { FileAnalysis, Hit, StaticFixture, StaticTest } from './model.ts';
-import { pythonHelperSource } from './python-helper.ts';
+import pythonHelperSource from './python-helper.py?raw';
 
 interface HelperFixture {
   name: string;
@@ -12,6 +12,7 @@ interface HelperFixture {
   autouse: boolean;
   uses: string[];
   className: string | null;
+  teardown?: boolean;
 }
 
 interface HelperResult {
@@ -34,7 +35,7 @@ export async function analysePython(files: readonly string[], relative: (file: s
     runner: 'pytest',
     ...(entry.error ? { error: entry.error } : {}),
     tests: entry.tests ?? [],
-    fixtures: (entry.fixtures ?? []).map((f) => ({ name: f.name, line: f.line, scope: f.scope, kind: f.className ? 'xunit-setup' : 'pytest-fixture', users: [], autouse: f.autouse, className: f.className, uses: f.uses }) as StaticFixture),
+    fixtures: (entry.fixtures ?? []).map((f) => ({ name: f.name, line: f.line, scope: f.scope, kind: f.className ? (f.teardown ? 'xunit-teardown' : 'xunit-setup') : 'pytest-fixture', users: [], autouse: f.autouse, className: f.className, uses: f.uses }) as StaticFixture),
     hits: entry.hits ?? [],
     imports: entry.imports ?? [],
     importLines: entry.importLines ?? {},

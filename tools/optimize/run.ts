@@ -11,30 +11,45 @@ import { formatDocument, writeProduct } from '../../lib/output.ts';
 import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { testKey } from '../../lib/test-id.ts';
 import { analyseFiles } from './analyse.ts';
-import type { OptimizeOptions } from './cli.ts';
+import { configLocation } from './config-location.ts';
+import type { OptimizeOptions } from './options.ts';
 import { discover, toPosix } from './discover.ts';
 import { buildFindings, byRule, collectionIsSlow, totalSavings } from './findings.ts';
 import { type ImportCost, measureImports } from './import-time.ts';
-import type { Runner } from './model.ts';
+import type { FileAnalysis, Runner } from './model.ts';
 import { planParallel } from './parallel.ts';
-import { readMeasured } from './profile-data.ts';
-import { planShards } from './shards.ts';
+import { type Measured, readMeasured } from './profile-data.ts';
+import { type ShardItem, planShards } from './shards.ts';
 import { printSummary } from './summary.ts';
 
 // The runner itself is imported before collection whatever the tests do: not a finding.
 const RUNNER_MODULES = new Set(['pytest', '_pytest', 'pluggy', 'xdist']);
 
 export async function run(options: OptimizeOptions, io: Io, now: Date = new Date()): Promise<number> {
-  const profile = options.profile ? await readDocument<ProfileDocument>(options.profile, io, ['profile']) : undefined;
-  const measured = profile ? readMeasured(profile, await rebaseFromProfile(profile.cwd, io.cwd)) : undefined;
   const candidates = await discover(options.paths, io.cwd);
-  const profileRunner = measured && measured.runner !== 'other' ? (measured.runner as Runner) : undefined;
   const python = io.env.TESTPACE_PYTHON || 'python3';
+  // python3 parses the Python files on the other CPU while this process reads the profile (a big one takes
+  // seconds); the JS files wait for the profile's runner, the fallback for their own.
+  let runnerKnown: (runner: Runner | undefined) => void = () => undefined;
+  const analysesReady = analyseFiles(candidates, io.cwd, { python, runner: new Promise((resolve) => (runnerKnown = resolve)) });
+  analysesReady.catch(() => undefined);
+  let profile: ProfileDocument | undefined;
+  let measured: Measured | undefined;
+  try {
+    profile = options.profile ? await readDocument<ProfileDocument>(options.profile, io, ['profile']) : undefined;
+    measured = profile ? readMeasured(profile, await rebaseFromProfile(profile.cwd, io.cwd)) : undefined;
+  } catch (error) {
+    // A bad profile: the analysis already started ends before the error is reported, leaving nothing running.
+    runnerKnown(undefined);
+    await analysesReady.catch(() => undefined);
+    throw error;
+  }
+  runnerKnown(measured && measured.runner !== 'other' ? (measured.runner as Runner) : undefined);
   // The environment (git, python version: subprocesses) is gathered while the files are parsed.
   const environmentReady = (async () =>
     collectEnvironment(io.cwd, io.env, candidates.some((c) => c.language === 'python') ? await pythonRuntime(io.cwd, python) : {}))();
   environmentReady.catch(() => undefined);
-  const analyses = await analyseFiles(candidates, io.cwd, { python, runner: profileRunner });
+  const analyses = await analysesReady;
   const thresholds = { sleepMs: options.minSleepMs, slowTestMs: options.slowTestMs, collectionShare: 0.3 };
   const pythonFiles = analyses.filter((a) => a.language === 'python' && !a.error);
   let importCosts: ImportCost[] = [];
@@ -42,7 +57,9 @@ export async function run(options: OptimizeOptions, io: Io, now: Date = new Date
     const modules = [...new Set(pythonFiles.flatMap((a) => Object.keys(a.importLines ?? {})))].filter((m) => !RUNNER_MODULES.has(m.split('.')[0]!)).sort();
     importCosts = await measureImports(modules, io.cwd, python, io.env);
   }
-  const built = buildFindings(analyses, measured, thresholds, importCosts);
+  const collectionPlace = measured ? configLocation(io.cwd, measured.runner) : undefined;
+  const environmentPlace = measured ? configLocation(io.cwd, measured.runner, /environment/i) : undefined;
+  const built = buildFindings(analyses, measured, thresholds, importCosts, { collection: collectionPlace, environment: environmentPlace });
   built.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
   const warnings: string[] = [];
   const environment = await environmentReady;
@@ -65,7 +82,7 @@ export async function run(options: OptimizeOptions, io: Io, now: Date = new Date
 
   if (options.format === 'list' && shards && options.shard) {
     const group = shards.groups[options.shard[0] - 1]!;
-    await writeProduct(io, options.out, group.items.map((item) => item + '\n').join(''));
+    await writeProduct(io, options.out, group.items.map((item) => item + (options.nul ? '\0' : '\n')).join(''));
     io.stderr.write(`shard ${options.shard[0]}/${options.shard[1]}: ${group.items.length} ${shards.unit}s, predicted ${Math.round(group.predictedMs)} ms (imbalance ${shards.imbalance})\n`);
     return ExitCode.ok;
   }
@@ -124,19 +141,30 @@ async function pythonRuntime(cwd: string, python: string): Promise<Record<string
   return version ? { python: version } : {};
 }
 
-function shardPlan(measured: ReturnType<typeof readMeasured>, analyses: Awaited<ReturnType<typeof analyseFiles>>, count: number) {
+function shardPlan(measured: Measured, analyses: readonly FileAnalysis[], count: number) {
+  const over = `measured medians over ${measured.runs} run${measured.runs === 1 ? '' : 's'}`;
+  const skipped = measured.skipped.length ? `; ${measured.skipped.length} test${measured.skipped.length === 1 ? '' : 's'} skipped in the profile (perhaps run elsewhere) included without a duration` : '';
   // pytest selects single tests by node id; the JS runners and bats select files.
   if (measured.runner === 'pytest') {
-    const items = measured.tests.map((t) => ({ item: t.id, ms: t.durationMs }));
-    const known = new Set(measured.tests.map((t) => t.file));
+    const items: ShardItem[] = measured.tests.map((t) => ({ item: t.id, ms: t.durationMs }));
+    for (const t of measured.skipped) items.push({ item: t.id, ms: undefined });
+    const known = new Set([...measured.tests, ...measured.skipped].map((t) => t.file));
     for (const analysis of analyses) {
       if (analysis.language !== 'python' || known.has(analysis.file) || !analysis.tests.length) continue;
-      for (const test of analysis.tests) items.push({ item: `${analysis.file}::${test.name}`, ms: undefined as unknown as number });
+      for (const test of analysis.tests) items.push({ item: `${analysis.file}::${test.name}`, ms: undefined });
     }
-    return planShards(items, count, 'test', `measured medians over ${measured.runs} run${measured.runs === 1 ? '' : 's'}, longest first onto the least-loaded shard`);
+    return planShards(uniqueItems(items), count, 'test', `${over}, longest first onto the least-loaded shard${skipped}`);
   }
   const byFile = new Map<string, number | undefined>();
-  for (const test of measured.tests) byFile.set(test.file, (byFile.get(test.file) ?? measured.fileOverheadMs) + test.durationMs);
+  for (const test of measured.tests) byFile.set(test.file, (byFile.get(test.file) ?? measured.files.get(test.file)?.durationMs ?? measured.fileOverheadMs) + (measured.files.has(test.file) ? 0 : test.durationMs));
+  for (const test of measured.skipped) if (!byFile.has(test.file)) byFile.set(test.file, undefined);
   for (const analysis of analyses) if (!byFile.has(analysis.file) && analysis.tests.length) byFile.set(analysis.file, undefined);
-  return planShards([...byFile].map(([item, ms]) => ({ item, ms })), count, 'file', `measured medians over ${measured.runs} run${measured.runs === 1 ? '' : 's'} (tests plus ${Math.round(measured.fileOverheadMs)} ms per-file overhead), longest first onto the least-loaded shard`);
+  return planShards([...byFile].map(([item, ms]) => ({ item, ms })), count, 'file', `${over} (tests plus ${Math.round(measured.fileOverheadMs)} ms per-file overhead), longest first onto the least-loaded shard${skipped}`);
+}
+
+/** Each item once: a test both measured and skipped (in different runs) is one test. */
+function uniqueItems(items: ShardItem[]): ShardItem[] {
+  const seen = new Map<string, ShardItem>();
+  for (const item of items) if (!seen.has(item.item) || seen.get(item.item)!.ms === undefined) seen.set(item.item, item);
+  return [...seen.values()];
 }

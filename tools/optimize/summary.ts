@@ -37,7 +37,7 @@ export function printSummary(io: Io, document: Summary): void {
   }
   if (document.parallel) {
     const p = document.parallel;
-    lines.push(c.bold(`parallel plan (${p.policy}), predicted wall time by workers:`) + ' ' + p.predictions.map((x) => `${x.workers}: ${seconds(x.predictedWallMs)}`).join(', '));
+    lines.push(c.bold(`parallel plan (${p.policy}), predicted wall time by workers:`) + ' ' + p.predictions.map((x) => `${x.workers}: ${seconds(x.predictedWallMs)}${x.lowMs !== undefined ? ` (${seconds(x.lowMs)}–${seconds(x.highMs!)})` : ''}`).join(', '));
     lines.push(`  basis: ${p.basis}`);
     lines.push(`  recommended: ${c.cyan(p.recommended.command)} (${p.recommended.reason})`);
     if (document.summary.parallelGainMs !== null) lines.push(`  predicted gain, apart from the findings: ${seconds(document.summary.parallelGainMs)}`);

@@ -1,11 +1,15 @@
-// The Python side of the analysis: a script run once per invocation by the machine's python3,
-// which parses every Python test file with the standard `ast` module and answers in JSON.
-// Kept as a string so the bundle stays one file; written to a temp dir at run time.
-//
-// Input (stdin): {"files": ["/abs/a.py", ...]}. Output (stdout): one JSON array, one entry per file:
-// {"file", "error"?: {"line", "message"}, "imports": [...], "tests": [...], "fixtures": [...], "hits": [...]}.
-export const pythonHelperSource = String.raw`
-import ast, hashlib, json, sys
+"""The Python side of testpace-optimize's analysis, run once per invocation by the machine's python3.
+
+Parses every Python test file with the standard ast module and answers in JSON.
+Input (stdin): {"files": ["/abs/a.py", ...]}. Output (stdout): one JSON array, one entry per file:
+{"file", "error"?: {"line", "message"}, "imports": [...], "tests": [...], "fixtures": [...], "hits": [...]}.
+Only the standard library: it runs under python3 -I, outside the user's environment.
+"""
+import ast
+import hashlib
+import json
+import os
+import sys
 
 SLEEPS = {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep", "eventlet.sleep"}
 HTTP_VERBS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "send", "urlopen"}
@@ -34,6 +38,12 @@ PATH_WRITES = {"write_text", "write_bytes", "touch", "mkdir", "unlink", "rmdir",
 FILE_FUNCS_DEST0 = {"os.remove", "os.unlink", "os.mkdir", "os.makedirs", "os.rmdir", "shutil.rmtree", "os.rename",
                     "os.replace"}
 FILE_FUNCS_DEST1 = {"shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree", "shutil.move"}
+# Process-wide streams that context managers swap and put back (redirect_stdout, CliRunner.isolation).
+STREAMS = {"sys.stdout", "sys.stderr", "sys.stdin"}
+# monkeypatch (and pytest-mock) calls that pytest undoes after the test: method -> what it patches.
+PATCHERS = {"setenv", "delenv", "setattr", "delattr", "setitem", "delitem"}
+# A call to a function of the state's own module with one of these prefixes puts the module's state back.
+RESETS = ("clear", "reset", "restore", "cleanup", "teardown")
 # Builtins that shadow nothing: a bare name we never saw imported or assigned keeps its own name.
 BUILTINS = {"open"}
 
@@ -104,6 +114,15 @@ def qualname(node, scope):
     return None
 
 
+def is_network(name, last):
+    """A call that leaves the process: a client library's request, a socket's connect."""
+    if name in NETWORK_EXACT or (name.startswith(NETWORK_PREFIXES) and last in HTTP_VERBS and "()" not in name):
+        return True
+    if any(name.startswith(client + ".") for client in NETWORK_CLIENTS) and last in HTTP_VERBS:
+        return True
+    return name == "socket.socket()." + last and last in SOCKET_CONNECTS
+
+
 def root_name(node):
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
@@ -132,8 +151,16 @@ def collect_imports(body, aliases, modules):
 class Walker(ast.NodeVisitor):
     """Finds the calls and writes of one test or fixture body."""
 
-    def __init__(self, scope, owner, consts, imported, hits, sleepers=None):
-        self.sleepers = sleepers or {}
+    def __init__(self, scope, owner, consts, imported, hits, helpers=None, modules=None):
+        self.helpers = helpers or {}
+        # Local names bound by `import x`: calling x.clear() is the module's API, not a mutation of x.
+        self.modules = modules or set()
+        self.with_depth = 0
+        # After a fixture's yield (its teardown), in an autouse fixture (a reset before each test) or in a
+        # teardown method, writes put state back.
+        self.restoring = False
+        # Locals holding a snapshot of some state (old = os.environ.get("A")): writing them back restores it.
+        self.snapshots = {}
         self.scope = scope
         self.owner = owner
         self.consts = consts
@@ -144,12 +171,17 @@ class Walker(ast.NodeVisitor):
         self.params = set()
         self.mutated = set()
 
-    def hit(self, rule, node, detail, line=None):
+    def hit(self, rule, node, detail, line=None, restore=False):
+        key = detail.get("key")
+        restore = (restore or self.finally_depth > 0 or self.restoring
+                   or (self.with_depth > 0 and key in STREAMS))
         self.hits.append({"rule": rule, "line": line or node.lineno, "column": node.col_offset + 1, "owner": self.owner,
-                          "detail": detail, "restore": self.finally_depth > 0})
+                          "detail": detail, "restore": restore})
 
     def visit_FunctionDef(self, node):
-        inner = Walker(Scope({}, self.scope), self.owner, self.consts, self.imported, self.hits, self.sleepers)
+        inner = Walker(Scope({}, self.scope), self.owner, self.consts, self.imported, self.hits, self.helpers, self.modules)
+        inner.restoring = self.restoring
+        inner.local_names |= self.local_names
         for arg in node.args.args + node.args.kwonlyargs:
             inner.local_names.add(arg.arg)
         for statement in node.body:
@@ -179,6 +211,11 @@ class Walker(ast.NodeVisitor):
     def bind(self, target, value):
         if isinstance(target, ast.Name):
             self.local_names.add(target.id)
+            snapshot = self.state_read(value)
+            if snapshot is not None:
+                self.snapshots[target.id] = snapshot
+            else:
+                self.snapshots.pop(target.id, None)
             kind = qualname(value, self.scope) if isinstance(value, ast.Call) else None
             if kind is not None:
                 self.scope.instances[target.id] = kind
@@ -191,21 +228,23 @@ class Walker(ast.NodeVisitor):
             self.visit(item.context_expr)
             if item.optional_vars is not None:
                 self.bind(item.optional_vars, item.context_expr)
+        self.with_depth += 1
         for statement in node.body:
             self.visit(statement)
+        self.with_depth -= 1
 
     visit_AsyncWith = visit_With
 
     def visit_Assign(self, node):
         self.visit(node.value)
         for target in node.targets:
-            self.check_write(target, node)
+            self.check_write(target, node, node.value)
             self.bind(target, node.value)
 
     def visit_AnnAssign(self, node):
         if node.value is not None:
             self.visit(node.value)
-            self.check_write(node.target, node)
+            self.check_write(node.target, node, node.value)
             self.bind(node.target, node.value)
 
     def visit_AugAssign(self, node):
@@ -218,9 +257,48 @@ class Walker(ast.NodeVisitor):
 
     def visit_Global(self, node):
         for name in node.names:
-            self.hit("parallel-unsafe", node, {"kind": "module-global", "name": name})
+            self.hit("parallel-unsafe", node, {"kind": "module-global", "name": name, "key": "global:" + name})
 
-    def check_write(self, target, node):
+    def state_key(self, node):
+        """The dotted name of the process state an expression denotes (os.environ -> env), if it is such state."""
+        if isinstance(node, ast.Subscript):
+            base = qualname(node.value, self.scope)
+            if base == "os.environ":
+                key = const_string(node.slice)
+                return "env:" + (key or "*")
+            return self.state_key(node.value)
+        name = root_name(node)
+        if name is None or name in self.local_names or name not in self.imported:
+            return None
+        return qualname(node, self.scope)
+
+    def state_read(self, value):
+        """old = os.environ.get("A") / dict(os.environ) / module.attr / module.cache.copy(): the state it snapshots."""
+        if isinstance(value, ast.Call):
+            func = qualname(value.func, self.scope)
+            if func == "os.environ.get" and value.args:
+                return "env:" + (const_string(value.args[0]) or "*")
+            copied = qualname(value.args[0], self.scope) if func == "dict" and value.args else None
+            copies_environ = func == "os.environ.copy" or copied == "os.environ"
+            if copies_environ:
+                return "env:*"
+            if isinstance(value.func, ast.Attribute) and value.func.attr in ("copy", "get"):
+                return self.state_key(value.func.value)
+            if func in ("copy.copy", "copy.deepcopy", "list", "dict", "set") and value.args:
+                return self.state_key(value.args[0])
+            return None
+        if isinstance(value, (ast.Attribute, ast.Subscript)):
+            return self.state_key(value)
+        return None
+
+    def restores(self, value, key):
+        """Whether `value` is a snapshot of the state written (the write puts it back)."""
+        if not isinstance(value, ast.Name) or value.id not in self.snapshots:
+            return False
+        saved = self.snapshots[value.id]
+        return saved == key or saved == "env:*" and key.startswith("env:") or key.startswith(saved + ".") or saved.startswith(key + ".")
+
+    def check_write(self, target, node, value=None):
         if isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
                 self.check_write(element, node)
@@ -232,27 +310,34 @@ class Walker(ast.NodeVisitor):
         base = qualname(target.value, self.scope)
         if base == "os.environ":
             key = const_string(target.slice) if isinstance(target, ast.Subscript) else None
-            self.hit("parallel-unsafe", node, {"kind": "env", "name": key or "?"})
+            self.hit("parallel-unsafe", node, {"kind": "env", "name": key or "*", "key": "env:" + (key or "*")},
+                     restore=self.restores(value, "env:" + (key or "*")))
             return
-        self.check_global_mutation(target.value, node, "=")
+        self.check_global_mutation(target, node, "=", value)
 
-    def check_global_mutation(self, value, node, how):
-        name = root_name(value)
+    def check_global_mutation(self, target, node, how, value=None):
+        """A write to (or a mutating call on) `target`, when it is state of an imported module."""
+        name = root_name(target)
         if name is None or name in self.local_names or name not in self.imported:
             return
-        module = self.imported[name]
-        shown = value.attr if isinstance(value, ast.Attribute) else name
-        if isinstance(value, ast.Subscript):
-            inner = value.value
-            shown = inner.attr if isinstance(inner, ast.Attribute) else (inner.id if isinstance(inner, ast.Name) else name)
-        self.hit("parallel-unsafe", node, {"kind": "module-global", "name": shown, "module": module, "how": how})
+        # os.environ.update(...) and friends are environment writes, handled by the caller.
+        key = qualname(target, self.scope) or self.imported[name]
+        if how != "=" and isinstance(target, ast.Name) and name in self.modules:
+            # registry.clear() on `import registry`: a function of the module, not a method of a shared object.
+            return
+        parent = key.rsplit(".", 1)[0] if "." in key else key
+        shown = key.rsplit(".", 1)[-1]
+        self.hit("parallel-unsafe", node, {"kind": "module-global", "name": shown, "module": parent, "how": how, "key": key},
+                 restore=value is not None and self.restores(value, key))
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        if isinstance(node.func, ast.Name) and node.func.id in self.sleepers and node.func.id not in self.local_names:
-            index = self.sleepers[node.func.id]
-            seconds = const_number(node.args[index], self.consts) if len(node.args) > index else None
-            self.hit("sleep", node, {"call": node.func.id, "seconds": seconds})
+        helper = node.func.id if isinstance(node.func, ast.Name) else None
+        if helper in self.helpers and helper not in self.local_names:
+            self.helper_call(node, helper)
+            return
+        if isinstance(node.func, ast.Attribute) and node.func.attr in PATCHERS and root_name(node.func.value) in self.local_names:
+            self.patched(node)
             return
         name = qualname(node.func, self.scope)
         # The line of the called name itself, so a chained call spread over lines points at its own line.
@@ -276,11 +361,7 @@ class Walker(ast.NodeVisitor):
             if name.endswith("create_engine") and target is not None and target in ("sqlite://", "sqlite:///:memory:"):
                 return
             self.hit("real-database", node, {"call": name}, line)
-        elif name in NETWORK_EXACT or (name.startswith(NETWORK_PREFIXES) and last in HTTP_VERBS and "()" not in name):
-            self.hit("real-network", node, {"call": name}, line)
-        elif any(name.startswith(client + ".") for client in NETWORK_CLIENTS) and last in HTTP_VERBS:
-            self.hit("real-network", node, {"call": name}, line)
-        elif name == "socket.socket()." + last and last in SOCKET_CONNECTS:
+        elif is_network(name, last):
             self.hit("real-network", node, {"call": name}, line)
         elif name == "socket.socket().bind" and node.args:
             address = node.args[0]
@@ -289,8 +370,7 @@ class Walker(ast.NodeVisitor):
                 if port:
                     self.hit("parallel-unsafe", node, {"kind": "fixed-port", "name": str(int(port))}, line)
         elif name in ENV_CALLS:
-            key = const_string(node.args[0]) if node.args else None
-            self.hit("parallel-unsafe", node, {"kind": "env", "name": key or "?"}, line)
+            self.env_call(node, name, line)
         elif name == "os.chdir":
             self.hit("parallel-unsafe", node, {"kind": "chdir", "name": "cwd"}, line)
         elif name == "open":
@@ -312,11 +392,70 @@ class Walker(ast.NodeVisitor):
             if path is not None:
                 self.hit("parallel-unsafe", node, {"kind": "fixed-path", "name": path}, line)
         elif last in MUTATORS and isinstance(node.func, ast.Attribute):
-            self.check_global_mutation(node.func.value, node, last)
+            self.check_global_mutation(node.func.value, node, last, node.args[0] if last == "update" and node.args else None)
+        elif last.startswith(RESETS) and "." in name:
+            # structlog.threadlocal.clear_threadlocal(): the module's own reset of its state.
+            self.hit("parallel-unsafe", node, {"kind": "reset", "name": last, "key": name.rsplit(".", 1)[0]}, line, restore=True)
+
+    def env_call(self, node, name, line):
+        """os.environ.update({"A": ...}) / setdefault("A") / pop("A"): each variable it writes, by name."""
+        keys = []
+        if name == "os.environ.update":
+            for arg in node.args:
+                if isinstance(arg, ast.Dict):
+                    keys += [const_string(k) or "*" for k in arg.keys]
+                else:
+                    keys.append("*")
+            keys += [k.arg or "*" for k in node.keywords]
+        elif name in ("os.environ.clear", "os.environ.popitem"):
+            keys = ["*"]
+        else:
+            keys = [(const_string(node.args[0]) if node.args else None) or "*"]
+        value = node.args[0] if name == "os.environ.update" and node.args else None
+        restore = value is not None and self.restores(value, "env:*")
+        keys = list(dict.fromkeys(keys or ["*"]))
+        shown = "*" if "*" in keys else ", ".join(keys)
+        self.hit("parallel-unsafe", node, {"kind": "env", "name": shown, "key": "env:" + (keys[0] if len(keys) == 1 else "*")}, line,
+                 restore=restore)
+
+    def patched(self, node):
+        """monkeypatch.setenv("A", ...), setattr(module, "name", ...), setitem(os.environ, ...): pytest undoes them."""
+        method = node.func.attr
+        args = node.args
+        if method in ("setenv", "delenv"):
+            key = "env:" + ((const_string(args[0]) if args else None) or "*")
+        elif method in ("setitem", "delitem") and args:
+            target = qualname(args[0], self.scope)
+            key = "env:" + ((const_string(args[1]) if len(args) > 1 else None) or "*") if target == "os.environ" else target
+        elif method in ("setattr", "delattr") and args:
+            dotted = const_string(args[0])
+            if dotted is not None and (len(args) < 3 if method == "setattr" else len(args) < 2):
+                key = dotted
+            else:
+                base = qualname(args[0], self.scope)
+                attr = const_string(args[1]) if len(args) > 1 else None
+                key = base + "." + attr if base and attr else base
+        else:
+            return
+        if key:
+            self.hit("parallel-unsafe", node, {"kind": "patched", "name": method, "key": key}, restore=True)
+
+    def helper_call(self, node, helper):
+        """A call to a helper of the file or of a project module it imports: the helper's own hits, here."""
+        for found in self.helpers[helper]:
+            detail = dict(found["detail"])
+            detail["call"] = helper + " → " + detail["call"]
+            if found["rule"] == "sleep" and found.get("param") is not None:
+                index = found["param"]
+                detail["seconds"] = const_number(node.args[index], self.consts) if len(node.args) > index else None
+            self.hit(found["rule"], node, detail)
 
 
-class Normaliser(ast.NodeTransformer):
-    """Renames local names by order of first appearance, so bodies compare whatever their names."""
+class Normaliser:
+    """Renames local names by order of first appearance, so bodies compare whatever their names.
+
+    Writes the tree as text in one pass (ast.dump over a NodeTransformer's copy took most of a run's time).
+    """
 
     def __init__(self, local):
         self.local = local
@@ -326,17 +465,50 @@ class Normaliser(ast.NodeTransformer):
         if name not in self.local:
             return name
         if name not in self.names:
-            self.names[name] = "_v%d" % len(self.names)
+            self.names[name] = f"_v{len(self.names)}"
         return self.names[name]
 
-    def visit_Name(self, node):
-        return ast.copy_location(ast.Name(id=self.rename(node.id), ctx=node.ctx), node)
+    def text(self, nodes):
+        out = []
+        pending = list(reversed(nodes))
+        while pending:
+            node = pending.pop()
+            if isinstance(node, str):
+                out.append(node)
+                continue
+            out.append(type(node).__name__)
+            if isinstance(node, ast.Name):
+                out.append(self.rename(node.id))
+                continue
+            if isinstance(node, ast.arg):
+                out.append(self.rename(node.arg))
+                continue
+            children = []
+            for field in node._fields:
+                value = getattr(node, field, None)
+                if isinstance(value, ast.AST):
+                    children.append(value)
+                elif isinstance(value, list):
+                    children.append("[")
+                    children.extend(item if isinstance(item, ast.AST) else repr(item) for item in value)
+                    children.append("]")
+                elif value is not None and not isinstance(value, ast.expr_context):
+                    children.append(repr(value))
+            children.append(")")
+            pending.extend(reversed(children))
+        return " ".join(out)
 
-    def visit_arg(self, node):
-        return ast.arg(arg=self.rename(node.arg), annotation=None)
+
+def is_empty(body):
+    """A body of docstrings, pass and ... only: a placeholder, never a duplicate of another."""
+    return all(isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)) for s in body)
 
 
-def body_hash(function):
+def body_hash(function, context=""):
+    """The test's body with its locals renamed, and what else makes the test: the class attributes it runs with
+    (self.cls differs between classes), async or not."""
+    if is_empty(function.body):
+        return None
     local = {arg.arg for arg in function.args.args + function.args.kwonlyargs}
     for node in ast.walk(function):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
@@ -347,9 +519,11 @@ def body_hash(function):
     if not body:
         return None
     normaliser = Normaliser(local)
-    parts = [ast.dump(normaliser.visit(ast.Module(body=[*function.decorator_list], type_ignores=[])), annotate_fields=False)]
+    parts = [normaliser.text(function.decorator_list)]
     parts.append(",".join(normaliser.rename(arg.arg) for arg in function.args.args))
-    parts.append(ast.dump(normaliser.visit(ast.Module(body=body, type_ignores=[])), annotate_fields=False))
+    parts.append(normaliser.text(body))
+    parts.append(type(function).__name__)
+    parts.append(context)
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()
 
 
@@ -377,6 +551,109 @@ def used_fixtures(function, scope):
         if isinstance(decorator, ast.Call) and qualname(decorator.func, scope) == "pytest.mark.usefixtures":
             names.extend(filter(None, (const_string(arg) for arg in decorator.args)))
     return names
+
+
+XUNIT_SETUPS = ("setup_method", "setUp", "setup")
+XUNIT_TEARDOWNS = ("teardown_method", "tearDown", "teardown")
+
+
+def walk_body(node):
+    """The nodes of a statement, not those of functions defined in it."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        for child in ast.iter_child_nodes(current):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                pending.append(child)
+
+
+def function_hits(function, module_scope, consts):
+    """What a helper does wherever it is called: its sleeps (literal, or of a parameter), processes, network, databases."""
+    hits = []
+    walker = Walker(Scope({}, module_scope), None, consts, {}, hits)
+    params = [arg.arg for arg in function.args.args]
+    walker.local_names |= set(params)
+    for statement in function.body:
+        walker.visit(statement)
+    found = []
+    for hit in hits:
+        if hit["rule"] not in ("sleep", "subprocess", "real-network", "real-database"):
+            continue
+        entry = {"rule": hit["rule"], "detail": hit["detail"]}
+        if hit["rule"] == "sleep" and hit["detail"]["seconds"] is None:
+            # time.sleep(seconds) with seconds a parameter: the call site gives the duration.
+            for inner in walk_body(function):
+                if (isinstance(inner, ast.Call) and inner.lineno == hit["line"] and inner.args
+                        and isinstance(inner.args[0], ast.Name) and inner.args[0].id in params):
+                    entry["param"] = params.index(inner.args[0].id)
+            if "param" not in entry:
+                continue
+        found.append(entry)
+    return found
+
+
+MODULE_CACHE = {}
+
+
+def module_helpers(path):
+    """The helpers a project module defines (followed one level: what they call in turn is not)."""
+    if path not in MODULE_CACHE:
+        MODULE_CACHE[path] = {}
+        try:
+            with open(path, "rb") as handle:
+                tree = ast.parse(handle.read(), filename=path)
+        except (OSError, SyntaxError, ValueError):
+            return {}
+        aliases = {}
+        collect_imports(tree.body, aliases, set())
+        scope = Scope(aliases)
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("test"):
+                found = function_hits(node, scope, {})
+                if found:
+                    MODULE_CACHE[path][node.name] = found
+    return MODULE_CACHE[path]
+
+
+def project_module(importer, module, level):
+    """The file of a module imported by a test file, when it is part of the project (relative, or beside it)."""
+    base = os.path.dirname(importer)
+    if level:
+        for _ in range(level - 1):
+            base = os.path.dirname(base)
+        candidates = [base]
+    else:
+        candidates = [base, os.getcwd()]
+    parts = module.split(".") if module else []
+    for root in candidates:
+        for path in (os.path.join(root, *parts) + ".py", os.path.join(root, *parts, "__init__.py")):
+            # Test helpers only: the code under test is what the tests are for, and they often stub its calls.
+            in_tests = os.path.dirname(path) == base or {"test", "tests", "testing"} & set(os.path.relpath(path).split(os.sep))
+            if parts and os.path.isfile(path) and in_tests and "site-packages" not in path:
+                return path
+    return None
+
+
+def project_helpers(tree, path, module_scope, consts):
+    """Helpers a test can call by a bare name: the file's own functions, and those imported from project modules."""
+    helpers = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            found = project_module(path, node.module, node.level)
+            if found is None:
+                continue
+            defined = module_helpers(found)
+            for alias in node.names:
+                if alias.name in defined:
+                    helpers[alias.asname or alias.name] = defined[alias.name]
+    for node in tree.body:
+        is_function = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if is_function and not node.name.startswith("test") and fixture_info(node, module_scope) is None:
+            found = function_hits(node, module_scope, consts)
+            if found:
+                helpers[node.name] = found
+    return helpers
 
 
 def analyse(path):
@@ -409,24 +686,20 @@ def analyse(path):
             import_lines.setdefault(node.module, node.lineno)
     result = {"file": path, "imports": sorted(modules), "importLines": import_lines, "tests": [], "fixtures": [], "hits": []}
 
-    # Helpers that wait for one of their parameters: def wait(seconds): time.sleep(seconds).
-    sleepers = {}
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("test"):
-            params = [arg.arg for arg in node.args.args]
-            for inner in ast.walk(node):
-                if (isinstance(inner, ast.Call) and qualname(inner.func, module_scope) in SLEEPS and inner.args
-                        and isinstance(inner.args[0], ast.Name) and inner.args[0].id in params):
-                    sleepers[node.name] = params.index(inner.args[0].id)
-                    break
+    modules_bound = {alias.asname or alias.name.split(".")[0] for node in tree.body if isinstance(node, ast.Import) for alias in node.names}
+    helpers = project_helpers(tree, path, module_scope, consts)
 
-    def walk_function(function, owner):
-        walker = Walker(Scope({}, module_scope), owner, consts, imported, result["hits"], sleepers)
+    def walk_function(function, owner, restoring=False):
+        walker = Walker(Scope({}, module_scope), owner, consts, imported, result["hits"], helpers, modules_bound)
+        walker.restoring = restoring
         for arg in function.args.args + function.args.kwonlyargs:
             walker.local_names.add(arg.arg)
             walker.params.add(arg.arg)
         for statement in function.body:
             walker.visit(statement)
+            # A fixture's code after its yield is its teardown.
+            if owner["kind"] == "fixture" and any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in walk_body(statement)):
+                walker.restoring = True
         return sorted(walker.mutated)
 
     def visit_functions(body, prefix, in_class):
@@ -434,7 +707,8 @@ def analyse(path):
             # pytest collects Test* classes, and unittest.TestCase subclasses whatever their name.
             if isinstance(node, ast.ClassDef) and (node.name.startswith("Test") or any(
                     (qualname(base, module_scope) or "").endswith("TestCase") for base in node.bases)):
-                visit_functions(node.body, prefix + node.name + "::", True)
+                attributes = [s for s in node.body if isinstance(s, (ast.Assign, ast.AnnAssign))]
+                visit_functions(node.body, prefix + node.name + "::", ast.dump(ast.Module(body=attributes, type_ignores=[])))
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 fixture = fixture_info(node, module_scope)
                 if fixture is not None:
@@ -442,22 +716,22 @@ def analyse(path):
                     result["fixtures"].append({"name": name, "line": node.lineno, "endLine": node.end_lineno,
                                                "scope": fixture["scope"], "autouse": fixture["autouse"],
                                                "uses": used_fixtures(node, module_scope), "className": prefix[:-2] or None})
-                    walk_function(node, {"kind": "fixture", "name": name})
+                    walk_function(node, {"kind": "fixture", "name": name}, restoring=fixture["autouse"])
                 elif node.name.startswith("test"):
                     name = prefix + node.name
                     test = {"name": name, "line": node.lineno, "endLine": node.end_lineno,
                             "fixtures": used_fixtures(node, module_scope)}
                     result["tests"].append(test)
                     test["mutates"] = walk_function(node, {"kind": "test", "name": name})
-                    # Last: the normaliser renames the body's names in place.
-                    test["hash"] = body_hash(node)
-                elif in_class and node.name in ("setup_method", "setUp", "setup"):
+                    test["hash"] = body_hash(node, in_class or "")
+                elif in_class is not None and node.name in XUNIT_SETUPS + XUNIT_TEARDOWNS:
+                    teardown = node.name in XUNIT_TEARDOWNS
                     result["fixtures"].append({"name": prefix + node.name, "line": node.lineno, "endLine": node.end_lineno,
-                                               "scope": "function", "autouse": True, "uses": [],
+                                               "scope": "function", "autouse": True, "uses": [], "teardown": teardown,
                                                "className": prefix[:-2]})
-                    walk_function(node, {"kind": "fixture", "name": prefix + node.name})
+                    walk_function(node, {"kind": "fixture", "name": prefix + node.name}, restoring=teardown)
 
-    visit_functions(tree.body, "", False)
+    visit_functions(tree.body, "", None)
     return result
 
 
@@ -472,5 +746,5 @@ def main():
     json.dump(out, sys.stdout)
 
 
-main()
-`;
+if __name__ == "__main__":
+    main()
