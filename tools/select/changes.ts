@@ -41,6 +41,8 @@ export interface Snapshot {
   upstream: string | null;
   /** Uncommitted changes against HEAD (staged or not), and untracked files. */
   working: Change[];
+  /** Ignored files, and ignored directories (ending in `/`) that git did not descend into. */
+  ignored: string[];
   /** `git ls-files --stage` as git printed it: the index, which a warm run's key is made of. */
   stage: string;
   /** Every file in the work tree and the blob ids of clean tracked files; parsed from `stage` on first use. */
@@ -148,6 +150,7 @@ export async function gitSnapshot(cwd: string, bases: string[], details: boolean
   let head: string | null = null;
   let upstream: string | null = null;
   const working: Change[] = [];
+  const ignored: string[] = [];
   const parts = status.split('\0');
   for (let i = 0; i < parts.length; i++) {
     const entry = parts[i]!;
@@ -161,9 +164,10 @@ export async function gitSnapshot(cwd: string, bases: string[], details: boolean
       working.push({ path: entry.split(' ').slice(9).join(' '), status: statusOf(entry.slice(2, 4)), oldPath });
     } else if (entry.startsWith('u ')) working.push({ path: entry.split(' ').slice(10).join(' '), status: 'modified' });
     else if (entry.startsWith('? ')) working.push({ path: entry.slice(2), status: 'untracked' });
+    else if (entry.startsWith('! ')) ignored.push(entry.slice(2));
   }
   let listing: Listing | undefined;
-  return { probes, root, shallow: shallow === 'true', head, upstream, working, stage, listing: () => (listing ??= parseStage(stage, working)) };
+  return { probes, root, shallow: shallow === 'true', head, upstream, working, ignored, stage, listing: () => (listing ??= parseStage(stage, working)) };
 }
 
 function parseStage(stage: string, working: Change[]): Listing {

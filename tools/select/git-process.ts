@@ -36,7 +36,8 @@ export function gitOutput(cwd: string, args: readonly string[]): Promise<string>
 
 // The commands of a snapshot (see changes.ts gitSnapshot), besides one diff per candidate base.
 export const TOP_COMMAND = ['rev-parse', '--show-toplevel', '--is-shallow-repository'];
-export const STATUS_COMMAND = ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'];
+// --ignored=matching lists ignored files, and ignored directories as one entry (node_modules/): tests the runner collects may live there.
+export const STATUS_COMMAND = ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all', '--ignored=matching'];
 export const STAGE_COMMAND = ['ls-files', '--stage', '-z', '--full-name', ':/'];
 
 export const diffCommand = (base: string): string[] => ['diff', '--name-status', '-M', '-z', '--no-color', '--no-ext-diff', `${base}...HEAD`, '--'];
