@@ -206,6 +206,19 @@ export function createJsResolver(root: string, fileSet: Set<string>, dirs: Set<s
   const resolve = (from: string, specifier: string): Resolution => {
     const spec = specifier.replace(/\?.*$/, ''); // `./x.svg?raw`
     const fromDir = path.posix.dirname(from) === '.' ? '' : path.posix.dirname(from);
+    // Runner aliases of the projects that contain this file (jest maps relative specifiers too: `\.css$`).
+    for (const runner of aliasRunners) {
+      if (runner.dir && !from.startsWith(`${runner.dir}/`)) continue;
+      for (const alias of runner.aliases) {
+        const match = alias.find.exec(spec);
+        if (!match) continue;
+        // jest maps the whole specifier to the mapped path; vite replaces what the find matched.
+        const replaced = alias.whole ? alias.replace.replace(/\$(\d+)/g, (_, n: string) => match[Number(n)] ?? '') : spec.replace(alias.find, alias.replace);
+        const hit = probe(replaced.replace(/^\//, ''));
+        if (hit) return { file: hit };
+        if (!replaced.startsWith('.') && !replaced.startsWith('/') && replaced !== spec) return resolve(from, replaced);
+      }
+    }
     if (spec.startsWith('./') || spec.startsWith('../') || spec === '.' || spec === '..') {
       const key = `${fromDir}\0${spec}`;
       let result = relativeCache.get(key);
@@ -221,19 +234,6 @@ export function createJsResolver(root: string, fileSet: Set<string>, dirs: Set<s
       const inRepo = toRepo(spec);
       const hit = inRepo === null ? null : probe(inRepo);
       return hit ? { file: hit } : { external: true };
-    }
-    // Runner aliases of the projects that contain this file.
-    for (const runner of aliasRunners) {
-      if (runner.dir && !from.startsWith(`${runner.dir}/`)) continue;
-      for (const alias of runner.aliases) {
-        const match = alias.find.exec(spec);
-        if (!match) continue;
-        // jest maps the whole specifier to the mapped path; vite replaces what the find matched.
-        const replaced = alias.whole ? alias.replace.replace(/\$(\d+)/g, (_, n: string) => match[Number(n)] ?? '') : spec.replace(alias.find, alias.replace);
-        const hit = probe(replaced.replace(/^\//, ''));
-        if (hit) return { file: hit };
-        if (!replaced.startsWith('.') && !replaced.startsWith('/') && replaced !== spec) return resolve(from, replaced);
-      }
     }
     const matcher = pathsMatcher(fromDir);
     if (matcher) {
