@@ -33,6 +33,7 @@ typecheck: setup ## Type-check only
 	$(BIN)/tsc --noEmit -p tsconfig.json
 
 test: setup ## Run the test suite (builds first)
+	@scripts/node-versions.sh >/dev/null
 	$(BIN)/vitest run
 
 demo: build ## Profile, optimize, select and report on the bundled examples

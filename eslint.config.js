@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    // CommonJS build shims (scripts/shims): require/module, and ANSI escapes in regexes on purpose.
+    // CommonJS files (reporters that run inside the user's runner): require/module.
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', Intl: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off', 'no-control-regex': 'off' },

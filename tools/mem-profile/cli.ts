@@ -62,10 +62,7 @@ export const command: CommandSpec<MemProfileOptions> = {
       tracemalloc: Boolean(argv.tracemalloc),
     };
   },
-  run: async (options, io) => {
-    const [{ takeEarlySession }, { run }] = await Promise.all([import('./early.ts'), import('./run.ts')]);
-    return run(options, io, await takeEarlySession(options, io));
-  },
+  run: async (options, io) => (await import('./run.ts')).run(options, io),
 };
 
 export const cli = (argv: string[], io: Io): Promise<number> => main(command, argv, io);

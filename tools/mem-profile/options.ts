@@ -1,5 +1,5 @@
 // What a mem-profile run is asked to do, and the defaults of the command line: kept apart from cli.ts
-// so that the early start (early.ts) can use them without loading the command line (yargs).
+// so that run.ts does not import the command line.
 
 export interface MemProfileOptions {
   command: string[];
@@ -25,7 +25,7 @@ export interface MemProfileOptions {
   tracemalloc: boolean;
 }
 
-/** The command line's defaults (cli.ts gives them to yargs; the early start assumes them). */
+/** The command line's defaults (cli.ts gives them to yargs). */
 export const defaults = {
   intervalMs: 100,
   maxRssBytes: undefined,

@@ -53,7 +53,7 @@ function createSampler(kind: 'procfs' | 'ps', options: MemProfileOptions, root: 
 
 /** A run in progress: its command launched and its tree being sampled; finished by finishSession. */
 export interface Session {
-  /** The options it was started with (the early start compares them with the parsed ones). */
+  /** The options it was started with. */
   options: MemProfileOptions;
   io: Io;
   tmpDir: string;
@@ -191,8 +191,7 @@ export async function finishSession(session: Session, options: MemProfileOptions
       await monitor.stop();
       sampler.close?.();
     }
-    // When the command ended, not when the tool got to it (a short command can end while the early
-    // start's tool is still loading its command line).
+    // When the command ended (the wrapper says), not when the tool got to it.
     const wallMs = Math.min(session.now(), Math.max(0, Number(exit.endedNs - session.startedNs) / 1e6));
     if (session.afterExit) {
       warnings.push(...(await session.afterExit()));
@@ -246,7 +245,7 @@ export async function finishSession(session: Session, options: MemProfileOptions
   }
 }
 
-/** Runs the command from start to end; or, given the session the early start began, from there. */
-export async function run(options: MemProfileOptions, io: Io, early?: Session): Promise<number> {
-  return finishSession(early ?? (await startSession(options, io)), options, io);
+/** Runs the command from start to end. */
+export async function run(options: MemProfileOptions, io: Io): Promise<number> {
+  return finishSession(await startSession(options, io), options, io);
 }

@@ -3,9 +3,7 @@
 // all waited-for descendants and when the command ended to a report file. Python is on nearly every
 // Linux and macOS machine; without it the command runs bare and the document says so.
 //
-// It takes its command on stdin (see encodeSpec), so that it can be started before the command is known:
-// the executable starts it from its first lines, and Python's start-up overlaps Node's loading of the
-// tool instead of delaying the command (see spawn.ts). Stdin closed without a whole spec means there is
+// It takes its command on stdin (see encodeSpec). Stdin closed without a whole spec means there is
 // nothing to run: it exits at once. Before the fork it imports only what Python has loaded anyway (os,
 // sys) and the built-in _signal: `python3 -I -S` importing `json`, `signal` (enum) and `resource` as
 // well took 16 ms, with only os and sys 8 ms (medians of 25 here); `resource` is imported after the

@@ -1,14 +1,12 @@
 // Starting the command in its own process group (so a signal reaches the whole tree), with its output
-// sent to stderr (stdout carries the document), optionally under the rusage wrapper. The wrapper can
-// be started ahead of time (startEarlyWrapper, from the executable's first lines): it then waits for
-// its command on stdin while the tool loads, and the command starts without waiting for Python.
+// sent to stderr (stdout carries the document), optionally under the rusage wrapper.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { SubprocessError } from '../../lib/errors.ts';
-import { WRAPPER_SOURCE, type WrapperReport, type WrapperSpec, encodeSpec, parseWrapperReport, wrapperPython } from './rusage-wrapper.ts';
+import { WRAPPER_SOURCE, type WrapperReport, type WrapperSpec, encodeSpec, parseWrapperReport } from './rusage-wrapper.ts';
 
 export interface Launch {
   command: string[];
@@ -25,10 +23,7 @@ export interface Exit {
   exitCode: number | null;
   signal: string | null;
   childrenMaxRssBytes: number | null;
-  /**
-   * When the command ended, on process.hrtime's clock: from the wrapper, which waits for it; else when
-   * its exit reached the tool, which may be later when the tool was busy (loading its command line).
-   */
+  /** When the command ended, on process.hrtime's clock: from the wrapper, which waits for it; else when its exit reached the tool. */
   endedNs: bigint;
 }
 
@@ -45,53 +40,12 @@ export interface Running {
 const signalName = (number: number): string | null =>
   (Object.entries(constants.signals).find(([, value]) => value === number)?.[0] as string | undefined) ?? null;
 
-/** Whether `child` (and its pipes) keep the tool's event loop alive. */
-function holdOpen(child: ChildProcess, hold: boolean): void {
-  for (const handle of [child, child.stdin, child.stdout, child.stderr] as Array<{ ref?: () => void; unref?: () => void } | null>) {
-    if (hold) handle?.ref?.();
-    else handle?.unref?.();
-  }
-}
-
-/** Starts the wrapper, waiting for its command; `early` ones do not keep the tool alive until used. */
-function startWrapper(python: string, early: boolean): ChildProcess {
+/** Starts the wrapper, which waits for its command on stdin. */
+function startWrapper(python: string): ChildProcess {
   // The last argument only names the process (in ps) for whoever wonders what it is.
   const child = spawn(python, ['-I', '-S', '-c', WRAPPER_SOURCE, 'testpace-rusage-wrapper'], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   child.on('error', () => undefined); // reported by launch(), which looks at the pid
-  if (early) holdOpen(child, false);
   return child;
-}
-
-let earlyWrapper: { python: string; child: ChildProcess } | undefined;
-
-/**
- * From the executable's first lines: starts the wrapper when the arguments ask for a run (a command
- * after `--`) and do not turn it off. Taken by the launch that uses the same Python; one that is
- * never taken reads end-of-file when the tool exits, and exits too.
- */
-export function startEarlyWrapper(argv: readonly string[], env: NodeJS.ProcessEnv): void {
-  const dashes = argv.indexOf('--');
-  if (dashes < 0 || argv.slice(0, dashes).includes('--no-rusage')) return;
-  const python = wrapperPython(env);
-  if (python) earlyWrapper = { python, child: startWrapper(python, true) };
-}
-
-/** The early wrapper, when it was started with `python` and is still waiting; otherwise a new one. */
-function takeWrapper(python: string): ChildProcess {
-  const early = earlyWrapper;
-  earlyWrapper = undefined;
-  if (early && early.python === python && early.child.pid !== undefined && early.child.exitCode === null && early.child.signalCode === null) {
-    holdOpen(early.child, true);
-    return early.child;
-  }
-  early?.child.stdin?.end();
-  return startWrapper(python, false);
-}
-
-/** Closes an early wrapper that no launch will use (the run went without it). */
-export function discardEarlyWrapper(): void {
-  earlyWrapper?.child.stdin?.end();
-  earlyWrapper = undefined;
 }
 
 /** Waits until `child` runs; rejects with a SubprocessError naming `shown` when it cannot start. */
@@ -111,13 +65,12 @@ export async function launch(options: Launch): Promise<Running> {
   const shown = options.command.join(' ');
   let child: ChildProcess;
   if (options.python) {
-    child = takeWrapper(options.python);
+    child = startWrapper(options.python);
     const spec: WrapperSpec = { argv: options.command, env: options.env, cwd: options.cwd, report: reportFile, quiet: !options.output };
     child.stdin!.on('error', () => undefined); // a wrapper that died early: its exit says so
     child.stdin!.end(encodeSpec(spec));
     await started(child, options.python, shown);
   } else {
-    discardEarlyWrapper();
     child = spawn(options.command[0]!, options.command.slice(1), {
       cwd: options.cwd,
       env: options.env,

@@ -16,7 +16,6 @@ import { reportedPython } from '../../lib/runners/pytest-plugin.ts';
 import { assembleRun, filesFromEvents, inferLanes, testsFromEvents } from './assemble.ts';
 import type { ProfileOptions } from './cli.ts';
 import { type CpuProfiling, prepareCpuProfile } from './cpu-profile.ts';
-import { takeEarlyStart } from './early.ts';
 import { shellExitCode } from './execute.ts';
 import type { ProfileDocument, ProfileRunner, RunRecord } from './model.ts';
 import { measuredRuns, summariseRuns, summariseTests } from './statistics.ts';
@@ -44,22 +43,20 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
   const runner = resolveRunner(options);
   const cwd = io.cwd;
   const cores = os.availableParallelism();
-  // Nothing stands between the start and the first run: the environment (git state) is collected
-  // while the first run goes on (from 100 ms in), alongside it, so that its git process counts
-  // neither in the run's CPU (see execute) nor after the run. Python's version comes from the pytest plugin. A plain
-  // invocation's first run has started before the command line was parsed (early.ts).
+  // The environment (git state) is collected while the first run goes on, so that its git process
+  // counts neither in the run's CPU (see execute) nor after the run. Python's version comes from the
+  // pytest plugin.
   const colour = stderrPalette(io);
   const runtimes: Record<string, string> = {};
-  const early = await takeEarlyStart(options, io);
-  const startEnvironment = early?.environment ?? environmentOnce(io);
+  const startEnvironment = environmentOnce(io);
 
   const total = options.warmup + options.runs;
   const runs: RunRecord[] = [];
   const warnings: string[] = [];
   let unreadable: InputError | undefined;
   let cpuProfiling: CpuProfiling | undefined;
-  const tmpRoot = early?.setup.tmpRoot ?? makeTmpRoot();
-  const signals = early?.setup.signals ?? listenForSignals();
+  const tmpRoot = makeTmpRoot();
+  const signals = listenForSignals();
   let interruptedBy: string | undefined;
   try {
     if (options.cpuProfile) {
@@ -71,7 +68,7 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
     for (let index = 0; index < total && !signals.received; index++) {
       const warmup = index < options.warmup;
       if (total > 1) io.stderr.write(colour.dim(`testpace-profile: run ${index + 1} of ${total}${warmup ? ' (warm-up)' : ''}\n`));
-      const started = index === 0 && early ? early.first : await startRun(setup, index, index === 0 ? startEnvironment : undefined);
+      const started = await startRun(setup, index, index === 0 ? startEnvironment : undefined);
       const { eventsFile, runtimeFile } = started;
       const execution = await started.execution;
       warnings.push(...((await started.afterExit?.()) ?? []));
