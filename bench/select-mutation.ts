@@ -9,7 +9,9 @@
 //   node scripts/run-ts.mjs bench/select-mutation.ts --project attrs=/tmp/attrs --project ufo=/tmp/ufo
 //   node scripts/run-ts.mjs bench/select-mutation.ts --mirrors /work/.mirror attrs click ufo luxon
 // (--mirrors clones <dir>/<owner+name>/repo into a temp dir and installs Node dependencies with npm.)
-// Options: --max N mutations per project (spread evenly over its sources; default 12), --select FILE
+// Options: --mutate module|body|both (module: the file fails wherever it is imported; body: one
+// function or method of a Python file raises when called, the mutation of issue 15), --max N
+// mutations per project and kind (spread evenly over its sources; default 12), --select FILE
 // (the testpace-select bundle to measure; default dist/testpace-select.cjs), --json FILE (the results).
 // Exit 1 when a failing test file was not selected.
 import { execFile } from 'node:child_process';
@@ -24,10 +26,12 @@ import { REAL_PROJECTS, type RealProject } from './select-projects.ts';
 
 const argv = process.argv.slice(2);
 const option = (name: string): string[] => argv.flatMap((arg, i) => (arg === name && argv[i + 1] !== undefined ? [argv[i + 1]!] : []));
-const valued = new Set(['--project', '--mirrors', '--max', '--select', '--json']);
+const valued = new Set(['--project', '--mirrors', '--max', '--select', '--json', '--mutate']);
 const positional = argv.filter((arg, i) => !arg.startsWith('--') && !valued.has(argv[i - 1] ?? ''));
 const selectBundle = path.resolve(option('--select')[0] ?? binary('select'));
 const maxMutations = Number(option('--max')[0] ?? 12);
+const mutate = option('--mutate')[0] ?? 'module';
+const kinds = mutate === 'both' ? ['module', 'body'] : [mutate];
 
 interface Exec {
   code: number;
@@ -142,8 +146,8 @@ async function peerSelection(project: RealProject, dir: string, file: string): P
   return null;
 }
 
-async function selectFor(dir: string, file: string): Promise<{ files: string[]; error: string | null }> {
-  const run = await exec(process.execPath, [selectBundle, '--files', file, '--no-cache'], dir);
+async function selectFor(dir: string, file: string, extra: string[] = []): Promise<{ files: string[]; error: string | null }> {
+  const run = await exec(process.execPath, [selectBundle, '--files', file, '--no-cache', ...extra], dir);
   if (run.code !== 0) return { files: [], error: run.stderr.trim().split('\n')[0] ?? `exit ${run.code}` };
   return { files: run.stdout.split('\n').filter(Boolean).map((f) => relative(dir, f)), error: null };
 }
@@ -161,6 +165,31 @@ function breakText(file: string, original: string): string {
   return `${original}\nthrow new Error("testpace mutation");\n`;
 }
 
+// Finds the function (or method) in the middle of a Python file and the line and indentation of
+// its body's first statement; the body mutation inserts a raise there.
+const BODY_FINDER = `
+import ast, json, sys
+tree = ast.parse(sys.stdin.read())
+found = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.body]
+found.sort(key=lambda n: n.lineno)
+if found:
+    n = found[len(found) // 2]
+    first = n.body[0]
+    print(json.dumps([n.name, first.lineno, first.col_offset]))
+`;
+
+async function breakBody(file: string, original: string): Promise<{ text: string; name: string } | null> {
+  const found = await new Promise<string>((resolve) => {
+    const child = execFile('python3', ['-c', BODY_FINDER], (_, stdout) => resolve(String(stdout ?? '')));
+    child.stdin?.end(original);
+  });
+  if (!found.trim()) return null;
+  const [name, line, col] = JSON.parse(found) as [string, number, number];
+  const lines = original.split('\n');
+  lines.splice(line - 1, 0, `${' '.repeat(col)}raise RuntimeError("testpace mutation")`);
+  return { text: lines.join('\n'), name: `${file}::${name}` };
+}
+
 /** `count` items spread evenly over `items`. */
 function spread<T>(items: T[], count: number): T[] {
   if (items.length <= count) return items;
@@ -168,9 +197,12 @@ function spread<T>(items: T[], count: number): T[] {
 }
 
 interface RealMutation {
+  kind: string;
   file: string;
   failing: string[];
   selected: string[];
+  /** What --granularity file selects (the file-level graph). */
+  fileLevel: string[] | null;
   missed: string[];
   peer: string[] | null;
   peerMissed: string[] | null;
@@ -187,18 +219,22 @@ async function realCheck(project: RealProject, dir: string): Promise<{ tests: st
     .filter((file) => !tests.includes(file) && statSync(path.join(dir, file)).size > 0)
     .sort();
   const mutations: RealMutation[] = [];
-  for (const file of spread(sources, maxMutations)) {
+  for (const [kind, file] of kinds.flatMap((k) => spread(k === 'body' ? sources.filter((f) => f.endsWith('.py')) : sources, maxMutations).map((f) => [k, f] as const))) {
     const absolute = path.join(dir, file);
     const original = await readFile(absolute, 'utf8');
-    await writeFile(absolute, breakText(file, original));
+    const body = kind === 'body' ? await breakBody(file, original) : null;
+    if (kind === 'body' && !body) continue;
+    await writeFile(absolute, body ? body.text : breakText(file, original));
     try {
       const failing = (await failingFiles(project, dir, tests)).filter((f) => !baseline.includes(f));
       const selection = await selectFor(dir, file);
+      // The file-level graph's answer, side by side (builds without --granularity answer with an error).
+      const fileLevel = await selectFor(dir, file, ['--granularity', 'file']);
       const peer = await peerSelection(project, dir, file);
       const missed = failing.filter((f) => !selection.files.includes(f));
-      mutations.push({ file, failing, selected: selection.files, missed, peer, peerMissed: peer && failing.filter((f) => !peer.includes(f)), error: selection.error });
+      mutations.push({ kind, file: body?.name ?? file, failing, selected: selection.files, fileLevel: fileLevel.error ? null : fileLevel.files, missed, peer, peerMissed: peer && failing.filter((f) => !peer.includes(f)), error: selection.error });
       process.stderr.write(
-        `  ${project.name}: ${file}: ${failing.length} failing, ${selection.files.length} selected, ${missed.length} missed${peer ? `; ${project.peer} related ${peer.length}, missed ${failing.filter((f) => !peer.includes(f)).length}` : ''}${selection.error ? ` (select: ${selection.error})` : ''}\n`,
+        `  ${project.name}: ${kind} ${body?.name ?? file}: ${failing.length} failing, ${selection.files.length} selected, ${missed.length} missed${fileLevel.error ? '' : ` (file level ${fileLevel.files.length})`}${peer ? `; ${project.peer} related ${peer.length}, missed ${failing.filter((f) => !peer.includes(f)).length}` : ''}${selection.error ? ` (select: ${selection.error})` : ''}\n`,
       );
     } finally {
       await writeFile(absolute, original);
@@ -242,28 +278,32 @@ async function realProjects(): Promise<number> {
     const started = performance.now();
     try {
       const { tests, mutations, baseline } = await realCheck(project, dir);
-      const effective = mutations.filter((m) => m.failing.length > 0);
+      for (const kind of kinds) {
+      const ofKind = mutations.filter((m) => m.kind === kind);
+      const effective = ofKind.filter((m) => m.failing.length > 0);
       const failing = effective.reduce((n, m) => n + m.failing.length, 0);
       const caught = effective.reduce((n, m) => n + m.failing.length - m.missed.length, 0);
-      const shares = mutations.map((m) => m.selected.filter((s) => tests.includes(s)).length / Math.max(1, tests.length));
-      const peerRows = mutations.filter((m) => m.peer !== null);
+      const shares = effective.map((m) => m.selected.filter((s) => tests.includes(s)).length / Math.max(1, tests.length));
+      const peerRows = effective.filter((m) => m.peer !== null);
+      const fileShares = effective.filter((m) => m.fileLevel !== null).map((m) => m.fileLevel!.filter((s) => tests.includes(s)).length / Math.max(1, tests.length));
       const peerCaught = peerRows.reduce((n, m) => n + m.failing.length - m.peerMissed!.length, 0);
       const peerFailing = peerRows.reduce((n, m) => n + m.failing.length, 0);
       const peerShares = peerRows.map((m) => m.peer!.length / Math.max(1, tests.length));
       missed += effective.reduce((n, m) => n + m.missed.length, 0);
-      for (const m of mutations) if (m.missed.length > 0) process.stderr.write(`MISSED ${project.name}/${m.file}: ${m.missed.join(', ')}\n`);
+      for (const m of ofKind) if (m.missed.length > 0) process.stderr.write(`MISSED ${project.name}/${m.file}: ${m.missed.join(', ')}\n`);
       const seconds = ((performance.now() - started) / 1000).toFixed(0);
       rows.push(
-        `| ${project.name} (${project.runner}) | ${tests.length} | ${mutations.length} (${effective.length} failing) | ${caught}/${failing} = ${percent(failing === 0 ? 1 : caught / failing)} | ${percent(median(shares))} (mean ${percent(shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length))}) | ${peerRows.length > 0 ? `${project.peer}: ${peerCaught}/${peerFailing} = ${percent(peerFailing === 0 ? 1 : peerCaught / peerFailing)}, median share ${percent(median(peerShares))}` : '—'} | ${seconds} s |`,
+        `| ${project.name} (${project.runner}) | ${kind} | ${tests.length} | ${ofKind.length} (${effective.length} failing) | ${caught}/${failing} = ${percent(failing === 0 ? 1 : caught / failing)} | ${percent(median(shares))} (mean ${percent(shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length))})${fileShares.length > 0 ? `; file level ${percent(median(fileShares))}` : ''} | ${peerRows.length > 0 ? `${project.peer}: ${peerCaught}/${peerFailing} = ${percent(peerFailing === 0 ? 1 : peerCaught / peerFailing)}, median share ${percent(median(peerShares))}` : '—'} | ${seconds} s |`,
       );
+      }
       results.push({ project: project.name, dir, tests: tests.length, baselineFailing: baseline, mutations });
     } finally {
       if (temp) await rm(temp, { recursive: true, force: true });
     }
   }
   console.log(`select: ${selectBundle}`);
-  console.log('| project | test files | mutations | recall by failing file | share of test files selected: median | peer (recall, median share) | time |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| project | mutation | test files | mutations | recall by failing file | share of test files selected: median (mean), over the mutations that broke a test | peer (recall, median share) | time |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(row);
   console.log(missed === 0 ? 'every failing test file was selected' : `${missed} failing test files were NOT selected`);
   const json = option('--json')[0];

@@ -23,7 +23,7 @@ export type Dep = [string, string, number];
 export type Unresolved = [number, string, string];
 
 const REF_KINDS: ReadonlyArray<Ref['kind']> = ['import', 'type-import', 'dynamic-import', 'require', 'require-resolve', 'mock', 'url', 'data', 'python-import', 'bats-load', 'exec'];
-export const DEP_KINDS = ['import', 'type-import', 'dynamic-import', 'require', 'require-resolve', 'mock', 'mocks-dir', 'url', 'python-import', 'conftest', 'bats-load', 'exec', 'data-file', 'snapshot', 'config', 'self', 'package-init', 'build-output'];
+export const DEP_KINDS = ['import', 'type-import', 'dynamic-import', 'require', 'require-resolve', 'mock', 'mocks-dir', 'url', 'python-import', 'conftest', 'bats-load', 'exec', 'data-file', 'snapshot', 'config', 'self', 'package-init', 'build-output', 'symbol'];
 const REF_CODE = new Map(REF_KINDS.map((k, i) => [k, i]));
 const DEP_CODE = new Map(DEP_KINDS.map((k, i) => [k, i]));
 

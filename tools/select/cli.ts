@@ -33,6 +33,7 @@ export const command: CommandSpec<SelectOptions> = {
       .option('order', { type: 'string', choices: ['duration', 'failed-first'], describe: 'Order tests: shortest first, or failed (in the profile) first' })
       .option('shard', { type: 'string', describe: 'Only shard I of K (I/K), balanced by measured duration' })
       .option('budget', { type: 'string', describe: 'Only the most directly affected tests that fit in this time (e.g. 60s); needs --timings' })
+      .option('granularity', { type: 'string', choices: ['symbol', 'file'], default: 'symbol', describe: 'symbol: a change inside a Python function or class body selects the tests that reach it by name; file: every test that imports the file' })
       .option('ignore-type-imports', { type: 'boolean', default: false, describe: 'Type-only imports are not edges' })
       .option('cache', { type: 'boolean', default: true, describe: 'Use the graph cache (--no-cache to rebuild from scratch)' }),
   toOptions: (argv) => {
@@ -73,6 +74,7 @@ export const command: CommandSpec<SelectOptions> = {
       ignoreTypeImports: Boolean(argv.ignoreTypeImports),
       cache: argv.cache !== false,
       debug: Boolean(argv.debug),
+      granularity: argv.granularity as 'symbol' | 'file',
       command: ((argv['--'] as unknown[] | undefined) ?? []).length > 0 ? (argv['--'] as unknown[]).map(String) : undefined,
     };
   },

@@ -35,6 +35,7 @@ const LABEL: Record<string, string> = {
   config: 'declared (config/setup) for',
   'package-init': 'the package __init__.py run before',
   'build-output': 'built into what is imported by',
+  symbol: 'its code is used by',
   self: 'is',
 };
 

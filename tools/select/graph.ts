@@ -31,6 +31,7 @@ export type EdgeKind =
   | 'config'
   | 'package-init'
   | 'build-output'
+  | 'symbol'
   | 'self';
 
 /**
@@ -445,6 +446,19 @@ export function buildGraph(input: GraphInput): MapGraph {
     for (const file of fileSet) if (from(file)) for (const target of targets) addEdge(file, { file: target, kind: 'config' });
   }
   return new MapGraph(dependents, unresolvedAll, resolved);
+}
+
+/** Every directory above the files (repo-relative, without the root). */
+export function directoriesOf(files: Iterable<string>): Set<string> {
+  const dirs = new Set<string>();
+  for (const file of files) {
+    for (let at = file.lastIndexOf('/'); at > 0; at = file.lastIndexOf('/', at - 1)) {
+      const dir = file.slice(0, at);
+      if (dirs.has(dir)) break;
+      dirs.add(dir);
+    }
+  }
+  return dirs;
 }
 
 /** Whether the graph knows `file` as a source of edges (it is code, or something depends on it). */

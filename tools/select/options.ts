@@ -18,6 +18,8 @@ export interface SelectOptions {
   ignoreTypeImports: boolean;
   cache: boolean;
   debug: boolean;
+  /** symbol: a change inside a Python function or class body selects the tests that reach it by name; file: every importer. */
+  granularity: 'symbol' | 'file';
   /** The test command given after `--`: its runner and arguments say which files are tests. */
   command: string[] | undefined;
 }

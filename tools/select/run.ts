@@ -13,11 +13,12 @@ import { type CacheEntry, RESOLUTION_INPUTS, cacheDirectory, packDeps, readCache
 import { type Changes, baseCandidates, gitChanges, gitSnapshot, listedChanges } from './changes.ts';
 import { createClassifier } from './classify.ts';
 import { extractAll, languageOf } from './extract.ts';
-import { buildGraph, createFileResolver, inGraph, isHub } from './graph.ts';
+import { buildGraph, createFileResolver, directoriesOf, inGraph, isHub } from './graph.ts';
 import { type Project, type RunnerProject, declaredRunners, discoverTests, loadProject } from './project.ts';
 import { ignoredFiles } from './ignored.ts';
 import { type WarmBuild, dirtySignatures, loadWarm, warmKey, writeWarm } from './warm.ts';
 import { selectTests } from './select.ts';
+import { selectPythonSymbols } from './select-symbols.ts';
 import { type Timings, budget, order, readTimings, shard } from './schedule.ts';
 import type { SelectOptions } from './options.ts';
 import { explain } from './explain.ts';
@@ -37,19 +38,6 @@ async function changedFromOption(files: string[], io: Io): Promise<string[]> {
 /** The graph and the tests a run selects from, built in full or from the warm index. */
 interface Build extends Pick<WarmBuild, 'graph' | 'tests' | 'existing' | 'filesInGraph' | 'parsed'> {
   warm: boolean;
-}
-
-/** Every directory above the files (repo-relative, without the root). */
-function directoriesOf(files: Iterable<string>): Set<string> {
-  const dirs = new Set<string>();
-  for (const file of files) {
-    for (let at = file.lastIndexOf('/'); at > 0; at = file.lastIndexOf('/', at - 1)) {
-      const dir = file.slice(0, at);
-      if (dirs.has(dir)) break;
-      dirs.add(dir);
-    }
-  }
-  return dirs;
 }
 
 export async function run(options: SelectOptions, io: Io): Promise<number> {
@@ -195,7 +183,11 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
       else starts.push(file);
     }
   }
-  const selected = selectTests(graph, starts, (file) => tests.has(file) && !deleted.has(file));
+  const isTest = (file: string): boolean => tests.has(file) && !deleted.has(file);
+  const selected =
+    options.granularity === 'symbol' && !runAllReason && starts.some((file) => file.endsWith('.py'))
+      ? await selectPythonSymbols({ root, graph, starts, tests, deleted, changes, head: snapshot?.head ?? null, existing: built.existing, project: loadOnce(built.existing), isTest })
+      : selectTests(graph, starts, isTest);
   phase('select');
 
   // Scope: the tests under the current directory, as the runner started here would see them.
