@@ -39,7 +39,7 @@ interface Exec {
   stderr: string;
 }
 
-function exec(command: string, args: string[], cwd: string, env: Record<string, string> = {}, timeout = 600_000): Promise<Exec> {
+function exec(command: string, args: string[], cwd: string, env: Record<string, string> = {}, timeout = 1_800_000): Promise<Exec> {
   return new Promise((resolve) => {
     execFile(command, args, { cwd, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', ...env }, timeout }, (error, stdout, stderr) =>
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout: String(stdout), stderr: String(stderr) }),
