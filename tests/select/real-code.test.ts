@@ -85,7 +85,7 @@ describe('select on real code: Python', () => {
       'tests/sub/test_old_py2.py': 'from pkg import run\n',
       'tests/test_core.py': 'from pkg import run\n',
     });
-    await change(dir, { 'src/pkg/core.py': 'def run():\n    return 2\n' });
+    await change(dir, { 'src/pkg/core.py': 'def run():\n    return 1\n\nVERSION = 2\n' });
     expect((await select(dir)).list).toEqual(['tests/test_core.py']);
     const explained = await select(dir, ['--explain', 'tests/test_legacy.py']);
     expect(explained.out).toBe('tests/test_legacy.py is not a test file here: the runner leaves it out (tests/conftest.py collect_ignore "test_legacy.py"), so select does too.\n');
@@ -93,7 +93,7 @@ describe('select on real code: Python', () => {
 
   it('prints a path that starts with a dash with ./ so that the runner does not read it as an option', async () => {
     const dir = await gitRepo({ ...pytestProject, 'pyproject.toml': '[tool.pytest.ini_options]\n', '-dir/test_x.py': 'from pkg import run\n' });
-    await change(dir, { 'src/pkg/core.py': 'def run():\n    return 2\n' });
+    await change(dir, { 'src/pkg/core.py': 'def run():\n    return 1\n\nVERSION = 2\n' });
     expect((await select(dir)).list).toEqual(['./-dir/test_x.py']);
   });
 
@@ -103,7 +103,7 @@ describe('select on real code: Python', () => {
       'tests/typing/test_hints.py': 'import typing\nimport json.decoder\nfrom pkg import run\n',
       'tests/test_core.py': 'import typing\n',
     });
-    await change(dir, { 'src/pkg/core.py': 'def run():\n    return 2\n' });
+    await change(dir, { 'src/pkg/core.py': 'def run():\n    return 1\n\nVERSION = 2\n' });
     const run = await select(dir);
     expect(run.list).toEqual(['tests/typing/test_hints.py']);
     expect(run.err).not.toContain('warning');

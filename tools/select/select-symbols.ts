@@ -65,9 +65,12 @@ export async function selectPythonSymbols(input: SymbolSelectInput): Promise<Map
   if (!analysed) return fileLevel(); // no python3: the file-level rule
 
   const tables = new Map<string, SymbolTable>(python.filter((file) => analysed[file]).map((file) => [file, analysed[file]!]));
+  // Fixtures are used by their names in test signatures, not by import: conftest.py and fixture modules count whole.
+  const whole = new Set([...tables].filter(([file, table]) => path.posix.basename(file) === 'conftest.py' || (table.executed ?? []).some((name) => /(^|\.)fixture$/.test(name))).map(([file]) => file));
   const seeds: string[] = [];
   const bodyChanged = new Set<string>();
   for (const file of candidates) {
+    if (whole.has(file)) continue; // the file rule
     const change = classifyChange(analysed[`base:${file}`], analysed[file]);
     if (change.kind === 'bodies') {
       bodyChanged.add(file);
@@ -76,8 +79,6 @@ export async function selectPythonSymbols(input: SymbolSelectInput): Promise<Map
   }
   if (bodyChanged.size === 0) return fileLevel();
 
-  // Fixtures are used by their names in test signatures, not by import: conftest.py and fixture modules count whole.
-  const whole = new Set([...tables].filter(([file, table]) => path.posix.basename(file) === 'conftest.py' || table.executed.some((name) => /(^|\.)fixture$/.test(name))).map(([file]) => file));
   const resolver = createPythonResolver(new Set([...existing, ...deleted]), directoriesOf(existing), input.project.runners);
   const users = buildSymbolGraph({ tables, resolver, fileSet: new Set(existing), tests: new Set(tests.keys()), whole });
   const bySymbols = selectBySymbols(users, seeds, isTest);
