@@ -3,7 +3,8 @@
 // changed since). Each repository: N files of ~2 KB (imports, comments, strings, templates; ~20 MB
 // at 10k, like the issue's), a quarter of them tests, relative imports and a tsconfig/jest alias,
 // committed in git.
-// Usage: node scripts/run-ts.mjs bench/select-speed.ts [sizes, default 1000,10000] [--runs 5] [--generate-only]
+// Usage: node scripts/run-ts.mjs bench/select-speed.ts [sizes, default 1000,10000] [--runs 5] [--select A.cjs,B.cjs] [--generate-only]
+// --select measures other builds of testpace-select in the same rounds (default: dist/testpace-select.cjs).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +16,8 @@ const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt === -1 ? 5 : Number(args[runsAt + 1]);
 const sizes = (args.find((a) => /^\d+(,\d+)*$/.test(a)) ?? '1000,10000').split(',').map(Number);
+const selectAt = args.indexOf('--select');
+const selects = selectAt === -1 ? [binary('select')] : args[selectAt + 1]!.split(',').map((file) => path.resolve(file));
 const jest = path.join(repoRoot, 'node_modules', '.bin', 'jest');
 
 // A deterministic pseudo-random sequence, so every run builds the same repository.
@@ -126,49 +129,54 @@ for (const size of sizes) {
   try {
     const jestCold: number[] = [];
     const jestWarm: number[] = [];
-    const selectCold: number[] = [];
-    const selectWarm: number[] = [];
+    const selectCold: number[][] = selects.map(() => []);
+    const selectWarm: number[][] = selects.map(() => []);
     let jestCount = 0;
     let selectCount = 0;
     for (let run = 0; run < runs; run++) {
       const changed = touch(repo, run * 2);
       const jestCache = mkdtempSync(path.join(os.tmpdir(), 'testpace-bench-jest-'));
-      const selectCache = mkdtempSync(path.join(os.tmpdir(), 'testpace-bench-select-'));
+      const selectCaches = selects.map(() => mkdtempSync(path.join(os.tmpdir(), 'testpace-bench-select-')));
       const jestArgs = (files: string[]): string[] => ['--listTests', '--findRelatedTests', ...files, '--cacheDirectory', jestCache];
-      const env = { TESTPACE_CACHE_DIR: selectCache };
-      // Cold: no cache for either. Alternate which goes first, so neither always meets a warmer page cache.
-      const pair = [() => jestCold.push(timed(jest, jestArgs(changed), repo.dir).ms), () => selectCold.push(timed(binary('select'), [], repo.dir, env).ms)];
-      if (run % 2) pair.reverse();
-      for (const step of pair) step();
+      const env = (k: number): NodeJS.ProcessEnv => ({ TESTPACE_CACHE_DIR: selectCaches[k]! });
+      // Cold: no cache for any. Rotate which goes first, so none always meets a warmer page cache.
+      const steps = [() => jestCold.push(timed(jest, jestArgs(changed), repo.dir).ms), ...selects.map((bundle, k) => () => selectCold[k]!.push(timed(process.execPath, [bundle], repo.dir, env(k)).ms))];
+      for (let k = 0; k < steps.length; k++) steps[(k + run) % steps.length]!();
       // Warm: a few more files changed since the cache was written.
       const more = touch(repo, run * 2 + 1);
       const all = [...new Set([...changed, ...more])];
       const jestRun = timed(jest, jestArgs(all), repo.dir);
-      const selectRun = timed(binary('select'), [], repo.dir, env);
       jestWarm.push(jestRun.ms);
-      selectWarm.push(selectRun.ms);
+      selects.forEach((bundle, k) => {
+        const selectRun = timed(process.execPath, [bundle], repo.dir, env(k));
+        selectWarm[k]!.push(selectRun.ms);
+        selectCount = selectRun.stdout.split('\n').filter(Boolean).length;
+      });
       jestCount = jestRun.stdout.split('\n').filter(Boolean).length;
-      selectCount = selectRun.stdout.split('\n').filter(Boolean).length;
       rmSync(jestCache, { recursive: true, force: true });
-      rmSync(selectCache, { recursive: true, force: true });
+      for (const cache of selectCaches) rmSync(cache, { recursive: true, force: true });
       execFileSync('git', ['checkout', '-q', '--', 'src'], { cwd: repo.dir });
     }
     const f = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-    const [jc, sc, jw, sw] = [median(jestCold), median(selectCold), median(jestWarm), median(selectWarm)];
-    rows.push(
-      [
-        String(size).padStart(6),
-        `${(repo.bytes / 1e6).toFixed(1)} MB`.padStart(8),
-        String(repo.tests).padStart(6),
-        f(jc).padStart(8),
-        f(sc).padStart(8),
-        `${(sc / jc).toFixed(2)}x`.padStart(7),
-        f(jw).padStart(8),
-        f(sw).padStart(8),
-        `${(sw / jw).toFixed(2)}x`.padStart(7),
-        `${selectCount}/${jestCount}`.padStart(9),
-      ].join(' '),
-    );
+    const [jc, jw] = [median(jestCold), median(jestWarm)];
+    selects.forEach((bundle, k) => {
+      const [sc, sw] = [median(selectCold[k]!), median(selectWarm[k]!)];
+      rows.push(
+        [
+          String(size).padStart(6),
+          `${(repo.bytes / 1e6).toFixed(1)} MB`.padStart(8),
+          String(repo.tests).padStart(6),
+          f(jc).padStart(8),
+          f(sc).padStart(8),
+          `${(sc / jc).toFixed(2)}x`.padStart(7),
+          f(jw).padStart(8),
+          f(sw).padStart(8),
+          `${(sw / jw).toFixed(2)}x`.padStart(7),
+          `${selectCount}/${jestCount}`.padStart(9),
+          selects.length > 1 ? ` ${path.basename(bundle)}` : '',
+        ].join(' '),
+      );
+    });
   } finally {
     rmSync(repo.dir, { recursive: true, force: true });
   }

@@ -34,7 +34,8 @@ describe('select: Python', () => {
 
   it('follows absolute, relative and importlib imports through __init__ chains on the pytest pythonpath', async () => {
     const dir = await gitRepo(project);
-    await change(dir, { 'src/shop/money.py': 'def cents(x):\n    return x * 101\n' });
+    // A module-level change: every importer, through the __init__ chains (a body-only change selects by name: symbols.test.ts).
+    await change(dir, { 'src/shop/money.py': 'RATE = 101\n\ndef cents(x):\n    return x * RATE\n' });
     const document = await selectJson(dir);
     expect(document.selected.map((s) => s.file)).toEqual(['tests/test_money.py', 'tests/test_plugins.py', 'tests/test_total.py']);
     expect(document.selected.find((s) => s.file === 'tests/test_total.py')!.reasons[0]!.chain).toEqual([

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { VERSION } from '../../lib/version.ts';
 import type { Ref } from './scan-js.ts';
 
-export const CACHE_FORMAT = 6;
+export const CACHE_FORMAT = 7;
 
 /** Files whose content decides how specifiers resolve: a change to one re-resolves everything. */
 export const RESOLUTION_INPUTS = /(^|\/)(package\.json|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|(ts|js)config[\w.-]*\.json|(jest|vitest|vite)\.config\.[cm]?[jt]s|jest\.config\.json|\.mocharc[\w.]*|\.?pytest\.ini|pyproject\.toml|setup\.cfg|tox\.ini|testpace\.config\.json)$/;
@@ -23,7 +23,7 @@ export type Dep = [string, string, number];
 export type Unresolved = [number, string, string];
 
 const REF_KINDS: ReadonlyArray<Ref['kind']> = ['import', 'type-import', 'dynamic-import', 'require', 'require-resolve', 'mock', 'url', 'data', 'python-import', 'bats-load', 'exec'];
-export const DEP_KINDS = ['import', 'type-import', 'dynamic-import', 'require', 'require-resolve', 'mock', 'mocks-dir', 'url', 'python-import', 'conftest', 'bats-load', 'exec', 'data-file', 'snapshot', 'config', 'self'];
+export const DEP_KINDS = ['import', 'type-import', 'dynamic-import', 'require', 'require-resolve', 'mock', 'mocks-dir', 'url', 'python-import', 'conftest', 'bats-load', 'exec', 'data-file', 'snapshot', 'config', 'self', 'package-init', 'build-output', 'symbol'];
 const REF_CODE = new Map(REF_KINDS.map((k, i) => [k, i]));
 const DEP_CODE = new Map(DEP_KINDS.map((k, i) => [k, i]));
 

@@ -2,30 +2,13 @@
 import { type CommandSpec, main, parseDuration } from '../../lib/cli.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
-
-export interface SelectOptions {
-  since: string | undefined;
-  files: string[] | undefined;
-  committedOnly: boolean;
-  onMissingBase: 'error' | 'all';
-  tests: string[] | undefined;
-  format: 'list' | 'json';
-  out: string | undefined;
-  nul: boolean;
-  explain: string | undefined;
-  timings: string | undefined;
-  order: 'duration' | 'failed-first' | undefined;
-  shard: { index: number; count: number } | undefined;
-  budgetMs: number | undefined;
-  ignoreTypeImports: boolean;
-  cache: boolean;
-  debug: boolean;
-}
+import type { SelectOptions } from './options.ts';
 
 export const command: CommandSpec<SelectOptions> = {
   tool: 'select',
   summary: 'Which tests can this change break? Changed files from git, through the dependency graph, to the affected tests, with reasons.',
-  usage: '[options]',
+  usage: '[options] [-- <test command...>]',
+  passThrough: true,
   examples: [
     ['testpace-select --since origin/main | xargs -r pytest', 'run only the tests affected since origin/main'],
     ['testpace-select -0 | xargs -0 -r npx vitest run', 'NUL-separated, for paths with spaces'],
@@ -33,6 +16,7 @@ export const command: CommandSpec<SelectOptions> = {
     ['git diff --name-only HEAD~1 | testpace-select --files -', 'take the changed files from stdin'],
     ['testpace-select --explain tests/test_cart.py', 'why is this test selected (or not)?'],
     ['testpace-select --timings profile.json --shard 2/4', 'the second of four shards, balanced by measured duration'],
+    ['testpace-select --since main -- npx mocha "test/**/*-test.js"', 'the test files are the ones this command runs'],
   ],
   configure: (args) =>
     args
@@ -49,6 +33,7 @@ export const command: CommandSpec<SelectOptions> = {
       .option('order', { type: 'string', choices: ['duration', 'failed-first'], describe: 'Order tests: shortest first, or failed (in the profile) first' })
       .option('shard', { type: 'string', describe: 'Only shard I of K (I/K), balanced by measured duration' })
       .option('budget', { type: 'string', describe: 'Only the most directly affected tests that fit in this time (e.g. 60s); needs --timings' })
+      .option('granularity', { type: 'string', choices: ['symbol', 'file'], default: 'symbol', describe: 'symbol: a change inside a Python function or class body selects the tests that reach it by name; file: every test that imports the file' })
       .option('ignore-type-imports', { type: 'boolean', default: false, describe: 'Type-only imports are not edges' })
       .option('cache', { type: 'boolean', default: true, describe: 'Use the graph cache (--no-cache to rebuild from scratch)' }),
   toOptions: (argv) => {
@@ -89,6 +74,8 @@ export const command: CommandSpec<SelectOptions> = {
       ignoreTypeImports: Boolean(argv.ignoreTypeImports),
       cache: argv.cache !== false,
       debug: Boolean(argv.debug),
+      granularity: argv.granularity as 'symbol' | 'file',
+      command: ((argv['--'] as unknown[] | undefined) ?? []).length > 0 ? (argv['--'] as unknown[]).map(String) : undefined,
     };
   },
   run: async (options, io) => (await import('./run.ts')).run(options, io),

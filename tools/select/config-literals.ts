@@ -4,7 +4,25 @@
 // What cannot be read as a literal is reported so the caller can warn and fall back to defaults.
 
 /** A literal value found in config text. */
-export type Literal = string | Literal[] | { [key: string]: Literal } | { expression: string; paths: string[] };
+export type Literal = string | Literal[] | LiteralObject | { expression: string; paths: string[] } | RegexLiteral;
+
+/** An object literal's properties. */
+export interface LiteralObject {
+  [key: string]: Literal;
+}
+
+/** A regular expression literal (`/^pkg(.*)$/`), as written. */
+export interface RegexLiteral {
+  regex: string;
+  flags: string;
+}
+
+export const isRegex = (value: Literal | undefined): value is RegexLiteral =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { regex?: unknown }).regex === 'string';
+
+/** The value as a plain object literal (not an expression, a regex or an array), or null. */
+export const asObject = (value: Literal | undefined): LiteralObject | null =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !isExpression(value) && !isRegex(value) ? (value as LiteralObject) : null;
 
 /** Marks a value that is an expression (a call, a variable): `paths` are the string literals inside it. */
 export const isExpression = (value: Literal | undefined): value is { expression: string; paths: string[] } =>
@@ -61,8 +79,33 @@ class Reader {
     }
     return this.text.slice(start, this.i).trim();
   }
+  // A regular expression literal at the cursor (the caller knows a value starts here).
+  regex(): RegexLiteral | undefined {
+    let k = this.i + 1;
+    let inClass = false;
+    while (k < this.text.length) {
+      const c = this.text[k]!;
+      if (c === '\\') k++;
+      else if (c === '[') inClass = true;
+      else if (c === ']') inClass = false;
+      else if (c === '/' && !inClass) break;
+      else if (c === '\n') return undefined;
+      k++;
+    }
+    if (k >= this.text.length) return undefined;
+    const flags = /^[a-z]*/.exec(this.text.slice(k + 1))![0];
+    const literal = { regex: this.text.slice(this.i + 1, k), flags };
+    this.i = k + 1 + flags.length;
+    return literal;
+  }
   value(): Literal {
     const c = this.peek();
+    if (c === '/') {
+      const start = this.i;
+      const literal = this.regex();
+      if (literal && /^[\s,}\]]/.test(this.text.slice(this.i).trimStart().slice(0, 1) || ',')) return literal;
+      this.i = start;
+    }
     if (c === '"' || c === "'" || c === '`') {
       const start = this.i;
       const text = this.string();
@@ -97,6 +140,8 @@ class Reader {
         if (this.peek() === ':') {
           this.i++;
           object[key] = this.value();
+        } else if (this.peek() === '(') {
+          object[key] = { expression: `${key}${this.expression()}`, paths: [] }; // a method: not a value
         } else object[key] = { expression: key, paths: [] }; // shorthand `{ alias }`
         if (this.peek() === ',') this.i++;
       }
@@ -139,4 +184,20 @@ export function stringList(value: Literal | undefined): string[] | null | undefi
   if (typeof value === 'string') return [value];
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
   return null;
+}
+
+/**
+ * The path an expression builds from the config's directory, when it is a path call over string
+ * literals: `resolve('./src')`, `path.resolve(__dirname, 'src/$1.ts')`, `fileURLToPath(new URL('./src', import.meta.url))`.
+ * Relative to the config's directory ('' is that directory); undefined when it is not such a call.
+ */
+export function expressionPath(value: Literal | undefined): string | undefined {
+  if (typeof value === 'string') return value;
+  if (!isExpression(value) || value.paths.length === 0) return undefined;
+  if (!/^(path\.)?(resolve|join)\(|^(fileURLToPath|new URL)\(|^`/.test(value.expression) && !/__dirname|import\.meta\.(url|dirname)|process\.cwd\(\)/.test(value.expression)) return undefined;
+  const parts = value.paths.filter((p) => p !== 'url' && !/^[a-z]+:/.test(p));
+  if (parts.length === 0) return undefined;
+  let joined = '';
+  for (const part of parts) joined = part.startsWith('/') ? part : joined ? `${joined}/${part}` : part;
+  return joined.startsWith('/') ? joined : `./${joined.replace(/^\.\//, '')}`;
 }

@@ -1,7 +1,7 @@
 // --explain FILE: the chains from changed files to one test, or why it was not selected.
 import type { Changes } from './changes.ts';
 import type { Graph } from './graph.ts';
-import type { RunnerProject } from './project.ts';
+import { type RunnerProject, ignoredBy as ignoreReason } from './project.ts';
 import type { Selected } from './select.ts';
 
 export interface ExplainInput {
@@ -14,6 +14,7 @@ export interface ExplainInput {
   chosen: string[];
   skipped: Array<{ file: string; why: string }>;
   toCwd: (file: string) => string;
+  runners: RunnerProject[];
 }
 
 const LABEL: Record<string, string> = {
@@ -32,6 +33,9 @@ const LABEL: Record<string, string> = {
   'data-file': 'read by',
   snapshot: 'the snapshot of',
   config: 'declared (config/setup) for',
+  'package-init': 'the package __init__.py run before',
+  'build-output': 'built into what is imported by',
+  symbol: 'its code is used by',
   self: 'is',
 };
 
@@ -41,7 +45,9 @@ export function explain(input: ExplainInput): { text: string; selected: boolean 
   const name = toCwd(target);
   const lines: string[] = [];
   if (!input.tests.has(target)) {
-    lines.push(`${name} is not a test file here (no runner config discovers it; --tests GLOB names test files directly).`);
+    const ignoredBy = input.runners.map((runner) => ignoreReason(runner, target)).find((why) => why !== null);
+    if (ignoredBy) lines.push(`${name} is not a test file here: the runner leaves it out (${ignoredBy}), so select does too.`);
+    else lines.push(`${name} is not a test file here (no runner config discovers it; --tests GLOB names test files directly).`);
     return { text: lines.join('\n') + '\n', selected: false };
   }
   const owners = input.tests.get(target)!.map((r) => `${r.runner}${r.config ? ` (${r.config})` : ''}`);

@@ -13,10 +13,16 @@ import { isJsFile } from './resolve-js.ts';
 
 export type Language = 'js' | 'python' | 'shell';
 
+// Executables without an extension in bin/, libexec/ or scripts/ are read as shell scripts (a file
+// whose first line is not a shell's #! yields nothing): tests run them, and they load libraries.
+const EXECUTABLE = /(^|\/)(bin|libexec|sbin|scripts?)\/(?:[^/]+\/)*[^/.]+$/;
+const SHELL_SHEBANG = /^#!\s*\S*\b(ba|da|k|z)?sh\b|^#!\s*\S*env\s+(-\S+\s+)*(ba|da|k|z)?sh\b/;
+
 export function languageOf(file: string): Language | null {
   if (file.endsWith('.py')) return 'python';
   if (/\.(bats|sh|bash)$/.test(file)) return 'shell';
   if (isJsFile(file)) return 'js';
+  if (EXECUTABLE.test(file)) return 'shell';
   return null;
 }
 
@@ -52,6 +58,7 @@ export function scanText(root: string, file: string, text: string): FileScan {
     return { refs, dynamic };
   }
   if (language === 'shell') {
+    if (!/\.(bats|sh|bash)$/.test(file) && !SHELL_SHEBANG.test(text)) return { refs: [], dynamic: [] };
     const { refs, dynamic, vars } = scanShell(text);
     return { refs, dynamic, vars };
   }

@@ -2,6 +2,7 @@
 // conftest, data file, …). Built from the scanned references of every source file, resolved per
 // language, plus the edges no import states: conftest.py → the tests below it, a snapshot → its
 // test, setup files → every test of their runner, and the user's declared edges.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { DEP_KINDS, type Dep, type Unresolved, unpackRefs } from './cache.ts';
@@ -28,7 +29,24 @@ export type EdgeKind =
   | 'data-file'
   | 'snapshot'
   | 'config'
+  | 'package-init'
+  | 'build-output'
+  | 'symbol'
   | 'self';
+
+/**
+ * Nodes that stand for a set of files, for an edge whose target cannot be named: a module loaded by
+ * a computed name may be any module of its language; a build output that is not in the repository
+ * is made from the build's sources. Every file of the set points at the hub, the hub at the file
+ * that uses it.
+ */
+export const HUB = {
+  python: '(any Python module: a name computed at run time)',
+  js: '(any JavaScript or TypeScript module: a name computed at run time)',
+  build: (output: string, sources: string): string => `(the build of ${output}/ from ${sources || '.'}/)`,
+};
+const BUILD_HUB = /^\(the build of (.*)\/ from (.*)\/\)$/;
+export const isHub = (node: string): boolean => node.startsWith('(');
 
 /** `file` depends on the node this edge hangs under. */
 export interface Edge {
@@ -148,6 +166,42 @@ export function createFileResolver(context: ResolveContext): FileResolver {
     }
     return out;
   };
+  // Files by name, for commands run by name and paths behind a variable that is set at run time.
+  let byName: Map<string, string[]> | undefined;
+  const filesNamed = (name: string): string[] => {
+    if (!byName) {
+      byName = new Map();
+      for (const f of fileSet) {
+        const base = f.slice(f.lastIndexOf('/') + 1);
+        const list = byName.get(base);
+        if (list) list.push(f);
+        else byName.set(base, [f]);
+      }
+    }
+    return byName.get(name) ?? [];
+  };
+  const shellTargets = (file: string, ref: Ref, vars: ShellContext['vars']): string[] => {
+    if (ref.specifier.startsWith('cmd:')) {
+      // A script of the repository run by name (through PATH): an executable, not a module or a test.
+      const name = ref.specifier.slice(4);
+      const named = name.endsWith('*') ? [...fileSet].filter((f) => f.slice(f.lastIndexOf('/') + 1).startsWith(name.slice(0, -1))) : filesNamed(name);
+      return named.filter((f) => f !== file && !/\.[^/]*$/.test(f.slice(f.lastIndexOf('/') + 1).replace(/\.(sh|bash)$/, '')) && !f.endsWith('.bats'));
+    }
+    if (ref.specifier.startsWith('shellcheck:')) {
+      const named = ref.specifier.slice('shellcheck:'.length);
+      const candidates = [joinPath(dirOf(file), named.replace(/^SCRIPTDIR\//, '')), joinPath('', named)];
+      return candidates.filter((c) => fileSet.has(c)).slice(0, 1);
+    }
+    const single = shellTarget(file, ref, vars);
+    if (single) return [single];
+    // `source "$BATS_ROOT/$LIBDIR/bats-core/x.bash"`: the variables are set at run time; the files whose path ends with what follows them.
+    const isLoad = ref.specifier.startsWith('load:');
+    const raw = (isLoad ? ref.specifier.slice(5) : ref.specifier).replace(/["']/g, '');
+    const rest = /\$\{?\w+\}?\/([^$`]+)$/.exec(raw)?.[1];
+    if (!rest || rest.startsWith('/') || !(rest.includes('/') || /\.\w+$/.test(rest))) return [];
+    const names = isLoad ? [`${rest}.bash`, rest] : [rest];
+    return names.flatMap((name) => filesNamed(name.slice(name.lastIndexOf('/') + 1)).filter((f) => f.endsWith(`/${name}`) || f === name));
+  };
   const shellTarget = (file: string, ref: Ref, vars: ShellContext['vars']): string | null => {
     const isLoad = ref.specifier.startsWith('load:');
     const raw = isLoad ? ref.specifier.slice(5) : ref.specifier;
@@ -172,6 +226,41 @@ export function createFileResolver(context: ResolveContext): FileResolver {
     return vars;
   };
 
+  // A relative import of a file that a build step makes (lib/ built from src/, not in the
+  // repository): the matching source when the build keeps names, else every source of the build.
+  const buildScripts = new Map<string, boolean>();
+  const hasBuild = (pkg: string): boolean => {
+    let known = buildScripts.get(pkg);
+    if (known === undefined) {
+      let scripts: Record<string, unknown> = {};
+      try {
+        scripts = (JSON.parse(readFileSync(path.join(project.root, pkg ? `${pkg}/package.json` : 'package.json'), 'utf8')) as { scripts?: Record<string, unknown> }).scripts ?? {};
+      } catch {
+        // no readable package.json: no build step we know of
+      }
+      known = Object.entries(scripts).some(([name, script]) => /^(build|prepare|prepublish|pretest|compile)/.test(name) || (typeof script === 'string' && /\b(tsc|esbuild|rollup|babel|webpack|unbuild|tsup|vite build|swc)\b/.test(script)));
+      buildScripts.set(pkg, known);
+    }
+    return known;
+  };
+  const buildOutput = (from: string, specifier: string): { target: string; why: string } | null => {
+    const target = joinPath(dirOf(from), specifier);
+    if (target.startsWith('..')) return null;
+    let pkg = dirOf(target);
+    while (pkg && !fileSet.has(`${pkg}/package.json`)) pkg = dirOf(pkg);
+    if (!fileSet.has(pkg ? `${pkg}/package.json` : 'package.json') || !hasBuild(pkg)) return null;
+    const inside = pkg ? target.slice(pkg.length + 1) : target;
+    const output = inside.split('/')[0]!;
+    if (!inside.includes('/') || output === 'src' || output === 'node_modules') return null;
+    const outputDir = pkg ? `${pkg}/${output}` : output;
+    const srcDir = pkg ? `${pkg}/src` : 'src';
+    const rest = inside.slice(output.length + 1).replace(/\.(esm|umd|cjs|min|mjs|module|browser)(?=\.)/g, '').replace(/\.(d\.)?[cm]?[jt]sx?$/, '');
+    const mapped = dirs.has(srcDir) ? js().resolve(`${srcDir}/index.js`, `./${rest}`) : null;
+    if (mapped && 'file' in mapped) return { target: mapped.file, why: `not in the repository: built from ${mapped.file}` };
+    const sources = dirs.has(srcDir) ? srcDir : pkg;
+    return { target: HUB.build(outputDir, sources), why: `not in the repository: the build output of ${sources || 'the package'}, so every source file of it counts` };
+  };
+
   const resolveFile = (file: string, record: FileRecord): { deps: Dep[]; unresolved: Unresolved[] } => {
     const deps: Dep[] = [];
     const unresolved: Unresolved[] = [];
@@ -190,9 +279,9 @@ export function createFileResolver(context: ResolveContext): FileResolver {
         continue;
       }
       if (language === 'shell') {
-        const target = shellTarget(file, ref, varsOf(file));
-        if (target) deps.push([target, kind, ref.line]);
-        else if (ref.kind === 'bats-load') unresolved.push([ref.line, ref.specifier.replace(/^load:/, ''), 'cannot find the loaded file']);
+        const targets = shellTargets(file, ref, varsOf(file));
+        for (const target of targets) deps.push([target, kind, ref.line]);
+        if (targets.length === 0 && ref.kind === 'bats-load' && !ref.specifier.startsWith('shellcheck:')) unresolved.push([ref.line, ref.specifier.replace(/^load:/, ''), 'cannot find the loaded file']);
         continue;
       }
       if (ref.glob) {
@@ -228,17 +317,29 @@ export function createFileResolver(context: ResolveContext): FileResolver {
           }
         }
       } else {
-        unresolved.push([ref.line, ref.specifier, result.error]);
+        const built = ref.specifier.startsWith('.') ? buildOutput(file, ref.specifier) : null;
+        if (built) {
+          deps.push([built.target, 'build-output', ref.line]);
+          unresolved.push([ref.line, ref.specifier, built.why]);
+        } else unresolved.push([ref.line, ref.specifier, result.error]);
       }
     }
-    for (const [line, text] of record.entry.y ?? []) unresolved.push([line, text, 'not a literal specifier; its target cannot be known statically']);
+    for (const [line, text] of record.entry.y ?? []) {
+      if (line === 0) {
+        unresolved.push([line, text, 'the scanner could not finish this file']);
+        continue;
+      }
+      // A module loaded by a name computed at run time may be any module: the file depends on all of them.
+      deps.push([language === 'python' ? HUB.python : HUB.js, 'dynamic-import', line]);
+      unresolved.push([line, text, 'not a literal specifier: every module of the repository counts as its target']);
+    }
     return { deps, unresolved };
   };
   return resolveFile;
 }
 
 /** Edges that come from a file's own content (its references); the others come from its place in the tree. */
-export const CONTENT_EDGE_KINDS: ReadonlySet<EdgeKind> = new Set<EdgeKind>(['import', 'type-import', 'dynamic-import', 'require', 'require-resolve', 'mock', 'mocks-dir', 'url', 'python-import', 'bats-load', 'exec', 'data-file']);
+export const CONTENT_EDGE_KINDS: ReadonlySet<EdgeKind> = new Set<EdgeKind>(['import', 'type-import', 'dynamic-import', 'require', 'require-resolve', 'mock', 'mocks-dir', 'url', 'python-import', 'bats-load', 'exec', 'data-file', 'build-output']);
 
 export function buildGraph(input: GraphInput): MapGraph {
   const { project, fileSet, records, tests } = input;
@@ -277,6 +378,30 @@ export function buildGraph(input: GraphInput): MapGraph {
     for (const [line, specifier, why] of record.unresolved!) unresolvedAll.push({ file, line, specifier, why });
   }
 
+  // Importing a module runs each enclosing package's __init__.py first, in tests and sources alike.
+  for (const file of records.keys()) {
+    if (!file.endsWith('.py')) continue;
+    let dir = dirOf(file);
+    if (file.endsWith('/__init__.py')) dir = dirOf(dir);
+    for (; dir && fileSet.has(`${dir}/__init__.py`); dir = dirOf(dir)) addEdge(`${dir}/__init__.py`, { file, kind: 'package-init' });
+  }
+  // Hubs: every module of the set points at the hub (only where something uses it).
+  if (dependents.has(HUB.python) || dependents.has(HUB.js)) {
+    for (const file of records.keys()) {
+      const language = languageOf(file);
+      const hub = language === 'python' ? HUB.python : language === 'js' ? HUB.js : null;
+      if (hub && dependents.has(hub)) addEdge(file, { file: hub, kind: 'dynamic-import' });
+    }
+  }
+  for (const hub of [...dependents.keys()]) {
+    const build = BUILD_HUB.exec(hub);
+    if (!build) continue;
+    const [, output, sources] = build as unknown as [string, string, string];
+    const prefix = sources === '.' ? '' : `${sources}/`;
+    for (const file of records.keys()) {
+      if (file.startsWith(prefix) && !file.startsWith(`${output}/`) && !file.includes('node_modules/') && languageOf(file) === 'js' && !tests.has(file)) addEdge(file, { file: hub, kind: 'build-output' });
+    }
+  }
   // conftest.py applies to every test at or below its directory.
   const pythonTests = [...tests.keys()].filter((t) => t.endsWith('.py'));
   for (const file of fileSet) {
@@ -321,6 +446,19 @@ export function buildGraph(input: GraphInput): MapGraph {
     for (const file of fileSet) if (from(file)) for (const target of targets) addEdge(file, { file: target, kind: 'config' });
   }
   return new MapGraph(dependents, unresolvedAll, resolved);
+}
+
+/** Every directory above the files (repo-relative, without the root). */
+export function directoriesOf(files: Iterable<string>): Set<string> {
+  const dirs = new Set<string>();
+  for (const file of files) {
+    for (let at = file.lastIndexOf('/'); at > 0; at = file.lastIndexOf('/', at - 1)) {
+      const dir = file.slice(0, at);
+      if (dirs.has(dir)) break;
+      dirs.add(dir);
+    }
+  }
+  return dirs;
 }
 
 /** Whether the graph knows `file` as a source of edges (it is code, or something depends on it). */

@@ -76,7 +76,9 @@ export function createJsResolver(root: string, fileSet: Set<string>, dirs: Set<s
   const aliasRunners = runners.filter((r) => r.aliases.length > 0);
 
   const probe = (candidate: string): string | null => {
-    const p = path.posix.normalize(candidate);
+    // `../src/` names the directory: its index.
+    let p = path.posix.normalize(candidate).replace(/(.)\/+$/, '$1');
+    if (p === '.' || p === './') p = '';
     if (p.startsWith('../') || p === '..') return null;
     if (fileSet.has(p)) return p;
     const ext = path.posix.extname(p);
@@ -86,14 +88,14 @@ export function createJsResolver(root: string, fileSet: Set<string>, dirs: Set<s
       for (const alternative of mapped) if (fileSet.has(stem + alternative)) return stem + alternative;
     }
     for (const extension of EXTENSIONS) if (fileSet.has(p + extension)) return p + extension;
-    if (dirs.has(p)) {
-      const pkg = `${p}/package.json`;
+    if (p === '' || dirs.has(p)) {
+      const pkg = p ? `${p}/package.json` : 'package.json';
       if (fileSet.has(pkg)) {
         try {
           const json = JSON.parse(fs.readFileSync(path.join(root, pkg), 'utf8')) as { main?: string; module?: string; source?: string };
           for (const main of [json.source, json.module, json.main]) {
             if (typeof main === 'string' && main !== '.' && main !== './') {
-              const hit = probe(`${p}/${main}`);
+              const hit = probe(p ? `${p}/${main}` : main);
               if (hit) return hit;
             }
           }
@@ -101,7 +103,8 @@ export function createJsResolver(root: string, fileSet: Set<string>, dirs: Set<s
           // a broken package.json: the index probe below still applies
         }
       }
-      for (const extension of EXTENSIONS) if (fileSet.has(`${p}/index${extension}`)) return `${p}/index${extension}`;
+      const index = p ? `${p}/index` : 'index';
+      for (const extension of EXTENSIONS) if (fileSet.has(index + extension)) return index + extension;
     }
     return null;
   };
@@ -203,6 +206,19 @@ export function createJsResolver(root: string, fileSet: Set<string>, dirs: Set<s
   const resolve = (from: string, specifier: string): Resolution => {
     const spec = specifier.replace(/\?.*$/, ''); // `./x.svg?raw`
     const fromDir = path.posix.dirname(from) === '.' ? '' : path.posix.dirname(from);
+    // Runner aliases of the projects that contain this file (jest maps relative specifiers too: `\.css$`).
+    for (const runner of aliasRunners) {
+      if (runner.dir && !from.startsWith(`${runner.dir}/`)) continue;
+      for (const alias of runner.aliases) {
+        const match = alias.find.exec(spec);
+        if (!match) continue;
+        // jest maps the whole specifier to the mapped path; vite replaces what the find matched.
+        const replaced = alias.whole ? alias.replace.replace(/\$(\d+)/g, (_, n: string) => match[Number(n)] ?? '') : spec.replace(alias.find, alias.replace);
+        const hit = probe(replaced.replace(/^\//, ''));
+        if (hit) return { file: hit };
+        if (!replaced.startsWith('.') && !replaced.startsWith('/') && replaced !== spec) return resolve(from, replaced);
+      }
+    }
     if (spec.startsWith('./') || spec.startsWith('../') || spec === '.' || spec === '..') {
       const key = `${fromDir}\0${spec}`;
       let result = relativeCache.get(key);
@@ -218,17 +234,6 @@ export function createJsResolver(root: string, fileSet: Set<string>, dirs: Set<s
       const inRepo = toRepo(spec);
       const hit = inRepo === null ? null : probe(inRepo);
       return hit ? { file: hit } : { external: true };
-    }
-    // Runner aliases of the projects that contain this file.
-    for (const runner of aliasRunners) {
-      if (runner.dir && !from.startsWith(`${runner.dir}/`)) continue;
-      for (const alias of runner.aliases) {
-        if (!alias.find.test(spec)) continue;
-        const replaced = spec.replace(alias.find, alias.replace);
-        const hit = probe(replaced.replace(/^\//, ''));
-        if (hit) return { file: hit };
-        if (!replaced.startsWith('.') && !replaced.startsWith('/') && replaced !== spec) return resolve(from, replaced);
-      }
     }
     const matcher = pathsMatcher(fromDir);
     if (matcher) {

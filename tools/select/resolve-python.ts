@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { Ref } from './scan-js.ts';
 import type { RunnerProject } from './project.ts';
+import { PYTHON_STDLIB } from './python-stdlib.ts';
 
 export interface PythonResolution {
   files: string[];
@@ -79,10 +80,24 @@ export function createPythonResolver(fileSet: Set<string>, dirs: Set<string>, ru
     return out;
   };
 
+  // The modules a pattern (`pkg.*`, from an f-string) can name under `base`.
+  const globModules = (base: string, parts: string[]): string[] => {
+    const source = parts.map((part) => part.split('*').map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')).join('/');
+    const pattern = new RegExp(`^${base ? `${base.replace(/[.+?^${}()|[\]\\]/g, '\\$&')}/` : ''}${source}(\\.py|/__init__\\.py)$`);
+    return [...fileSet].filter((file) => pattern.test(file));
+  };
+
   const resolve = (from: string, ref: Ref): PythonResolution => {
     const fromDir = path.posix.dirname(from) === '.' ? '' : path.posix.dirname(from);
     const level = ref.level ?? 0;
     const parts = ref.specifier ? ref.specifier.split('.') : [];
+    if (ref.glob) {
+      let base = fromDir;
+      for (let i = 1; i < level; i++) base = base.includes('/') ? base.slice(0, base.lastIndexOf('/')) : '';
+      const bases = level > 0 ? [base] : rootsFor(fromDir);
+      const files = [...new Set(bases.flatMap((b) => globModules(b, parts)))].filter((f) => f !== from);
+      return files.length > 0 || level > 0 ? { files } : { files: [] };
+    }
     if (level > 0) {
       let base = fromDir;
       for (let i = 1; i < level; i++) base = base.includes('/') ? base.slice(0, base.lastIndexOf('/')) : '';
@@ -98,16 +113,24 @@ export function createPythonResolver(fileSet: Set<string>, dirs: Set<string>, ru
     if (parts.length === 0) return { files: [] };
     let localTop = false;
     const found: string[] = [];
+    let namespace = false;
     for (const root of rootsFor(fromDir)) {
       const top = join(root, parts[0]!);
       if (fileSet.has(`${top}.py`) || dirs.has(top)) localTop = true;
       const files = moduleFiles(root, parts, true);
+      if (files && files.length === 0 && !fileSet.has(`${top}/__init__.py`)) {
+        // A directory without __init__.py is a namespace package only if no regular module of that name comes later on sys.path.
+        namespace = true;
+        continue;
+      }
       if (files) {
         found.push(...files, ...submodules(join(root, parts.join('/')), ref.names));
         break; // the first sys.path entry that has it wins, as in Python
       }
     }
     if (found.length > 0) return { files: [...new Set(found)] };
+    // The standard library is loaded before any test runs; a directory named like one of its modules does not shadow it.
+    if (PYTHON_STDLIB.has(parts[0]!) || namespace) return { files: [] };
     // Not here: the standard library or an installed package, unless its top-level package is ours.
     return localTop ? { files: [], error: 'no such module in the local package' } : { files: [] };
   };

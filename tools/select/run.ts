@@ -13,12 +13,14 @@ import { type CacheEntry, RESOLUTION_INPUTS, cacheDirectory, packDeps, readCache
 import { type Changes, baseCandidates, gitChanges, gitSnapshot, listedChanges } from './changes.ts';
 import { createClassifier } from './classify.ts';
 import { extractAll, languageOf } from './extract.ts';
-import { buildGraph, createFileResolver, inGraph } from './graph.ts';
-import { type Project, discoverTests, loadProject } from './project.ts';
+import { buildGraph, createFileResolver, directoriesOf, inGraph, isHub } from './graph.ts';
+import { type Project, type RunnerProject, declaredRunners, discoverTests, loadProject } from './project.ts';
+import { ignoredFiles } from './ignored.ts';
 import { type WarmBuild, dirtySignatures, loadWarm, warmKey, writeWarm } from './warm.ts';
 import { selectTests } from './select.ts';
+import { selectPythonSymbols } from './select-symbols.ts';
 import { type Timings, budget, order, readTimings, shard } from './schedule.ts';
-import type { SelectOptions } from './cli.ts';
+import type { SelectOptions } from './options.ts';
 import { explain } from './explain.ts';
 import { selectionDocument, summary } from './report.ts';
 
@@ -36,19 +38,6 @@ async function changedFromOption(files: string[], io: Io): Promise<string[]> {
 /** The graph and the tests a run selects from, built in full or from the warm index. */
 interface Build extends Pick<WarmBuild, 'graph' | 'tests' | 'existing' | 'filesInGraph' | 'parsed'> {
   warm: boolean;
-}
-
-/** Every directory above the files (repo-relative, without the root). */
-function directoriesOf(files: Iterable<string>): Set<string> {
-  const dirs = new Set<string>();
-  for (const file of files) {
-    for (let at = file.lastIndexOf('/'); at > 0; at = file.lastIndexOf('/', at - 1)) {
-      const dir = file.slice(0, at);
-      if (dirs.has(dir)) break;
-      dirs.add(dir);
-    }
-  }
-  return dirs;
 }
 
 export async function run(options: SelectOptions, io: Io): Promise<number> {
@@ -79,13 +68,14 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
   const cwdPrefix = toPosixRelative(root, io.cwd);
   const testGlobs = options.tests?.map((glob) => (cwdPrefix ? path.posix.join(cwdPrefix, glob.replace(/^\.\//, '')) : glob)) ?? null;
   const cacheDir = cacheDirectory(root, io.env);
-  const graphOptions = { ignoreTypeImports: options.ignoreTypeImports, testGlobs, deleted };
+  const command = options.command ?? null;
+  const graphOptions = { ignoreTypeImports: options.ignoreTypeImports, testGlobs, deleted, command };
   const key = options.cache && snapshot ? warmKey(snapshot, graphOptions) : null;
   phase('git');
 
   // The warm index when git's index is what it was at the last full build; else the full build.
   let project: Project | undefined;
-  const loadOnce = (existing: string[]): Project => (project ??= loadProject(root, existing, new Set(existing)));
+  const loadOnce = (existing: string[]): Project => (project ??= loadProject(root, existing, new Set(existing), command));
   const built =
     (key &&
       loadWarm({
@@ -113,6 +103,18 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
     const dirs = directoriesOf(resolvable);
     const loaded = loadOnce(existing);
     const tests = discoverTests(loaded, existing, testGlobs);
+    // Tests in directories git ignores (generated ones) are collected by the runner all the same.
+    const ignoredTests = snapshot && snapshot.ignored.length > 0 ? discoverTests(loaded, ignoredFiles(root, snapshot.ignored), testGlobs) : new Map<string, RunnerProject[]>();
+    for (const [file, owners] of ignoredTests) tests.set(file, owners);
+    if (tests.size === 0 && !testGlobs) {
+      const runners = declaredRunners(loaded);
+      if (runners.length > 0) {
+        const runner = runners[0]!;
+        throw new InputError(runner.config ?? 'the test command', `${runner.runner} is set up here, but no test file matches what it runs (${runner.include.slice(0, 3).join(', ') || 'nothing'})`, {
+          hint: 'give the test command after -- (e.g. -- npx mocha "test/**/*.js"), or the test files with --tests GLOB',
+        });
+      }
+    }
     phase('configs and tests');
 
     // The graph, from the cache where the content and the resolution settings are unchanged.
@@ -129,7 +131,7 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
       }
     }
     const resolutionKey = keyHash.digest('base64');
-    const code = existing.filter((file) => languageOf(file) !== null);
+    const code = [...existing.filter((file) => languageOf(file) !== null), ...[...ignoredTests.keys()].filter((file) => languageOf(file) !== null)];
     phase('cache read');
     const extraction = extractAll(root, code, cache, listing?.blobs ?? null);
     phase('scan');
@@ -160,7 +162,8 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
       }
       writeCache(cacheDir, { resolutionKey, files: table, entries });
     }
-    if (key) writeWarm(cacheDir, { key, files: resolvable, graph, tests, runners: loaded.runners, dirty, filesInGraph: extraction.records.size });
+    // Ignored test files are not in git's index, which keys the warm index: such a project takes this path every time.
+    if (key && ignoredTests.size === 0) writeWarm(cacheDir, { key, files: resolvable, graph, tests, runners: loaded.runners, dirty, filesInGraph: extraction.records.size });
     return { warm: false, graph, tests, existing, filesInGraph: extraction.records.size, parsed: extraction.parsed };
   }
 
@@ -180,7 +183,11 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
       else starts.push(file);
     }
   }
-  const selected = selectTests(graph, starts, (file) => tests.has(file) && !deleted.has(file));
+  const isTest = (file: string): boolean => tests.has(file) && !deleted.has(file);
+  const selected =
+    options.granularity === 'symbol' && !runAllReason && starts.some((file) => file.endsWith('.py'))
+      ? await selectPythonSymbols({ root, graph, starts, tests, deleted, changes, head: snapshot?.head ?? null, existing: built.existing, project: loadOnce(built.existing), isTest })
+      : selectTests(graph, starts, isTest);
   phase('select');
 
   // Scope: the tests under the current directory, as the runner started here would see them.
@@ -213,11 +220,11 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
   if (options.order && timings) chosen = order(chosen, timings, options.order);
 
   const warnings = [...loadedProject.warnings];
-  const toCwd = (file: string): string => path.relative(io.cwd, path.join(root, file)).split(path.sep).join('/') || '.';
+  const toCwd = (file: string): string => (isHub(file) ? file : path.relative(io.cwd, path.join(root, file)).split(path.sep).join('/') || '.');
 
   if (options.explain !== undefined) {
     const target = toPosixRelative(root, path.resolve(io.cwd, options.explain));
-    const text = explain({ target, tests, selected, runAll, changes, graph, chosen, skipped, toCwd });
+    const text = explain({ target, tests, selected, runAll, changes, graph, chosen, skipped, toCwd, runners: loadedProject.runners });
     io.stdout.write(text.text);
     return text.selected ? ExitCode.ok : ExitCode.fail;
   }
@@ -239,7 +246,8 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
     await writeProduct(io, options.out, formatDocument(document));
   } else {
     const separator = options.nul ? '\0' : '\n';
-    const text = chosen.map((file) => toCwd(file) + separator).join('');
+    // A path that starts with `-` would be read as an option by the runner.
+    const text = chosen.map((file) => toCwd(file).replace(/^-/, './-') + separator).join('');
     if (text || options.out) await writeProduct(io, options.out, text);
   }
 

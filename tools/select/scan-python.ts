@@ -9,6 +9,8 @@ interface Token {
   t: 'i' | 's' | 'p' | 'n';
   v: string;
   line: number;
+  /** An f-string: its `{…}` parts are computed. */
+  f?: true;
 }
 
 function lex(source: string): { tokens: Token[]; unsure: boolean } {
@@ -18,6 +20,7 @@ function lex(source: string): { tokens: Token[]; unsure: boolean } {
   let line = 1;
   let depth = 0;
   let unsure = false;
+  let fString = false;
   while (i < n) {
     const c = source[i]!;
     if (c === '\n') {
@@ -46,6 +49,7 @@ function lex(source: string): { tokens: Token[]; unsure: boolean } {
       const word = source.slice(i, k);
       const quote = source[k];
       if ((quote === '"' || quote === "'") && /^[rbuf]{1,2}$/i.test(word)) {
+        fString = /f/i.test(word);
         i = k; // a string prefix: the string follows
         continue;
       }
@@ -77,7 +81,8 @@ function lex(source: string): { tokens: Token[]; unsure: boolean } {
       }
       if (k >= n && !source.startsWith(close, k)) unsure = unsure || triple;
       i = source.startsWith(close, k) ? k + close.length : k;
-      tokens.push({ t: 's', v: value, line: startLine });
+      tokens.push(fString ? { t: 's', v: value, line: startLine, f: true } : { t: 's', v: value, line: startLine });
+      fString = false;
       continue;
     }
     if (c === '(' || c === '[' || c === '{') depth++;
@@ -157,7 +162,10 @@ export function scanPython(source: string): ScanResult {
       if (previous?.v === '(' && callee?.t === 'i' && (callee.v === 'import_module' || callee.v === '__import__')) {
         const relative = /^\.+/.exec(token.v)?.[0].length ?? 0;
         // import_module('.x', package=__name__) is relative to the importing package.
-        refs.push({ kind: 'python-import', specifier: token.v.slice(relative), line: token.line, level: relative });
+        if (token.f && token.v.includes('{')) {
+          // import_module(f".{name}", __name__): any module the pattern can name.
+          refs.push({ kind: 'python-import', specifier: token.v.slice(relative).replace(/\{[^}]*\}/g, '*'), line: token.line, level: relative, glob: true });
+        } else refs.push({ kind: 'python-import', specifier: token.v.slice(relative), line: token.line, level: relative });
         continue;
       }
       const joined = (previous?.v === '/' || previous?.v === ',') && tokens[k - 2]?.t === 's' && group.length > 0;

@@ -50,13 +50,29 @@ function words(line: string): string[] {
   return out;
 }
 
+// Words that name no file of the repository: shell keywords, builtins and everyday commands. Any
+// other bare command word is kept, so that a script of the repository run by name through PATH
+// (`exec bats-exec-suite`, `run bats`) is followed.
+const NOT_COMMANDS = new Set(
+  ('if then else elif fi for while until do done case esac function in select time coproc return exit local export readonly declare typeset ' +
+    'unset set shift eval exec source . echo printf read cd pushd popd pwd test [ [[ ]] true false : command builtin type hash trap wait kill ' +
+    'let break continue getopts umask ulimit alias unalias shopt enable mapfile readarray compgen complete caller disown jobs fg bg ' +
+    'cat grep egrep sed awk cut tr sort uniq head tail wc find xargs mkdir rm rmdir cp mv ln touch chmod chown ls env sleep date tee ' +
+    'basename dirname realpath readlink mktemp printenv which git diff cmp sh bash zsh dash python python3 node npm npx perl ruby ' +
+    'run skip load bats_load_library setup teardown assert refute fail stat tput stty nohup timeout seq expr bc od xxd tar gzip curl wget').split(' '),
+);
+
 /** Scans one shell or bats file. */
 export function scanShell(source: string): ShellScan {
   const refs: Ref[] = [];
   const vars: Record<string, string> = {};
+  const commands = new Set<string>();
   const lines = source.split('\n');
   lines.forEach((text, index) => {
     const line = index + 1;
+    // `# shellcheck source=lib/x.bash` names what a computed `source` loads.
+    const directive = /^\s*#\s*shellcheck\s.*\bsource=(\S+)/.exec(text);
+    if (directive && directive[1] !== '/dev/null') refs.push({ kind: 'bats-load', specifier: `shellcheck:${directive[1]!}`, line });
     const ws = words(text.trim());
     let commandStart = true;
     for (let k = 0; k < ws.length; k++) {
@@ -71,6 +87,12 @@ export function scanShell(source: string): ShellScan {
         commandStart = true;
         continue;
       }
+      // A command named by a prefix and a variable (`bats-format-${formatter}`): any script of that prefix.
+      const family = /^([A-Za-z_][\w.+-]*[-_.])\$\{?\w+\}?$/.exec(unquote(word.replace(/^[A-Za-z_]\w*=/, '')));
+      if (family && !commands.has(`${family[1]!}*`)) {
+        commands.add(`${family[1]!}*`);
+        refs.push({ kind: 'exec', specifier: `cmd:${family[1]!}*`, line });
+      }
       const assignment = /^([A-Za-z_]\w*)=(.*)$/.exec(word);
       if (atStart && assignment) {
         vars[assignment[1]!] = unquote(assignment[2]!);
@@ -82,11 +104,15 @@ export function scanShell(source: string): ShellScan {
         k++;
         continue;
       }
-      if (atStart && (word === 'run' || word === 'bash' || word === 'sh' || word === 'exec')) {
+      if (atStart && (/run$/.test(word) || word === 'bash' || word === 'sh' || word === 'exec' || word === 'command' || word === 'env' || word === 'time')) {
         commandStart = true;
         continue;
       }
       const bare = unquote(word);
+      if (atStart && /^[A-Za-z_][\w.+-]*$/.test(bare) && !NOT_COMMANDS.has(bare) && !commands.has(bare)) {
+        commands.add(bare);
+        refs.push({ kind: 'exec', specifier: `cmd:${bare}`, line });
+      }
       if (bare.includes('/') && !/^[a-z]+:\/\//.test(bare) && bare.length < 240) {
         const executable = atStart && !/\.(json|tsv|csv|txt|ya?ml|xml|dat)$/i.test(bare);
         refs.push({ kind: executable ? 'exec' : 'data', specifier: bare, line });

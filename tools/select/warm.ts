@@ -23,9 +23,10 @@ import type { Change, Snapshot } from './changes.ts';
 import { languageOf, scanText } from './extract.ts';
 import { CONTENT_EDGE_KINDS, type Edge, type EdgeKind, type FileResolver, type Graph, type MapGraph, type UnresolvedImport } from './graph.ts';
 import type { RunnerProject } from './project.ts';
+import { relevantIgnored } from './ignored.ts';
 
 const MAGIC = 'TPW1';
-const WARM_FORMAT = 1;
+const WARM_FORMAT = 2;
 const FILE = 'warm.bin';
 /** Beyond this many changed files, the full path (with its per-file cache) is as quick and simpler. */
 const MAX_PATCHED = 64;
@@ -36,6 +37,8 @@ export interface GraphOptions {
   testGlobs: string[] | null;
   /** Files deleted since the base or in the work tree: still nodes, so that their importers resolve to them. */
   deleted: ReadonlySet<string>;
+  /** The test command given after `--`. */
+  command: string[] | null;
 }
 
 interface Header {
@@ -63,7 +66,9 @@ interface Header {
 /** The key of the index a run could use: git's index, the untracked files, the options, the version. */
 export function warmKey(snapshot: Snapshot, options: GraphOptions): string {
   const hash = createHash('sha1');
-  hash.update(`${MAGIC}\0${WARM_FORMAT}\0${VERSION}\0${options.ignoreTypeImports}\0${JSON.stringify(options.testGlobs)}\0`);
+  hash.update(`${MAGIC}\0${WARM_FORMAT}\0${VERSION}\0${options.ignoreTypeImports}\0${JSON.stringify(options.testGlobs)}\0${JSON.stringify(options.command)}\0`);
+  // Ignored entries: a generated test appearing or going changes the tests.
+  for (const entry of relevantIgnored(snapshot.ignored)) hash.update(`!${entry}\0`);
   hash.update(`${[...options.deleted].sort().join('\0')}\0\0`);
   for (const change of snapshot.working) if (change.status === 'untracked') hash.update(`${change.path}\0`);
   hash.update(snapshot.stage);
