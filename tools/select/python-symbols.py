@@ -114,7 +114,13 @@ def analyse(source):
             head = def_head(node)
             executed.visit(ast.Module(body=[ast.Expr(h) for h in head], type_ignores=[]))
             body = refs_of(node.body)
-            defs[node.name] = {"kind": "def", "refs": sorted(body.refs | body.called), "doubt": body.doubt, "head": fingerprint(*head, node.args), "body": fingerprint(*node.body)}
+            defs[node.name] = {
+                "kind": "def",
+                "refs": sorted(body.refs | body.called),
+                "doubt": body.doubt,
+                "head": fingerprint(*head, node.args),
+                "body": fingerprint(*node.body),
+            }
             module_parts.append(ast.Name(id="def " + node.name))
             if node.name == "__getattr__":
                 getattr_hook = True
