@@ -24,10 +24,12 @@ build: setup ## Bundle the five tools into dist/
 
 check: setup ## Lint and type-check
 	$(BIN)/eslint .
+	ruff check .
 	$(BIN)/tsc --noEmit -p tsconfig.json
 
 lint: setup ## Lint only
 	$(BIN)/eslint .
+	ruff check .
 
 typecheck: setup ## Type-check only
 	$(BIN)/tsc --noEmit -p tsconfig.json

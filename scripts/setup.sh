@@ -25,10 +25,10 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
   fi
 fi
 
-# Python packages for the pytest example and its xdist runs.
-if ! python3 -c 'import pytest, xdist' >/dev/null 2>&1; then
-  log "pip install pytest pytest-xdist"
-  python3 -m pip install -q pytest pytest-xdist
+# Python packages for the pytest example and its xdist runs, and ruff, the linter of the Python files.
+if ! python3 -c 'import pytest, xdist' >/dev/null 2>&1 || ! command -v ruff >/dev/null 2>&1; then
+  log "pip install pytest pytest-xdist ruff"
+  python3 -m pip install -q pytest pytest-xdist ruff
 fi
 
 # Node packages, exactly as the lockfile pins them.

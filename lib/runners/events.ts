@@ -207,3 +207,6 @@ export function inFlight(events: readonly TestEvent[]): TestStartEvent[] {
   }
   return [...open.values()];
 }
+
+/** Set to 1 (by mem-profile): events written from the process that runs the test carry its resident memory. */
+export const EVENT_RSS_ENV = 'TESTPACE_EVENT_RSS';

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { SubprocessError } from '../../lib/errors.ts';
 import { type Io, isProcessIo } from '../../lib/io.ts';
+import type { OutputTail } from '../../lib/runners/output-tail.ts';
 import { type ChildrenCpu, childrenCpu, cpuBetween } from './cpu-time.ts';
 
 export interface Execution {
@@ -39,6 +40,12 @@ export interface ExecuteOptions {
   alongside?: () => Promise<unknown>;
   /** Called with the command's pid (its process group's id) as soon as it is spawned. */
   onSpawn?: (pid: number) => void;
+  /**
+   * Hook for the adapters (lib/runners/output-tail.ts): keeps the last lines of the output, to say why a
+   * run ended before any test. Given, the output is piped through the tool (under --quiet too, then
+   * kept only) unless it goes straight to a terminal, where the user reads it.
+   */
+  outputTail?: OutputTail;
 }
 
 export type InterruptSignal = 'SIGINT' | 'SIGTERM';
@@ -91,7 +98,8 @@ export async function execute(options: ExecuteOptions): Promise<Execution> {
   const { io, command } = options;
   // Our own stderr (descriptor 2) as the child's stdout and stderr when we run as the process: no
   // copying, and the runner still sees a terminal (colours, progress) when there is one.
-  const output = options.quiet ? 'ignore' : isProcessIo(io) ? 2 : 'pipe';
+  const tail = options.outputTail;
+  const output = options.quiet ? (tail ? 'pipe' : 'ignore') : isProcessIo(io) && (!tail || io.stderr.isTTY) ? 2 : 'pipe';
   const stdin = isProcessIo(io) ? 'inherit' : 'ignore';
 
   let cpuBefore = childrenCpu();
@@ -104,8 +112,12 @@ export async function execute(options: ExecuteOptions): Promise<Execution> {
   });
   if (child.pid !== undefined) options.onSpawn?.(child.pid);
   if (output === 'pipe') {
-    child.stdout?.on('data', (chunk: Buffer) => io.stderr.write(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => io.stderr.write(chunk));
+    const forward = (chunk: Buffer) => {
+      tail?.add(chunk);
+      if (!options.quiet) io.stderr.write(chunk);
+    };
+    child.stdout?.on('data', forward);
+    child.stderr?.on('data', forward);
   }
   // A child's CPU joins our children's total only when it is reaped: while the command's process is
   // not, a reading taken after the work alongside is over still stands for the start of the run.

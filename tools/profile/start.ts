@@ -9,6 +9,7 @@ import { displayCwd } from '../../lib/display-cwd.ts';
 import type { Io } from '../../lib/io.ts';
 import type { RunnerName } from '../../lib/runners/detect.ts';
 import { type Instrumented, instrument } from '../../lib/runners/instrument.ts';
+import type { OutputTail } from '../../lib/runners/output-tail.ts';
 import { RUNTIME_FILE_ENV } from '../../lib/runners/pytest-plugin.ts';
 import { type Execution, type InterruptSignal, type Interrupts, execute } from './execute.ts';
 import type { ProfileRunner } from './model.ts';
@@ -25,6 +26,8 @@ export interface RunSetup {
   tmpRoot: string;
   /** Added to the environment of every run (e.g. the CPU profiler's settings). */
   extraEnv?: NodeJS.ProcessEnv;
+  /** Hook for the adapters: the last lines of each run's output (see execute). */
+  outputTail?: OutputTail;
 }
 
 /** A run under way: where its adapter writes, and the run itself. */
@@ -62,6 +65,7 @@ export async function startRun(setup: RunSetup, index: number, alongside?: () =>
     interrupts: setup.signals,
     alongside,
     onSpawn: (spawned) => (pid = spawned),
+    outputTail: setup.outputTail,
   });
   // Held here and awaited by the caller; a run that cannot start rejects when it is awaited.
   execution.catch(() => undefined);

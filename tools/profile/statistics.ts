@@ -28,7 +28,8 @@ export function summariseTests(runs: readonly RunRecord[]): TestSummary[] {
   const byTest = new Map<string, Seen[]>();
   for (const run of runs) {
     for (const result of run.tests) {
-      const key = testKey(result);
+      // The runner's id tells apart tests of one name in one file (twins, a failing one among them).
+      const key = `${testKey(result)}\u0000${result.id ?? ''}`;
       const seen = byTest.get(key) ?? [];
       seen.push({ run: run.index, result });
       byTest.set(key, seen);
