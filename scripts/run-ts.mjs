@@ -1,6 +1,7 @@
 // Runs a TypeScript script (a benchmark, a generator) under Node 20, which cannot strip types:
 // esbuild bundles it to a temp file next to it, which then runs with the given arguments.
 import { build } from 'esbuild';
+import { rawText } from './raw-text.mjs';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +25,7 @@ await build({
   format: 'esm',
   target: 'node20',
   logLevel: 'warning',
+  plugins: [rawText],
   // The script sees its own directory, not the bundle's.
   define: { 'import.meta.dirname': JSON.stringify(path.resolve(path.dirname(script))) },
 });

@@ -3,7 +3,9 @@
 // own, read by the running jest's own jest-config exactly as jest would read it, with testpace's reporter
 // added beside the reporters it configures (or jest's default). jest-settings.json, written next to it
 // by the adapter, names the user's --config (if any), the directory jest starts from and the reporter.
+const { createHash } = require('node:crypto');
 const { createRequire } = require('node:module');
+const path = require('node:path');
 const settings = require('./jest-settings.json');
 
 /** The jest-config module of the jest that runs: found from jest's own entry script, whatever the layout (pnpm included). */
@@ -22,8 +24,22 @@ function jestConfig() {
   throw new Error('testpace: cannot find the jest-config of the running jest');
 }
 
+/**
+ * The id jest gives a project config without one (jest-config's normalize), its transform cache named
+ * after it: jest reads the config of the directory it starts in as project 0.
+ */
+function jestId(config, configPath) {
+  return createHash('sha1')
+    .update(path.normalize(config.rootDir))
+    .update(configPath ?? '')
+    .update('0')
+    .digest('hex')
+    .slice(0, 32);
+}
+
 module.exports = async function testpaceJestConfig() {
-  const { config } = await jestConfig().readInitialOptions(settings.config ?? undefined, { packageRootOrConfig: settings.cwd });
+  const { config, configPath } = await jestConfig().readInitialOptions(settings.config ?? undefined, { packageRootOrConfig: settings.cwd });
   const reporters = config.reporters ?? ['default'];
-  return { ...config, reporters: [...reporters, settings.reporter] };
+  // The id jest would give the user's config, not this file's: the same transform cache as a bare run.
+  return { ...config, id: config.id ?? jestId(config, configPath), reporters: [...reporters, settings.reporter] };
 };

@@ -291,3 +291,17 @@ describe('bats', () => {
     });
   }
 });
+
+describe('jest under our config', () => {
+  it("keeps the project's id, which names its transform cache", async () => {
+    const dir = await project({ 'jest.config.js': 'module.exports = { testEnvironment: "node" };\n', 'a.test.js': "test('adds', () => {});\n" });
+    const idOf = (stdout: string) => /"id": "([0-9a-f]+)"/.exec(stdout)?.[1];
+    const plain = idOf((await bare([bin('jest'), '--showConfig'], dir)).stdout);
+    const tmpDir = await tempDir();
+    const { instrument } = await import('../../lib/runners/instrument.ts');
+    const ours = await instrument('jest', [bin('jest'), '--showConfig'], { cwd: dir, eventsFile: path.join(tmpDir, 'events.jsonl'), tmpDir });
+    expect(ours.command.some((arg) => arg.startsWith('--config='))).toBe(true);
+    expect(idOf((await bare(ours.command, dir)).stdout)).toBe(plain);
+    expect(plain).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
