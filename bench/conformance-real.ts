@@ -7,7 +7,7 @@
 //   node scripts/run-ts.mjs bench/conformance-real.ts <project dir> [--extra=ARG] -- <command...>
 //   node scripts/run-ts.mjs bench/conformance-real.ts ../luxon -- npx jest test/datetime/dst.test.js
 //
-// --extra=ARG goes to both tools before `--` (e.g. --extra=--cpu-profile).
+// --extra=ARG goes to testpace-profile before `--` (e.g. --extra=--cpu-profile).
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readdirSync } from 'node:fs';
@@ -83,7 +83,7 @@ async function runOnce(tool: string | undefined): Promise<Record<string, unknown
   const errFile = path.join(runDir, 'stderr');
   const out = openSync(outFile, 'w');
   const err = openSync(errFile, 'w');
-  const argv = tool ? [process.execPath, path.join(root, 'dist', `testpace-${tool}.cjs`), ...extra, '--', ...command] : command;
+  const argv = tool ? [process.execPath, path.join(root, 'dist', `testpace-${tool}.cjs`), ...(tool === 'profile' ? extra : []), '--', ...command] : command;
   const started = performance.now();
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(argv[0]!, argv.slice(1), { cwd: dir, env: { ...process.env, NO_COLOR: '1', CI: 'true', CONFORMANCE_TOKEN: token }, stdio: ['ignore', out, err] });

@@ -305,3 +305,13 @@ describe('jest under our config', () => {
     expect(plain).toMatch(/^[0-9a-f]{32}$/);
   });
 });
+
+describe('pytest behind env', () => {
+  it('finds its plugin when the command sets PYTHONPATH itself (env PYTHONPATH=src pytest)', async () => {
+    const dir = await tempDir();
+    await writeTree(dir, { 'src/shop.py': 'def total():\n    return 3\n', 'tests/test_shop.py': 'from shop import total\n\ndef test_total():\n    assert total() == 3\n' });
+    const result = await profile(dir, ['--', 'env', 'PYTHONPATH=src', ...pytest, '-q', 'tests']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.document.summary.counts).toMatchObject({ total: 1, passed: 1 });
+  });
+});
