@@ -25,8 +25,8 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
   fi
 fi
 
-# Python packages for the pytest example and its xdist runs, and ruff, the linter of the Python files.
-if ! python3 -c 'import pytest, xdist' >/dev/null 2>&1 || ! command -v ruff >/dev/null 2>&1; then
+# Python packages for the pytest example and its xdist runs, and ruff, which lints the project's Python (make check).
+if ! python3 -c 'import pytest, xdist' >/dev/null 2>&1 || ! python3 -m ruff --version >/dev/null 2>&1; then
   log "pip install pytest pytest-xdist ruff"
   python3 -m pip install -q pytest pytest-xdist ruff
 fi

@@ -29,9 +29,10 @@ export default async function* testpaceNodeTestReporter(source) {
     if ((type !== 'test:dequeue' && type !== 'test:complete') || !data.file) continue;
     const file = relativeFile(data.file);
     const details = data.details ?? {};
-    // The per-file wrapper test that node --test creates is named after the file itself: its
-    // completion gives the time of the file's whole process.
-    if (data.name === data.file) {
+    // The per-file wrapper test that node --test creates is named after the file itself (absolute on
+    // Node 20, as given on the command line from Node 22): its completion gives the time of the
+    // file's whole process.
+    if (data.nesting === 0 && relativeFile(data.name) === file) {
       if (type !== 'test:complete') continue;
       if (typeof details.duration_ms === 'number') {
         emit({ event: 'file', file, worker: null, pid: process.pid, t: now(), durationMs: details.duration_ms });
