@@ -67,7 +67,9 @@ try {
     { name: 'pytest', files: pytestSuite(), command: ['python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'] },
     { name: 'vitest', files: vitestSuite(), command: [path.join(root, 'node_modules', '.bin', 'vitest'), 'run'] },
   ];
-  for (const suite of suites) {
+  // BENCH_SUITES=pytest (or vitest) measures one of them.
+  const only = process.env.BENCH_SUITES?.split(',');
+  for (const suite of suites.filter((s) => !only || only.includes(s.name))) {
     const cwd = path.join(tmp, suite.name);
     await writeTree(cwd, suite.files);
     await symlink(path.join(root, 'node_modules'), path.join(cwd, 'node_modules'));
