@@ -7,7 +7,7 @@
 // and a 90% bootstrap interval), and the adapter's cost per test in µs ((instrumented − bare) / tests,
 // median over rounds). Target: profiled at most ×1.02. The machine is shared: say how busy it was.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { detectRunner } from '../lib/runners/detect.ts';
@@ -74,7 +74,7 @@ try {
     await writeTree(cwd, suite.files);
     await symlink(path.join(root, 'node_modules'), path.join(cwd, 'node_modules'));
     const adapterDir = path.join(tmp, `${suite.name}-adapter`);
-    await writeTree(adapterDir, {});
+    await mkdir(adapterDir, { recursive: true });
     const instrumented = await instrument(detectRunner(suite.command)!, suite.command, { cwd, eventsFile: path.join(adapterDir, 'events.jsonl'), tmpDir: adapterDir });
     const arms = {
       bare: () => wall(suite.command, cwd),
