@@ -4,22 +4,14 @@ import { chmod, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { rawText } from './raw-text.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
 export const tools = ['profile', 'mem-profile', 'optimize', 'select', 'report'];
 
 // Programs in other languages (the pytest plugin, reporters run inside the user's runner) live in
-// files of their own and are imported as text: `import source from './plugin.py?raw'`, as Vite reads
-// it under vitest.
-const rawText = {
-  name: 'raw-text',
-  setup(build) {
-    build.onResolve({ filter: /\?raw$/ }, (args) => ({ path: path.resolve(args.resolveDir, args.path.slice(0, -'?raw'.length)), namespace: 'raw-text' }));
-    build.onLoad({ filter: /.*/, namespace: 'raw-text' }, async (args) => ({ contents: await readFile(args.path, 'utf8'), loader: 'text' }));
-  },
-};
-
+// files of their own and are imported as text: `import source from './plugin.py?raw'`.
 const only = process.argv.slice(2);
 await mkdir(path.join(root, 'dist'), { recursive: true });
 await Promise.all(

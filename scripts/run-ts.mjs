@@ -1,8 +1,9 @@
 // Runs a TypeScript script (a benchmark, a generator) under Node 20, which cannot strip types:
 // esbuild bundles it to a temp file next to it, which then runs with the given arguments.
 import { build } from 'esbuild';
+import { rawText } from './raw-text.mjs';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const [script, ...args] = process.argv.slice(2);
@@ -24,16 +25,7 @@ await build({
   format: 'esm',
   target: 'node20',
   logLevel: 'warning',
-  // Programs in other languages imported as text (`./x.py?raw`), as scripts/build.mjs bundles them.
-  plugins: [
-    {
-      name: 'raw-text',
-      setup(b) {
-        b.onResolve({ filter: /\?raw$/ }, (a) => ({ path: path.resolve(a.resolveDir, a.path.slice(0, -'?raw'.length)), namespace: 'raw-text' }));
-        b.onLoad({ filter: /.*/, namespace: 'raw-text' }, (a) => ({ contents: readFileSync(a.path, 'utf8'), loader: 'text' }));
-      },
-    },
-  ],
+  plugins: [rawText],
   // The script sees its own directory, not the bundle's.
   define: { 'import.meta.dirname': JSON.stringify(path.resolve(path.dirname(script))) },
 });

@@ -155,12 +155,34 @@ function readText(eventsFile: string): string {
 }
 
 /**
- * Reads everything a run wrote, in one read: its test events (suites dropped), per-file timings and
- * session starts. A missing file means nothing was written.
+ * Reads everything a run wrote, in one read and one pass: its test events (suites dropped), per-file
+ * timings and session starts. A missing file means nothing was written.
  */
 export function readRunEvents(eventsFile: string): { events: TestEvent[]; files: FileEvent[]; sessions: SessionEvent[] } {
-  const text = readText(eventsFile);
-  return { events: withoutSuites(parseEvents(text)), files: parseFileEvents(text), sessions: parseSessionEvents(text) };
+  const events: TestEvent[] = [];
+  const files: FileEvent[] = [];
+  const sessions: SessionEvent[] = [];
+  for (const line of readText(eventsFile).split('\n')) {
+    if (line === '') continue;
+    let value: Record<string, unknown>;
+    try {
+      value = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue; // a line being written
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (value.event === 'file') {
+      if (typeof value.file === 'string' && typeof value.durationMs === 'number' && typeof value.t === 'number') {
+        files.push({ ...value, worker: typeof value.worker === 'string' ? value.worker : null, pid: typeof value.pid === 'number' ? value.pid : 0 } as FileEvent);
+      }
+    } else if (value.event === 'session') {
+      if (typeof value.t === 'number') sessions.push({ event: 'session', pid: typeof value.pid === 'number' ? value.pid : 0, t: value.t });
+    } else {
+      const event = toEvent(value);
+      if (event) events.push(event);
+    }
+  }
+  return { events: withoutSuites(events), files, sessions };
 }
 
 /**
@@ -207,3 +229,6 @@ export function inFlight(events: readonly TestEvent[]): TestStartEvent[] {
   }
   return [...open.values()];
 }
+
+/** Set to 1 (by mem-profile): events written from the process that runs the test carry its resident memory. */
+export const EVENT_RSS_ENV = 'TESTPACE_EVENT_RSS';

@@ -17,5 +17,5 @@ export {
   type SessionEvent,
   withoutSuites,
 } from './events.ts';
-export { type InstrumentOptions, type Instrumented, instrument } from './instrument.ts';
+export { type InstrumentOptions, type Instrumented, adapters, instrument } from './instrument.ts';
 // The JUnit reader (./junit.ts) is imported where a report is read, after the run (see its header).

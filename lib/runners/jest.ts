@@ -1,58 +1,39 @@
-// jest: a reporter added with --reporters next to the user's (or `default`). jest-circus reports each
-// test case's start (startAt) and duration (hooks included) to reporters; no worker id reaches them.
-import { writeFileSync } from 'node:fs';
+// jest: testpace's reporter (jest-reporter.cjs) added beside the user's reporters. --reporters on the
+// command line replaces the configured ones, so the reporter goes in through a config of testpace's
+// (jest-config.cjs) that has the running jest read the user's config and adds it beside theirs. jest
+// before 29 cannot read a config for another (no readInitialOptions): there, and where the user names
+// reporters on the command line, testpace's joins them on the command line.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { AdapterContext, Instrumented } from './instrument.ts';
-import { insertArgs, requireInsertAt } from './instrument.ts';
-import { EMITTER_JS } from './reporter-common.ts';
+import { type Adapter, insertArgs, optionValue, requireInsertAt, withoutOption, writeReporter, writeRunFile } from './adapter.ts';
+import wrapperConfig from './jest-config.cjs?raw';
+import reporter from './jest-reporter.cjs?raw';
 
-export const JEST_REPORTER_SOURCE = String.raw`'use strict';
-var fs = require('node:fs');
-var path = require('node:path');
-` + EMITTER_JS + String.raw`
-function name(info) { return (info.ancestorTitles || []).concat([info.title]).join(' > '); }
-class TestpaceJestReporter {
-  onTestCaseStart(test, info) {
-    testpaceEmit({ event: 'start', file: testpaceFile(test.path), name: name(info), id: testpaceFile(test.path) + '::' + name(info),
-      worker: null, pid: process.pid, t: info.startedAt || testpaceNow() });
+function jestMajor(cwd: string): number | undefined {
+  try {
+    const file = createRequire(path.join(cwd, 'noop.js')).resolve('jest/package.json');
+    return Number((JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version.split('.')[0]);
+  } catch {
+    return undefined;
   }
-  onTestCaseResult(test, result) {
-    var status = result.status;
-    var outcome = status === 'passed' ? 'passed' : status === 'failed' ? 'failed' : 'skipped';
-    var duration = typeof result.duration === 'number' ? result.duration : 0;
-    var record = { event: 'end', file: testpaceFile(test.path), name: name(result), id: testpaceFile(test.path) + '::' + name(result),
-      worker: null, pid: process.pid, t: result.startAt ? result.startAt + duration : testpaceNow(), outcome: outcome, durationMs: duration };
-    if (result.invocations && result.invocations > 1) record.retries = result.invocations - 1;
-    if (outcome === 'failed' && result.failureMessages && result.failureMessages[0]) record.message = testpaceFirstLine(result.failureMessages[0]);
-    testpaceEmit(record);
-  }
-  onTestFileResult(test, result) {
-    var perf = result.perfStats;
-    if (perf && perf.end > perf.start) {
-      var record = { event: 'file', file: testpaceFile(test.path), worker: null, pid: process.pid, t: perf.end, durationMs: perf.end - perf.start };
-      if (perf.loadTestEnvironmentEnd > perf.loadTestEnvironmentStart) record.environmentMs = perf.loadTestEnvironmentEnd - perf.loadTestEnvironmentStart;
-      var setup = (perf.setupFilesEnd > perf.setupFilesStart ? perf.setupFilesEnd - perf.setupFilesStart : 0) +
-        (perf.setupAfterEnvEnd > perf.setupAfterEnvStart ? perf.setupAfterEnvEnd - perf.setupAfterEnvStart : 0);
-      if (setup > 0) record.setupMs = setup;
-      testpaceEmit(record);
-    }
-    // A file that failed to run (syntax error, missing module) has no test cases: keep it as one errored entry.
-    if (result.testExecError && (!result.testResults || result.testResults.length === 0)) {
-      testpaceEmit({ event: 'end', file: testpaceFile(test.path), name: '(file)', id: testpaceFile(test.path), worker: null, pid: process.pid,
-        t: testpaceNow(), outcome: 'error', durationMs: 0, message: testpaceFirstLine(result.testExecError.message) });
-    }
-  }
-  getLastError() { return undefined; }
 }
-module.exports = TestpaceJestReporter;
-`;
 
-export async function instrumentJest(context: AdapterContext): Promise<Instrumented> {
+export const instrumentJest: Adapter = async (context) => {
   const at = requireInsertAt(context, 'jest');
-  const reporter = path.join(context.tmpDir, 'testpace-jest-reporter.cjs');
-  writeFileSync(reporter, JEST_REPORTER_SOURCE);
-  // --reporters replaces the configured reporters: keep the user's command-line ones, else jest's default.
+  const ours = writeReporter(context, 'jest-reporter.cjs', reporter);
   const userReporters = context.command.some((arg) => arg === '--reporters' || arg.startsWith('--reporters='));
-  const args = userReporters ? [`--reporters=${reporter}`] : ['--reporters=default', `--reporters=${reporter}`];
-  return { command: insertArgs(context.command, at, args), env: context.env };
-}
+  const major = jestMajor(context.cwd);
+  if (!userReporters && major !== undefined && major >= 29) {
+    const config = optionValue(context.command.slice(at), ['--config', '-c']);
+    writeRunFile(context, 'jest-settings.json', JSON.stringify({ config: config ?? null, cwd: context.cwd, reporter: ours }));
+    const wrapper = writeRunFile(context, 'jest-config.cjs', wrapperConfig);
+    // --config=FILE, one argument: jest's array options take the arguments that follow them as values.
+    return { command: insertArgs(withoutOption(context.command, ['--config', '-c'], at), at, [`--config=${wrapper}`]), env: context.env };
+  }
+  const args = userReporters ? [`--reporters=${ours}`] : ['--reporters=default', `--reporters=${ours}`];
+  // --reporters is an array option: the arguments after it would be taken as reporters (a test path or
+  // pattern among them), so it goes last, before a `--` if there is one.
+  const end = context.command.indexOf('--', at);
+  return { command: insertArgs(context.command, end === -1 ? context.command.length : end, args), env: context.env };
+};

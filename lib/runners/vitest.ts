@@ -1,52 +1,17 @@
-// vitest: a reporter module added with --reporter next to the user's (or the default) reporter.
-// vitest's TestCase diagnostic gives each test's start (epoch ms, taken in the worker before its
-// beforeEach hooks) and duration (hooks included), so no phases; no worker id reaches reporters.
-import { writeFileSync } from 'node:fs';
+// vitest: testpace's reporter (vitest-reporter.mjs) added beside the user's reporters. Reporters on the
+// command line replace the configured ones, so with none there the reporter goes in through a config
+// of testpace's (vitest-config.mjs) that loads the user's config and adds it beside theirs (or beside
+// vitest's defaults, through the configureVitest hook where vitest has it). With reporters on the
+// command line, testpace's joins them there.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { AdapterContext, Instrumented } from './instrument.ts';
-import { insertArgs, requireInsertAt } from './instrument.ts';
-import { EMITTER_JS } from './reporter-common.ts';
+import { type Adapter, type AdapterContext, insertArgs, optionValue, requireInsertAt, withoutOption, writeReporter, writeRunFile } from './adapter.ts';
+import wrapperConfig from './vitest-config.mjs?raw';
+import reporter from './vitest-reporter.mjs?raw';
 
-export const VITEST_REPORTER_SOURCE = String.raw`import fs from 'node:fs';
-import path from 'node:path';
-` + EMITTER_JS + String.raw`
-function identity(testCase) {
-  return { file: testpaceFile(testCase.module.moduleId), name: testCase.fullName, id: testCase.id, worker: null, pid: process.pid };
-}
-export default class TestpaceVitestReporter {
-  onTestCaseReady(testCase) {
-    testpaceEmit(Object.assign({ event: 'start' }, identity(testCase), { t: testpaceNow() }));
-  }
-  onTestCaseResult(testCase) {
-    var result = testCase.result();
-    var diagnostic = testCase.diagnostic();
-    var state = result.state;
-    var outcome = state === 'passed' ? 'passed' : state === 'failed' ? 'failed' : 'skipped';
-    var duration = diagnostic && typeof diagnostic.duration === 'number' ? diagnostic.duration : 0;
-    var t = diagnostic && diagnostic.startTime ? diagnostic.startTime + duration : testpaceNow();
-    var record = Object.assign({ event: 'end' }, identity(testCase), { t: t, outcome: outcome, durationMs: duration });
-    if (diagnostic && diagnostic.retryCount) record.retries = diagnostic.retryCount;
-    if (diagnostic && typeof diagnostic.heap === 'number') record.heapUsedBytes = diagnostic.heap;
-    if (state === 'failed' && result.errors && result.errors[0]) record.message = testpaceFirstLine(result.errors[0].message);
-    testpaceEmit(record);
-  }
-  onTestModuleEnd(testModule) {
-    var d = testModule.diagnostic();
-    var phases = { environmentMs: d.environmentSetupDuration || 0, prepareMs: d.prepareDuration || 0, collectMs: d.collectDuration || 0, setupMs: d.setupDuration || 0 };
-    var total = phases.environmentMs + phases.prepareMs + phases.collectMs + phases.setupMs + (d.duration || 0);
-    if (total > 0) {
-      testpaceEmit(Object.assign({ event: 'file', file: testpaceFile(testModule.moduleId), worker: null, pid: process.pid, t: testpaceNow(), durationMs: total }, phases));
-    }
-    // A file that failed to load has no tests: report it as one errored entry so it is not lost.
-    var errors = testModule.errors();
-    if (errors.length && testModule.children.size === 0) {
-      var file = testpaceFile(testModule.moduleId);
-      testpaceEmit({ event: 'end', file: file, name: '(file)', id: testModule.id, worker: null, pid: process.pid, t: testpaceNow(),
-        outcome: 'error', durationMs: 0, message: testpaceFirstLine(errors[0].message) });
-    }
-  }
-}
-`;
+/** vitest's config file names, in the order it looks for them. */
+const CONFIG_FILES = ['vitest.config', 'vite.config'].flatMap((name) => ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'].map((ext) => name + ext));
 
 const hasReporter = (command: readonly string[]) => command.some((arg) => arg === '--reporter' || arg.startsWith('--reporter='));
 
@@ -54,14 +19,53 @@ const hasReporter = (command: readonly string[]) => command.some((arg) => arg ==
 const choosesMode = (command: readonly string[], at: number) =>
   command.slice(at).some((arg) => arg === 'run' || arg === '--run' || arg === 'bench' || arg === 'watch' || arg === '--watch' || arg.startsWith('--watch='));
 
-export async function instrumentVitest(context: AdapterContext): Promise<Instrumented> {
+/** The user's config file as vitest would find it, false for --config false, undefined for none. */
+function userConfig(context: AdapterContext, args: readonly string[]): string | false | undefined {
+  const given = optionValue(args, ['--config', '-c']);
+  if (given === 'false') return false;
+  if (given) return path.resolve(context.cwd, given);
+  const root = path.resolve(context.cwd, optionValue(args, ['--root', '-r']) ?? '.');
+  return CONFIG_FILES.map((name) => path.join(root, name)).find((file) => existsSync(file));
+}
+
+/** vitest's version as [major, minor], resolved from `from`; undefined when it cannot be found there. */
+function vitestVersion(from: string): [number, number] | undefined {
+  try {
+    const file = createRequire(path.join(from, 'noop.js')).resolve('vitest/package.json');
+    const [major, minor] = (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version.split('.').map(Number);
+    return [major!, minor!];
+  } catch {
+    return undefined;
+  }
+}
+
+export const instrumentVitest: Adapter = async (context) => {
   const at = requireInsertAt(context, 'vitest');
-  const reporter = path.join(context.tmpDir, 'testpace-vitest-reporter.mjs');
-  writeFileSync(reporter, VITEST_REPORTER_SOURCE);
-  // --reporter on the command line replaces the configured reporters: keep the user's, or the default.
-  // Without reporters of its own, vitest would run `default` (and `github-actions` on GitHub Actions).
-  const defaults = context.env.GITHUB_ACTIONS === 'true' ? ['--reporter=default', '--reporter=github-actions'] : ['--reporter=default'];
-  const args = hasReporter(context.command) ? [`--reporter=${reporter}`] : [...defaults, `--reporter=${reporter}`];
-  if (!choosesMode(context.command, at)) args.push('--run');
-  return { command: insertArgs(context.command, at, args), env: context.env };
+  const ours = writeReporter(context, 'vitest-reporter.mjs', reporter);
+  const config = hasReporter(context.command) ? false : userConfig(context, context.command.slice(at));
+  let command = [...context.command];
+  let args: string[];
+  if (config === false) args = [`--reporter=${ours}`];
+  else {
+    const dir = config ? path.dirname(config) : context.cwd;
+    const version = vitestVersion(dir);
+    writeRunFile(context, 'vitest-user-config.mjs', config ? `export { default } from ${JSON.stringify(config)};\n` : 'export default {};\n');
+    // Without a version to go by, assume a current vitest (configureVitest arrived in 3.1).
+    const hook = !version || version[0] > 3 || (version[0] === 3 && version[1] >= 1);
+    const workspace = config && version && version[0] < 4 ? workspaceFile(dir) : undefined;
+    writeRunFile(context, 'vitest-settings.json', JSON.stringify({ reporter: ours, hook, workspace: workspace ?? null }));
+    // testpace's config takes the place of the user's --config, which it loads.
+    command = withoutOption(command, ['--config', '-c'], at);
+    args = [`--config=${writeRunFile(context, 'vitest-config.mjs', wrapperConfig)}`];
+  }
+  if (!choosesMode(command, at)) args.push('--run');
+  return { command: insertArgs(command, at, args), env: context.env };
+};
+
+/** A vitest.workspace file in `dir` (vitest 2 and 3 look for one beside the config file). */
+function workspaceFile(dir: string): string | undefined {
+  return ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '.json']
+    .flatMap((ext) => [`vitest.workspace${ext}`, `vitest.projects${ext}`])
+    .map((name) => path.join(dir, name))
+    .find((file) => existsSync(file));
 }

@@ -51,10 +51,11 @@ describe('test events', () => {
     const tmpDir = await tempDir();
     const options = { cwd: tmpDir, eventsFile: path.join(tmpDir, 'e.jsonl'), tmpDir, env: {} };
     const vitest = await instrument('vitest', ['npx', 'vitest', 'run', '--reporter=dot'], options);
-    expect(vitest.command).toEqual(['npx', 'vitest', `--reporter=${tmpDir}/testpace-vitest-reporter.mjs`, 'run', '--reporter=dot']);
-    const jest = await instrument('jest', ['jest', '--ci'], options);
-    expect(jest.command).toEqual(['jest', '--reporters=default', `--reporters=${tmpDir}/testpace-jest-reporter.cjs`, '--ci']);
+    expect(vitest.command).toEqual(['npx', 'vitest', `--reporter=${tmpDir}/vitest-reporter.mjs`, 'run', '--reporter=dot']);
+    // Reporters named on jest's command line: ours joins them, last, where it cannot take a test path as its value.
+    const jest = await instrument('jest', ['jest', '--reporters=dot', 'tests/a.test.js'], options);
+    expect(jest.command).toEqual(['jest', '--reporters=dot', 'tests/a.test.js', `--reporters=${tmpDir}/jest-reporter.cjs`]);
     const mocha = await instrument('mocha', ['mocha', '-R', 'dot', 'test/'], options);
-    expect(mocha.command).toEqual(['mocha', `--reporter=${tmpDir}/testpace-mocha-reporter.cjs`, '--reporter-option', 'testpaceInner=dot', 'test/']);
+    expect(mocha.command).toEqual(['mocha', `--reporter=${tmpDir}/mocha-reporter.cjs`, '--reporter-option=testpaceInner=dot', 'test/']);
   });
 });

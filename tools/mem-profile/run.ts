@@ -15,7 +15,7 @@ import type { Io } from '../../lib/io.ts';
 import { checkWritable, formatDocument, writeProduct } from '../../lib/output.ts';
 import { type RunnerName, detectRunner, instrument } from '../../lib/runners/index.ts';
 import { RUNTIME_FILE_ENV, reportedPython } from '../../lib/runners/pytest-plugin.ts';
-import { EVENT_RSS_ENV } from '../../lib/runners/reporter-common.ts';
+import { EVENT_RSS_ENV } from '../../lib/runners/events.ts';
 import type { MemProfileOptions } from './options.ts';
 import { type Status, buildDocument } from './document.ts';
 import { followEventsSync } from './events-follower.ts';

@@ -1,43 +1,14 @@
-// --tracemalloc: a small pytest plugin (shipped as text, written to the run's temp dir and loaded
+// --tracemalloc: a small pytest plugin (tracemalloc_plugin.py, shipped as text, written to the run's temp dir and loaded
 // through PYTEST_PLUGINS, so it reaches xdist workers too) that records each test's Python allocation
 // peak with tracemalloc. Behind a flag because tracing every allocation slows Python down a lot.
 import { readFile } from 'node:fs/promises';
+import source from './tracemalloc_plugin.py?raw';
 
 export const TRACEMALLOC_MODULE = 'testpace_tracemalloc';
 export const TRACEMALLOC_ENV = 'TESTPACE_TRACEMALLOC';
 
-export const TRACEMALLOC_PLUGIN_SOURCE = String.raw`"""testpace: each test's tracemalloc peak (above the traced memory at its start), as JSON lines."""
-import json
-import os
-import tracemalloc
-
-import pytest
-
-_OUT = os.environ.get("TESTPACE_TRACEMALLOC")
-
-
-class _TestpaceTracemalloc:
-    def __init__(self):
-        self.fd = None
-
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_protocol(self, item, nextitem):
-        if not tracemalloc.is_tracing():
-            tracemalloc.start()
-        tracemalloc.reset_peak()
-        start, _ = tracemalloc.get_traced_memory()
-        yield
-        current, peak = tracemalloc.get_traced_memory()
-        if self.fd is None:
-            self.fd = os.open(_OUT, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        record = {"id": item.nodeid, "pid": os.getpid(), "peakBytes": max(0, peak - start), "growthBytes": current - start}
-        os.write(self.fd, (json.dumps(record) + "\n").encode("utf-8"))
-
-
-def pytest_configure(config):
-    if _OUT and not config.pluginmanager.has_plugin("testpace-tracemalloc"):
-        config.pluginmanager.register(_TestpaceTracemalloc(), "testpace-tracemalloc")
-`;
+/** The plugin's source (tracemalloc_plugin.py). */
+export const TRACEMALLOC_PLUGIN_SOURCE = source;
 
 /** The environment that loads the plugin (its directory must be on PYTHONPATH, as the pytest adapter's is). */
 export function tracemallocEnv(env: NodeJS.ProcessEnv, tmpDir: string, out: string): NodeJS.ProcessEnv {

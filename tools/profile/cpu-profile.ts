@@ -2,13 +2,15 @@
 // every process that runs tests (the plugin starts it when TESTPACE_CPROFILE_DIR is set), merged
 // with pstats. Node runners: V8's --cpu-prof in every Node process (through NODE_OPTIONS, so
 // workers are profiled too), read here. Node 20 refuses --cpu-prof in NODE_OPTIONS, so a preloaded
-// script (--require is allowed there) starts the same V8 CPU profiler through node:inspector and
-// writes the .cpuprofile when the process exits. Both are summarised as the top functions by cumulative time.
+// script (cpu-profile-preload.cjs; --require is allowed there) starts the same V8 CPU profiler
+// through node:inspector and writes the .cpuprofile when the process exits. Both are summarised as the top functions by cumulative time.
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CpuHotspot, CpuProfileSection } from '../../lib/profile-document.ts';
 import type { ProfileRunner } from './model.ts';
+import V8_PRELOAD from './cpu-profile-preload.cjs?raw';
+import PSTATS_SCRIPT from './pstats_summary.py?raw';
 
 export interface CpuProfiling {
   profiler: CpuProfileSection['profiler'];
@@ -37,16 +39,6 @@ export function pickHotspots(functions: CpuHotspot[]): CpuHotspot[] {
   return byCumulative.filter((f) => picked.has(f));
 }
 
-const PSTATS_SCRIPT = String.raw`
-import glob, json, os, pstats, sys
-files = sorted(glob.glob(os.path.join(sys.argv[1], "*.prof")))
-rows = []
-if files:
-    stats = pstats.Stats(*files)
-    for (file, line, name), (cc, nc, tt, ct, callers) in stats.stats.items():
-        rows.append({"name": name, "file": file, "line": line, "calls": nc, "selfMs": tt * 1000.0, "cumulativeMs": ct * 1000.0})
-json.dump(rows, sys.stdout)
-`;
 
 function summariseCProfile(dir: string, cwd: string): Promise<CpuProfileSection | undefined> {
   return new Promise((resolve, reject) => {
@@ -129,42 +121,6 @@ async function summariseV8(dir: string, cwd: string): Promise<CpuProfileSection 
   return { profiler: 'v8', functions: pickHotspots(rounded) };
 }
 
-const V8_PRELOAD = String.raw`'use strict';
-var dir = process.env.TESTPACE_CPU_PROFILE_DIR;
-if (dir) {
-  var inspector = require('node:inspector');
-  var fs = require('node:fs');
-  var path = require('node:path');
-  var session = new inspector.Session();
-  session.connect();
-  session.post('Profiler.enable');
-  session.post('Profiler.start');
-  var written = false;
-  var stop = function () {
-    if (written) return;
-    written = true;
-    // An in-process inspector session answers synchronously, so this completes inside 'exit' or a signal handler.
-    session.post('Profiler.stop', function (error, result) {
-      if (!error && result && result.profile) {
-        fs.writeFileSync(path.join(dir, process.pid + '-' + Date.now() + '.cpuprofile'), JSON.stringify(result.profile));
-      }
-    });
-  };
-  process.on('exit', stop);
-  // Pool workers (vitest forks) are ended with SIGTERM and never see 'exit': write the profile, then let
-  // the signal do what it would have done (unless the program has its own handler, which then decides).
-  ['SIGTERM', 'SIGINT', 'SIGHUP'].forEach(function (signal) {
-    var onSignal = function () {
-      stop();
-      if (process.listenerCount(signal) === 1) {
-        process.removeListener(signal, onSignal);
-        process.kill(process.pid, signal);
-      }
-    };
-    process.on(signal, onSignal);
-  });
-}
-`;
 
 /** Sets up profiling for the runner, or undefined when its runtime has no profiler we drive (bats, JUnit). */
 export async function prepareCpuProfile(runner: ProfileRunner, dir: string, env: NodeJS.ProcessEnv): Promise<CpuProfiling | undefined> {

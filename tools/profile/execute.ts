@@ -1,8 +1,10 @@
 // Running the test command once (through lib/command.ts, as mem-profile does), with its wall time and
 // the CPU of its whole tree measured.
 import { constants } from 'node:os';
-import { type InterruptSignal, type Interrupts, commandStdio, startCommand } from '../../lib/command.ts';
+import { Writable } from 'node:stream';
+import { type InterruptSignal, type Interrupts, type Output, commandStdio, startCommand } from '../../lib/command.ts';
 import type { Io } from '../../lib/io.ts';
+import type { OutputTail } from '../../lib/runners/output-tail.ts';
 import { type ChildrenCpu, childrenCpu, cpuBetween } from './cpu-time.ts';
 
 export interface Execution {
@@ -38,9 +40,31 @@ export interface ExecuteOptions {
    * told apart and the run's CPU is left unmeasured.
    */
   alongside?: () => Promise<unknown>;
+  /**
+   * Hook for the adapters (lib/runners/output-tail.ts): keeps the last lines of the output, to say why a
+   * run ended before any test. It sees what the tool sees: output it copies, and under --quiet output it
+   * would discard; output that goes straight to one of the tool's descriptors the user reads there.
+   */
+  outputTail?: OutputTail;
+}
+
+/** `output` with the tail kept on the way: a discarding sink becomes the tail's, a copy feeds it too. */
+function withTail(output: Output, tail: OutputTail | undefined): Output {
+  if (!tail || typeof output === 'number') return output;
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      tail.add(chunk);
+      if (output === 'ignore' || output.write(chunk)) done();
+      else output.once('drain', () => done());
+    },
+  });
 }
 
 const now = () => performance.timeOrigin + performance.now();
+
+function tailed(stdio: ReturnType<typeof commandStdio>, tail: OutputTail | undefined): ReturnType<typeof commandStdio> {
+  return { ...stdio, stdout: withTail(stdio.stdout, tail), stderr: withTail(stdio.stderr, tail) };
+}
 
 /** How long after the command's start the work alongside it begins. */
 const ALONGSIDE_AFTER_MS = 100;
@@ -53,7 +77,7 @@ export async function execute(options: ExecuteOptions): Promise<Execution> {
     argv: options.command,
     cwd: options.cwd,
     env: options.env,
-    ...commandStdio(options.io, options),
+    ...tailed(commandStdio(options.io, options), options.outputTail),
     killAfterMs: options.killAfterMs,
     interrupts: options.interrupts,
     timeoutMs: options.timeoutMs,

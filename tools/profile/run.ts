@@ -13,6 +13,7 @@ import { checkWritable, formatDocument, writeProduct } from '../../lib/output.ts
 import type { FileTiming, ProfileStatus, TestResult } from '../../lib/profile-document.ts';
 import { type RunnerName, detectRunner } from '../../lib/runners/detect.ts';
 import { inFlight, readRunEvents } from '../../lib/runners/events.ts';
+import { OutputTail } from '../../lib/runners/output-tail.ts';
 import { reportedPython } from '../../lib/runners/pytest-plugin.ts';
 import { assembleRun, filesFromEvents, inferLanes, testsFromEvents } from './assemble.ts';
 import type { ProfileOptions } from './cli.ts';
@@ -32,6 +33,15 @@ function resolveRunner(options: ProfileOptions): ProfileRunner {
     `cannot tell which test runner "${options.command.join(' ')}" runs`,
     'name it with --runner (pytest, vitest, jest, node-test, mocha, bats), or read its JUnit XML with --junit FILE',
   );
+}
+
+/** Lines of the command's output a run that ended before any test quotes. */
+const TAIL_LINES = 12;
+
+function endedBeforeAnyTest(index: number, exitCode: number, tail: string[]): string {
+  const what = `run ${index}: no test results were recorded (exit code ${exitCode})`;
+  if (tail.length === 0) return `${what}; the command's output says why`;
+  return `${what}; the last lines of the command's output:\n${tail.map((line) => `    ${line}`).join('\n')}`;
 }
 
 function statusOf(runs: readonly RunRecord[], unreadable: boolean): ProfileStatus {
@@ -68,6 +78,7 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
       if (cpuProfiling) warnings.push(`--cpu-profile: every run ran under ${cpuProfiling.profiler}; its timings include the profiler's overhead`);
       else warnings.push(`--cpu-profile: not available for ${runner}`);
     }
+    const outputTail = new OutputTail();
     const setup: RunSetup = {
       runner,
       command: options.command,
@@ -79,10 +90,12 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
       signals,
       tmpRoot,
       extraEnv: cpuProfiling?.env,
+      outputTail,
     };
     for (let index = 0; index < total && !signals.received; index++) {
       const warmup = index < options.warmup;
       if (total > 1) io.stderr.write(colour.dim(`testpace-profile: run ${index + 1} of ${total}${warmup ? ' (warm-up)' : ''}\n`));
+      outputTail.clear();
       const started = await startRun(setup, index, index === 0 ? startEnvironment : undefined);
       const { eventsFile, runtimeFile } = started;
       const execution = await started.execution;
@@ -117,7 +130,7 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
         }
       }
       if (tests.length === 0 && !execution.interruptedBy && !unreadable) {
-        warnings.push(`run ${index}: no test results were recorded (exit code ${shellExitCode(execution)})`);
+        warnings.push(endedBeforeAnyTest(index, shellExitCode(execution), outputTail.lines(TAIL_LINES)));
       }
       if (execution.leftovers > 0) warnings.push(`run ${index}: the command left ${execution.leftovers} process(es) running when it ended; testpace ended them (SIGTERM, then SIGKILL after --kill-after)`);
       runs.push(assembleRun({ index, warmup, execution, tests, files, sessionStartMs, cores }));

@@ -7,6 +7,7 @@ import { displayCwd } from '../../lib/display-cwd.ts';
 import type { Io } from '../../lib/io.ts';
 import type { RunnerName } from '../../lib/runners/detect.ts';
 import { type Instrumented, instrument } from '../../lib/runners/instrument.ts';
+import type { OutputTail } from '../../lib/runners/output-tail.ts';
 import { RUNTIME_FILE_ENV } from '../../lib/runners/pytest-plugin.ts';
 import type { Interrupts } from '../../lib/command.ts';
 import { type Execution, execute } from './execute.ts';
@@ -27,6 +28,8 @@ export interface RunSetup {
   tmpRoot: string;
   /** Added to the environment of every run (e.g. the CPU profiler's settings). */
   extraEnv?: NodeJS.ProcessEnv;
+  /** Hook for the adapters: the last lines of each run's output (see execute). */
+  outputTail?: OutputTail;
 }
 
 /** A run under way: where its adapter writes, and the run itself. */
@@ -62,6 +65,7 @@ export async function startRun(setup: RunSetup, index: number, alongside?: () =>
     killAfterMs: setup.killAfterMs,
     interrupts: setup.signals,
     alongside,
+    outputTail: setup.outputTail,
   });
   // Held here and awaited by the caller; a run that cannot start rejects when it is awaited.
   execution.catch(() => undefined);

@@ -1,12 +1,24 @@
 // Statistics over the measured runs: per test (median, MAD, outliers, flaky) and for the whole run.
 import type { TestResult } from '../../lib/profile-document.ts';
 import type { TestOutcome } from '../../lib/runners/events.ts';
-import { median, outliers, summarize } from '../../lib/stats.ts';
+import { type TimingStats, median, outliers, summarize } from '../../lib/stats.ts';
 import { testKey } from '../../lib/test-id.ts';
 import type { ProfileSummary, RunRecord, TestSummary } from './model.ts';
 
 /** Outliers must also lie this far from the median. */
 const OUTLIER_FLOOR_MS = 1;
+
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+/**
+ * summarize(), with one value (a single run, the usual case) spelled out: a suite of thousands of
+ * tests otherwise spends most of the tool's work after the run sorting arrays of one.
+ */
+function stats(values: readonly number[], keepValues: boolean): TimingStats {
+  if (values.length !== 1) return summarize(values, keepValues);
+  const value = round3(values[0]!);
+  return keepValues ? { runs: 1, min: value, median: value, max: value, mad: 0, mean: value, values: [value] } : { runs: 1, min: value, median: value, max: value, mad: 0, mean: value };
+}
 
 interface Seen {
   run: number;
@@ -28,7 +40,8 @@ export function summariseTests(runs: readonly RunRecord[]): TestSummary[] {
   const byTest = new Map<string, Seen[]>();
   for (const run of runs) {
     for (const result of run.tests) {
-      const key = testKey(result);
+      // The runner's id tells apart tests of one name in one file (twins, a failing one among them).
+      const key = `${testKey(result)}\u0000${result.id ?? ''}`;
       const seen = byTest.get(key) ?? [];
       seen.push({ run: run.index, result });
       byTest.set(key, seen);
@@ -46,21 +59,23 @@ export function summariseTests(runs: readonly RunRecord[]): TestSummary[] {
       ...(last.id ? { id: last.id } : {}),
       outcome: last.outcome,
       outcomes,
-      durationMs: summarize(durations, keepValues),
+      durationMs: stats(durations, keepValues),
       flaky: new Set(outcomes).size > 1,
     };
     for (const phase of ['setupMs', 'callMs', 'teardownMs'] as const) {
       const values = seen.flatMap((s) => (typeof s.result.phases?.[phase] === 'number' ? [s.result.phases[phase]!] : []));
-      if (values.length === seen.length && values.length > 0) summary[phase] = summarize(values, keepValues);
+      if (values.length === seen.length && values.length > 0) summary[phase] = stats(values, keepValues);
     }
     if (last.worker) summary.worker = last.worker;
     // Over 3 scaled MADs from the median, and by more than a millisecond: sub-millisecond tests jitter
     // by microseconds, which is no news to anyone.
-    const middle = median(durations);
-    const flagged = outliers(durations)
-      .filter((i) => Math.abs(durations[i]! - middle) > OUTLIER_FLOOR_MS)
-      .map((i) => seen[i]!.run);
-    if (flagged.length) summary.outlierRuns = flagged;
+    if (durations.length >= 3) {
+      const middle = median(durations);
+      const flagged = outliers(durations)
+        .filter((i) => Math.abs(durations[i]! - middle) > OUTLIER_FLOOR_MS)
+        .map((i) => seen[i]!.run);
+      if (flagged.length) summary.outlierRuns = flagged;
+    }
     summaries.push(summary);
   }
   // Slowest first: what a reader looks for.
