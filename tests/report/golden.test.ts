@@ -81,7 +81,7 @@ describe('golden outputs', () => {
     const result = await report(dir, ['base.json', 'new.json', '--format', 'markdown']);
     expect(result.code).toBe(0);
     expect(result.err).toMatch(/^testpace-report: verdict: regression/);
-    expect(result.err).toMatch(/regressed tests\/test_slow.py::test_sleeps: 302 ms → 393 ms \(\+30%, \+91 ms, p = 0.0079\)/);
+    expect(result.err).toMatch(/regressed tests\/test_slow.py::test_sleeps: 302 ms → 393 ms \(\+30%, \+91 ms, p = 0.016\)/);
     await expectGolden('comparison.md', result.out);
   });
 

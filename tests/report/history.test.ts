@@ -68,7 +68,7 @@ describe('the run history', () => {
     await writeFile(slow, JSON.stringify(buildProfile([{ file: 't.py', name: 'test_x', durations: around(280, 4, 5) }])));
     const judged = await runBinary('report', [slow, '--history', 'h.jsonl', '--history-window', '8', '--fail-on-regression'], { cwd: dir });
     expect(judged.code).toBe(1);
-    expect(judged.stdout).toContain('Comparison · history:h.jsonl (median of last 8) → ');
+    expect(judged.stdout).toContain('Comparison · history:h.jsonl (pooled samples of last 8) → ');
     expect(judged.stdout).toMatch(/regressed t\.py::test_x: 200 ms → 281 ms \(\+40%/);
     expect(judged.stdout).toMatch(/Trend · h\.jsonl\n9 runs recorded in h\.jsonl; wall time of the last 9: [▁▂▃▄▅▆▇█]{9}/);
   }, 120_000);
