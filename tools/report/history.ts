@@ -109,14 +109,14 @@ function isRecord(value: unknown): value is HistoryRecord {
 }
 
 /** Reads a history file; a missing file is an empty history. Lines that are not records are skipped with a warning. */
-export async function readHistory(file: string): Promise<{ records: HistoryRecord[]; warnings: string[] }> {
+export async function readHistory(file: string, name = file): Promise<{ records: HistoryRecord[]; warnings: string[] }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { records: [], warnings: [] };
-    throw new InputError(file, code === 'EISDIR' ? 'is a directory, expected a history file (JSON lines)' : `cannot read the history (${code})`, { cause: error });
+    throw new InputError(name, code === 'EISDIR' ? 'is a directory, expected a history file (JSON lines)' : `cannot read the history (${code})`, { cause: error });
   }
   const records: HistoryRecord[] = [];
   const bad: number[] = [];
@@ -130,7 +130,7 @@ export async function readHistory(file: string): Promise<{ records: HistoryRecor
       bad.push(index + 1);
     }
   });
-  const warnings = bad.length ? [`${file}: skipped ${bad.length} line(s) that are not history records (line ${bad.slice(0, 5).join(', ')})`] : [];
+  const warnings = bad.length ? [`${name}: skipped ${bad.length} line(s) that are not history records (line ${bad.slice(0, 5).join(', ')})`] : [];
   return { records, warnings };
 }
 
@@ -162,7 +162,7 @@ async function lockHolder(lock: string): Promise<{ pid: number; host: string | u
  * (on this host) is taken over at once; one that cannot be checked counts as left behind after 10 s.
  * Something else in the lock's place (a directory) is reported at once: waiting would not move it.
  */
-async function takeLock(lock: string): Promise<void> {
+async function takeLock(lock: string, name: string): Promise<void> {
   const me = `${process.pid} ${os.hostname()}\n`;
   const started = Date.now();
   for (;;) {
@@ -173,11 +173,11 @@ async function takeLock(lock: string): Promise<void> {
       continue;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST' && code !== 'EISDIR') throw new InputError(lock, `cannot create the history lock (${code})`, { cause: error });
+      if (code !== 'EEXIST' && code !== 'EISDIR') throw new InputError(name, `cannot create the history lock (${code})`, { cause: error });
     }
     const info = await lstat(lock).catch(() => undefined);
     if (info && !info.isFile()) {
-      throw new InputError(lock, `is ${info.isDirectory() ? 'a directory' : 'not a regular file'}, where the history's lock file goes`, { hint: `remove it (rm -r ${lock}) if no testpace-report is running` });
+      throw new InputError(name, `is ${info.isDirectory() ? 'a directory' : 'not a regular file'}, where the history's lock file goes`, { hint: `remove it (rm -r ${name}) if no testpace-report is running` });
     }
     const holder = await lockHolder(lock);
     const held = info ? Date.now() - info.mtimeMs : 0;
@@ -187,7 +187,7 @@ async function takeLock(lock: string): Promise<void> {
       continue;
     }
     if (Date.now() - started > LOCK_TIMEOUT_MS) {
-      throw new InputError(lock, `the history has been locked for ${Math.round(held / 1000)} s${holder ? ` by process ${holder.pid}${holder.host ? ` on ${holder.host}` : ''}` : ''}`, { hint: 'remove the lock file if no testpace-report is running' });
+      throw new InputError(name, `the history has been locked for ${Math.round(held / 1000)} s${holder ? ` by process ${holder.pid}${holder.host ? ` on ${holder.host}` : ''}` : ''}`, { hint: 'remove the lock file if no testpace-report is running' });
     }
     await sleep(5 + Math.random() * 20);
   }
@@ -199,11 +199,11 @@ async function takeLock(lock: string): Promise<void> {
  * lines), and the append keeps the file whole if the lock is ever broken. A torn last line left by
  * a killed writer is closed with a newline before the new record.
  */
-export async function appendHistory(file: string, record: HistoryRecord): Promise<void> {
+export async function appendHistory(file: string, record: HistoryRecord, name = file): Promise<void> {
   const existing = await stat(file).catch(() => undefined);
-  if (existing?.isDirectory()) throw new InputError(file, 'is a directory, expected a history file (JSON lines)');
+  if (existing?.isDirectory()) throw new InputError(name, 'is a directory, expected a history file (JSON lines)');
   const lock = `${file}.lock`;
-  await takeLock(lock);
+  await takeLock(lock, `${name}.lock`);
   try {
     const handle = await open(file, 'a+');
     try {

@@ -27,7 +27,7 @@ export function machineDifferences(before: Environment | undefined, after: Envir
   return out;
 }
 
-const share = (n: number) => `${(n * 100).toFixed(n < 0.01 ? 1 : 0)}%`;
+const share = (n: number) => `${(n * 100).toFixed(n > 0 && n < 0.01 ? 1 : 0)}%`;
 const count = (n: number) => n.toLocaleString('en-US');
 
 /**

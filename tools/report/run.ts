@@ -141,7 +141,7 @@ export async function run(options: ReportOptions, io: Io): Promise<number> {
   let history: { file: string; records: HistoryRecord[] } | undefined;
   if (options.history) {
     const file = path.resolve(io.cwd, options.history);
-    const { records, warnings } = await readHistory(file);
+    const { records, warnings } = await readHistory(file, options.history);
     for (const warning of warnings) warn(warning);
     for (const kind of ['profile', 'benchmark'] as const) {
       const ofKind = current.filter((l) => l.document.kind === kind);
@@ -166,7 +166,7 @@ export async function run(options: ReportOptions, io: Io): Promise<number> {
       }
       if (!options.record) continue;
       const record = doc.document.kind === 'profile' ? historyRecord(doc.document) : benchmarkRecord(doc.document);
-      await appendHistory(file, record);
+      await appendHistory(file, record, options.history);
       records.push(record);
     }
     history = { file: options.history, records };
