@@ -93,4 +93,14 @@ describe('golden outputs', () => {
     document.createdAt = '(pinned)';
     await expectGolden('comparison.json', JSON.stringify(document, null, 2) + '\n');
   });
+
+  it('terminal and markdown: real benchmark documents of two commits, one benchmark made slower', async () => {
+    const fixtures = path.join(repoRoot, 'tests', 'fixtures', 'report');
+    const terminal = await report(fixtures, ['bench-new.json', '--baseline', 'bench-base.json', '--no-config']);
+    expect(terminal).toMatchObject({ code: 0, err: '' });
+    await expectGolden('benchmarks.txt', terminal.out);
+    const markdown = await report(fixtures, ['bench-new.json', '--baseline', 'bench-base.json', '--no-config', '--format', 'markdown']);
+    expect(markdown.code).toBe(0);
+    await expectGolden('benchmarks.md', markdown.out);
+  });
 });

@@ -62,7 +62,7 @@ function clipMiddle(value: string, chars: number): string {
 }
 
 /** A test's label in a chart: its name, and its file's base name after it. */
-function chartLabel(file: string, name: string, chars = 46): string {
+function chartLabel(file: string, name: string, chars = 56): string {
   const base = file.split('/').at(-1) ?? file;
   const room = Math.max(12, chars - [...base].length - 1);
   return `${e(clipMiddle(name, room))}${base ? `<tspan class="file"> ${e(clipMiddle(base, chars - room))}</tspan>` : ''}`;
@@ -110,7 +110,7 @@ export function slowestChart(profile: ProfileDocument, top: number): string {
   if (tests.length === 0) return '';
   const colours = fileColours(profile);
   const row = 24;
-  const labelWidth = 340;
+  const labelWidth = 370;
   const x0 = labelWidth + 10;
   const x1 = WIDTH - 80;
   const top_ = 10;
@@ -277,7 +277,7 @@ export function trendChart(series: TrendSeries, options: { height?: number; limi
   const max = Math.max(...highs) * 1.1 || 1;
   const sx = (i: number) => x0 + (i / (points.length - 1)) * (x1 - x0);
   const sy = (v: number) => top + plotHeight - (v / max) * plotHeight;
-  const grid = yGrid(x0, x1, ticks(max, 3), sy, formatMs);
+  const grid = yGrid(x0, x1, ticks(max, 3), sy, (v) => (v === 0 ? '0' : formatMs(v)));
   const path = points.map((p, i) => `${sx(i).toFixed(1)},${sy(p.ms).toFixed(1)}`).join(' ');
   const ranges = points
     .map((p, i) => (p.values.length > 1 ? `<line class="range" x1="${sx(i).toFixed(1)}" x2="${sx(i).toFixed(1)}" y1="${sy(Math.min(...p.values)).toFixed(1)}" y2="${sy(Math.max(...p.values)).toFixed(1)}"/>` : ''))
@@ -291,7 +291,10 @@ export function trendChart(series: TrendSeries, options: { height?: number; limi
       return `<g class="point${p.change ? ` ${p.change}` : ''}"><title>${e(tip)}</title>${mark}<circle class="dot" cx="${sx(i).toFixed(1)}" cy="${sy(p.ms).toFixed(1)}" r="3.5"/></g>`;
     })
     .join('');
-  const dates = `<text class="tick" x="${x0}" y="${height - 6}">${e(points[0]!.createdAt.slice(0, 10))}</text><text class="tick" x="${x1}" y="${height - 6}" text-anchor="end">${e(points.at(-1)!.createdAt.slice(0, 10))}</text>`;
+  // Dates, with the time of day when the records span less than two days.
+  const span = Date.parse(points.at(-1)!.createdAt) - Date.parse(points[0]!.createdAt);
+  const when = (iso: string) => (span < 2 * 86_400_000 ? iso.slice(0, 16).replace('T', ' ') : iso.slice(0, 10));
+  const dates = `<text class="tick" x="${x0}" y="${height - 6}">${e(when(points[0]!.createdAt))}</text><text class="tick" x="${x1}" y="${height - 6}" text-anchor="end">${e(when(points.at(-1)!.createdAt))}</text>`;
   const title = `<text class="series-title" x="${x0}" y="13">${e(clipMiddle(series.label, 110))}</text>`;
   return svg(height, title + grid + ranges + `<polyline class="trend" points="${path}"/>` + dots + dates, `Trend of ${series.label}`, `trend ${series.kind}`);
 }
@@ -345,7 +348,7 @@ export function comparisonChart(comparison: ComparisonDocument, top: number): st
   }).slice(0, top);
   if (tests.length === 0) return '';
   const row = 24;
-  const labelWidth = 330;
+  const labelWidth = 370;
   const valueRoom = 125;
   const x0 = labelWidth + 20;
   const x1 = WIDTH - 20;

@@ -85,7 +85,7 @@ export const command: CommandSpec<ReportOptions> = {
       .option('history-branch', { type: 'string', describe: 'Rolling baseline from the records of this branch only (e.g. main)' })
       .option('record', { type: 'boolean', default: true, describe: 'Append the current profile to --history (--no-record only reads it)' })
       .option('top', { type: 'number', default: 10, describe: 'Rows shown in long tables' }),
-  toOptions: (argv) => {
+  toOptions: (argv, io) => {
     const positional = (argv._ as unknown[]).map(String);
     const mode = positional[0] === 'merge' ? 'merge' : positional[0] === 'import' ? 'import' : 'report';
     const documents = mode === 'report' ? positional : positional.slice(1);
@@ -124,6 +124,8 @@ export const command: CommandSpec<ReportOptions> = {
       record: Boolean(argv.record),
       top,
       debug: Boolean(argv.debug),
+      // Reproducible output (the reproducible-builds convention): the time written into documents and pages.
+      ...(io.env.SOURCE_DATE_EPOCH && /^\d+$/.test(io.env.SOURCE_DATE_EPOCH) ? { now: new Date(Number(io.env.SOURCE_DATE_EPOCH) * 1000) } : {}),
     };
   },
   run: async (options, io) => (await import('./run.ts')).run(options, io),

@@ -306,5 +306,6 @@ export function rollingBenchmarkBaseline(records: readonly HistoryRecord[], opti
   const tests = new Map<string, SideTest>();
   for (const [key, entry] of collected) tests.set(key, { file: entry.file, name: entry.name, ...pick(entry, options.statistic), flaky: false });
   const last = recent.at(-1);
-  return { source: describeSource(options, recent.length), runs: recent.length, createdAt: last?.createdAt, commit: last?.commit ?? null, tests };
+  const sizes = [...tests.values()].map((t) => t.values?.length ?? 0);
+  return { source: describeSource(options, recent.length), runs: sizes.length ? Math.round(median(sizes)) : 0, createdAt: last?.createdAt, commit: last?.commit ?? null, tests };
 }

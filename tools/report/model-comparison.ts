@@ -302,7 +302,13 @@ export function nextSteps(overview: Overview): Line[] {
     if (doc.total?.regressed && !regressed.length && !(doc.phases ?? []).some((p) => p.status === 'regressed')) {
       steps.push({ text: `The total regressed (${formatRatio(doc.total.ratio)}) with no single ${what} to blame: look at start-up and collection, or many small slowdowns.`, tone: 'bad' });
     }
-    if (doc.total?.status === 'inconclusive') steps.push({ text: `${inconclusiveText('The total', doc.total, 'runs')}: measure with more runs on both sides (testpace-profile --runs ${doc.total.runsNeeded ?? 10}).`, tone: 'warn' });
+    if (doc.total?.status === 'inconclusive') {
+      const t = doc.total;
+      steps.push({
+        text: `The total moved ${formatRatio(t.ratio)} (${formatMs(t.baselineMs)} → ${formatMs(t.currentMs)}) but its runs spread by ±${formatMs(t.spreadMs)}: inconclusive. Measure both sides with more runs (testpace-profile --runs ${t.runsNeeded ?? 10}) to tell.`,
+        tone: 'warn',
+      });
+    }
     const unsure = doc.tests.filter((t) => t.status === 'inconclusive');
     if (unsure.length) steps.push({ text: `${plural(unsure.length, `${what} is`, `${what}s are`)} inconclusive (changed by the size that counts, but within ${unsure.length === 1 ? 'its' : 'their'} noise): more ${subjectOf(doc) === 'benchmarks' ? 'samples' : 'runs'} would tell.`, tone: 'warn' });
     const improved = doc.tests.filter((t) => t.status === 'improved').length + (doc.total?.status === 'improved' ? 1 : 0);

@@ -42,6 +42,10 @@ type Comparable = ProfileDocument | BenchmarkDocument;
 /** Reads a testpace document, or a benchmark harness's JSON as a benchmark document. */
 async function loadOne(source: string, io: Io, now: Date, kinds?: readonly ReportDocument['kind'][]): Promise<Loaded> {
   const { text, name } = await readSource(source, io);
+  return fromText(text, name, io, now, kinds);
+}
+
+async function fromText(text: string, name: string, io: Io, now: Date, kinds?: readonly ReportDocument['kind'][]): Promise<Loaded> {
   const value = parseJson(text, name);
   // Without a "kind", it can only be a harness's JSON: readHarness says what was expected if not.
   const untyped = typeof value === 'object' && value !== null && !Array.isArray(value) && !('kind' in value);
@@ -109,7 +113,14 @@ export async function run(options: ReportOptions, io: Io): Promise<number> {
     return ExitCode.ok;
   }
 
-  const loaded = await load(sourcesOf(options, io), io, now);
+  const sources = sourcesOf(options, io);
+  let loaded: Loaded[];
+  if (options.history && options.documents.length === 0 && sources.length === 1) {
+    // With --history and nothing named, stdin is read when something is piped, and an empty stdin
+    // (a CI step's /dev/null) means the trend alone.
+    const { text, name } = await readSource('-', io);
+    loaded = text.trim() ? [await fromText(text, name, io, now)] : [];
+  } else loaded = await load(sources, io, now);
   let rendered = loaded;
   const comparisons: Loaded<ComparisonDocument>[] = [];
   const compared = new Set<Loaded>();
