@@ -3,7 +3,7 @@ import { mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendHistory, benchmarkRecord, historyRecord, keepSamples, readHistory, rollingBenchmarkBaseline } from '../../tools/report/history.ts';
+import { appendHistory, benchmarkRecord, historyRecord, keepSamples, otherMachines, readHistory, rollingBenchmarkBaseline } from '../../tools/report/history.ts';
 import { trendSeries } from '../../tools/report/trend.ts';
 import { defaultThresholds } from '../../tools/report/compare.ts';
 import type { BenchmarkDocument } from '../../tools/report/benchmark-document.ts';
@@ -187,5 +187,15 @@ describe('the run history', () => {
     const series = trendSeries(records, { window: 20, thresholds: defaultThresholds, tests: 5 });
     const marks = series.flatMap((s) => s.points.flatMap((p, i) => (p.change ? [`${s.label} #${i} ${p.change}`] : [])));
     expect(marks).toEqual(['total wall time #8 regressed', 't.py::slowed #8 regressed']);
+  });
+
+  it('says when records of the rolling baseline ran on other machines', () => {
+    const here = historyRecord(buildProfile([{ file: 't.py', name: 'x', durations: [10] }]));
+    const there = { ...here, cpus: { count: 8, model: 'Other CPU' } };
+    expect(here.cpus).toEqual({ count: 2, model: 'Example CPU' });
+    expect(otherMachines([here, here], { count: 2, model: 'Example CPU' })).toBeUndefined();
+    expect(otherMachines([here, there, there], { count: 2, model: 'Example CPU' })).toBe(
+      "2 of the 3 records of the baseline ran on another machine (8 × Other CPU; this run: 2 × Example CPU): a difference may be the machine's, not the change's",
+    );
   });
 });

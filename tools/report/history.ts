@@ -15,6 +15,8 @@ interface RecordBase {
   createdAt: string;
   commit: string | null;
   branch: string | null;
+  /** The machine's CPUs, so that a baseline pooled from other machines can say so. */
+  cpus?: { count: number; model: string };
 }
 
 /**
@@ -66,6 +68,7 @@ export function historyRecord(profile: ProfileDocument): ProfileRecord {
     createdAt: profile.createdAt,
     commit: profile.environment?.git?.commit ?? null,
     branch: profile.environment?.git?.branch ?? null,
+    ...(profile.environment ? { cpus: profile.environment.cpus } : {}),
     runner: profile.runner,
     runs: profile.summary.runs,
     status: profile.status,
@@ -86,6 +89,7 @@ export function benchmarkRecord(document: BenchmarkDocument): BenchmarkRecord {
     createdAt: document.createdAt,
     commit: document.environment.git?.commit ?? null,
     branch: document.environment.git?.branch ?? null,
+    cpus: document.environment.cpus,
     harness: [...new Set(document.sources.map((s) => s.harness))].join(', '),
     benchmarks: document.benchmarks.map((b) => [b.file ?? '', b.name, significant(b.stats.median), b.samplesMs?.length ? keepSamples(b.samplesMs) : null]),
   };
@@ -263,6 +267,15 @@ function collect(into: Map<string, Collected>, key: string, file: string, name: 
 function pick(entry: { medians: number[]; pooled: number[] }, statistic: RollingStat): { ms: number; values: number[] } {
   if (statistic === 'pooled') return { ms: median(entry.pooled), values: entry.pooled };
   return { ms: statistic === 'p90' ? quantile(entry.medians, 0.9) : median(entry.medians), values: entry.medians };
+}
+
+/** What differs between the machines of the records and `cpus`, for a warning: "4 of the 20 records ran on 8 × Other CPU". */
+export function otherMachines(records: readonly HistoryRecord[], cpus: { count: number; model: string } | undefined): string | undefined {
+  if (!cpus) return undefined;
+  const others = records.filter((r) => r.cpus && (r.cpus.model !== cpus.model || r.cpus.count !== cpus.count));
+  if (others.length === 0) return undefined;
+  const kinds = [...new Set(others.map((r) => `${r.cpus!.count} × ${r.cpus!.model}`))].slice(0, 3).join(', ');
+  return `${others.length} of the ${records.length} records of the baseline ran on another machine (${kinds}; this run: ${cpus.count} × ${cpus.model}): a difference may be the machine's, not the change's`;
 }
 
 /** How many of the records kept only medians (written before samples were kept), for a warning. */

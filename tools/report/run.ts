@@ -21,6 +21,7 @@ import {
   historyRecord,
   isBenchmarkRecord,
   isProfileRecord,
+  otherMachines,
   readHistory,
   recentRecords,
   recordsWithoutValues,
@@ -167,7 +168,11 @@ export async function run(options: ReportOptions, io: Io): Promise<number> {
       const older = options.historyStat === 'pooled' ? recordsWithoutValues(pool) : 0;
       const baseline = isProfile ? rollingBaseline(records, rolling) : rollingBenchmarkBaseline(records, rolling);
       const comparison = compare(baseline, sideOf(doc), options.thresholds, now, isProfile ? 'tests' : 'benchmarks');
-      if (older) comparison.warnings = [...(comparison.warnings ?? []), `${older} of the ${pool.length} records of the baseline kept only medians (written by an older testpace): their medians stand for their runs`];
+      const notes = [
+        older ? `${older} of the ${pool.length} records of the baseline kept only medians (written by an older testpace): their medians stand for their runs` : undefined,
+        otherMachines(pool, doc.document.environment?.cpus),
+      ].filter((n): n is string => Boolean(n));
+      if (notes.length) comparison.warnings = [...(comparison.warnings ?? []), ...notes];
       comparisons.push({ source: `${baseline.source} → ${doc.source}`, document: comparison });
     }
     for (const doc of current) {
