@@ -22,17 +22,20 @@ setup: ## Install what is missing: Node packages (pnpm), Python packages (pip), 
 build: setup ## Bundle the five tools into dist/
 	@node scripts/build.mjs
 
-check: setup ## Lint and type-check
+check: setup ## Lint (TypeScript and Python) and type-check
 	$(BIN)/eslint .
+	python3 -m ruff check .
 	$(BIN)/tsc --noEmit -p tsconfig.json
 
 lint: setup ## Lint only
 	$(BIN)/eslint .
+	python3 -m ruff check .
 
 typecheck: setup ## Type-check only
 	$(BIN)/tsc --noEmit -p tsconfig.json
 
 test: setup ## Run the test suite (builds first)
+	@scripts/node-versions.sh >/dev/null
 	$(BIN)/vitest run
 
 demo: build ## Profile, optimize, select and report on the bundled examples
@@ -53,7 +56,7 @@ update-golden: build ## Regenerate the report's golden outputs and the screensho
 nix-check: setup ## Check the Nix flake against a stand-in for nixpkgs (installs Nix from Debian when missing)
 	@nix/check.sh
 
-nix-hash: ## Refresh the pnpm dependency hash in flake.nix after a lockfile change (needs a real Nix with its cache)
+nix-hash: ## Recompute pnpmDepsHash in flake.nix after a lockfile change (nixpkgs' fetcher re-enacted; fetches a few hundred MB)
 	@nix/update-hash.sh
 
 clean: ## Remove build output and local testpace documents

@@ -26,8 +26,11 @@
 
       # The hash of every Node package pnpm-lock.yaml names, for every platform (fetchPnpmDeps
       # installs with --force, so optional platform packages such as esbuild's are all fetched and
-      # the hash is the same on every system). After a lockfile change: `make nix-hash`.
-      pnpmDepsHash = "";
+      # the hash is the same on every system), and the sha256 of the lockfile it was computed for.
+      # Both are written by `make nix-hash` (docs/nix.md); `make nix-check` fails when the lockfile
+      # has changed since.
+      pnpmDepsHash = "sha256-U6pl7Pvzs3PjthtMgnTdJu0TVPaRL1YZRkJFxhdvUBQ=";
+      pnpmDepsLockSha256 = "bdb67e2a8a6c2fefffc98d30e42557816015664470fad5108664f73d876493b8";
 
       # What the build sees: the tracked files, less what a local build or install leaves behind
       # (matters only for a `path:` flake reference; a git checkout never holds them).
@@ -91,15 +94,15 @@
               installPhase = ''
                 runHook preInstall
                 mkdir -p $out
-                cp dist/testpace-*.cjs dist/testpace-*.cache $out/
+                cp dist/testpace-*.cjs $out/
                 runHook postInstall
               '';
             }
           );
 
-          # A package with bin/testpace-<tool> for each tool named: the executable itself, its first
-          # lines (shell, then Node; see scripts/build.mjs) pointed at nixpkgs' shell and Node, checked
-          # at install time by asking every binary for its version.
+          # A package with bin/testpace-<tool> for each tool named: the bundle itself, its
+          # `#!/usr/bin/env node` line pointed at nixpkgs' Node, checked at install time by asking
+          # every binary for its version.
           mkPackage =
             {
               pname,
@@ -114,10 +117,8 @@
                 runHook preInstall
                 mkdir -p $out/bin $out/lib/testpace
                 for tool in ${toString names}; do
-                  cp ${bundles}/testpace-$tool.cjs ${bundles}/testpace-$tool.cjs.*cache $out/lib/testpace/
-                  sed -i -e '1s|^#!.*|#!${pkgs.runtimeShell}|' -e '2s|exec node "$0"|exec ${nodejs}/bin/node "$0"|' \
-                    $out/lib/testpace/testpace-$tool.cjs
-                  grep -qF 'exec ${nodejs}/bin/node "$0"' $out/lib/testpace/testpace-$tool.cjs
+                  cp ${bundles}/testpace-$tool.cjs $out/lib/testpace/
+                  sed -i '1s|^#!.*|#!${nodejs}/bin/node|' $out/lib/testpace/testpace-$tool.cjs
                   ln -s ../lib/testpace/testpace-$tool.cjs $out/bin/testpace-$tool
                 done
                 runHook postInstall

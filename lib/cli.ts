@@ -98,3 +98,15 @@ export function parseDuration(text: string, option: string): number {
   const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   return Number(match[1]) * factor;
 }
+
+/** --kill-after, shared by the tools that run a command. */
+export const killAfterOption = {
+  type: 'string',
+  default: '10s',
+  describe: 'After a stop (Ctrl-C, SIGTERM, a limit), how long the command gets before SIGKILL',
+} as const;
+
+/** Reads --kill-after (a duration, zero meaning SIGKILL at once) into milliseconds. */
+export function parseKillAfter(argv: Record<string, unknown>): number {
+  return parseDuration(String(argv.killAfter ?? '10s'), '--kill-after');
+}

@@ -9,10 +9,11 @@ import { VERSION } from './version.ts';
  */
 export async function runEntry(load: () => Promise<{ cli: (argv: string[], io: Io) => Promise<number> }>): Promise<void> {
   const args = process.argv.slice(2);
+  const io = processIo();
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    process.stdout.write(VERSION + '\n');
+    io.stdout.write(VERSION + '\n');
     return;
   }
   const { cli } = await load();
-  process.exitCode = await cli(args, processIo());
+  process.exitCode = await cli(args, io);
 }

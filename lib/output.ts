@@ -1,5 +1,6 @@
 // Writing the product: to stdout, or atomically to a file so a reader never sees half a document.
-import { lstat, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, lstat, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from './errors.ts';
 import type { Io } from './io.ts';
@@ -55,6 +56,39 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await rm(temp, { force: true }).catch(() => undefined);
     throw cannotWrite(file, error);
   }
+}
+
+/**
+ * Checks, before a long run, that `file` can be written: not a directory, and a file can be created in
+ * its directory (the nearest that exists, when the rest is to be made). Probed by creating and
+ * removing a file there, since permission bits do not tell (root, read-only mounts). Throws an
+ * InputError naming `shown`.
+ */
+export async function checkWritable(file: string, shown: string): Promise<void> {
+  const found = await stat(file).catch(() => undefined);
+  if (found?.isDirectory()) throw new InputError(shown, 'is a directory', { hint: 'expected the name of the file to write the document to' });
+  const { target, inPlace } = await destination(file);
+  if (inPlace) {
+    await access(target, constants.W_OK).catch((error: unknown) => {
+      throw cannotWrite(shown, error);
+    });
+    return;
+  }
+  let dir = path.dirname(target);
+  for (;;) {
+    const stats = await stat(dir).catch(() => undefined);
+    if (stats?.isDirectory()) break;
+    if (stats) throw new InputError(shown, `cannot write: ${dir} is not a directory`);
+    if (path.dirname(dir) === dir) break;
+    dir = path.dirname(dir);
+  }
+  const probe = path.join(dir, `.testpace-probe.${process.pid}.${++writes}.tmp`);
+  try {
+    await writeFile(probe, '', { flag: 'wx' });
+  } catch (error) {
+    throw cannotWrite(shown, error);
+  }
+  await rm(probe, { force: true });
 }
 
 /** Writes the product to `--out FILE` (atomically, relative to io.cwd) or else to stdout. */

@@ -27,10 +27,11 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
   fi
 fi
 
-# Python packages for the pytest example and its xdist runs, and pytest-benchmark for the report's tests.
-if ! python3 -c 'import pytest, xdist, pytest_benchmark' >/dev/null 2>&1; then
-  log "pip install pytest pytest-xdist pytest-benchmark"
-  python3 -m pip install -q pytest pytest-xdist pytest-benchmark
+# Python packages for the pytest example and its xdist runs, ruff, which lints the project's Python
+# (make check), and pytest-benchmark for the report's tests.
+if ! python3 -c 'import pytest, xdist, pytest_benchmark' >/dev/null 2>&1 || ! python3 -m ruff --version >/dev/null 2>&1; then
+  log "pip install pytest pytest-xdist pytest-benchmark ruff"
+  python3 -m pip install -q pytest pytest-xdist pytest-benchmark ruff
 fi
 
 # Node packages, exactly as the lockfile pins them.

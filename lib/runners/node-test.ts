@@ -19,9 +19,10 @@ export default async function* testpaceNodeTestReporter(source) {
     if (type !== 'test:dequeue' && type !== 'test:complete') continue;
     var data = event.data;
     if (!data.file) continue;
-    // The per-file wrapper test that node --test creates is named after the file itself: its
-    // completion gives the time of the file's whole process.
-    if (data.name === data.file) {
+    // The per-file wrapper test that node --test creates is named after the file itself (absolute on
+    // Node 20, as given on the command line from Node 22): its completion gives the time of the
+    // file's whole process.
+    if (data.nesting === 0 && path.resolve(data.name) === path.resolve(data.file)) {
       if (type === 'test:complete' && data.details && typeof data.details.duration_ms === 'number') {
         testpaceEmit({ event: 'file', file: testpaceFile(data.file), worker: null, pid: process.pid, t: testpaceNow(), durationMs: data.details.duration_ms });
       }

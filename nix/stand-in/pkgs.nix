@@ -42,7 +42,8 @@ let
       nativeBuildInputs = attrs.nativeBuildInputs or [ ];
     };
 
-  # A package whose bin/<name> runs a program of the host.
+  # A package whose bin/<name> runs a program of the host, given as one executable path (a command
+  # of several words would be split by the printf below: write a wrapper script for it instead).
   hostTool =
     {
       pname,
@@ -50,6 +51,13 @@ let
       bins,
       passthru ? { },
     }:
+    let
+      oneWord = bin: builtins.match ".*[[:space:]].*" bin.target == null;
+      badBins = builtins.filter (bin: !oneWord bin) bins;
+    in
+    if badBins != [ ] then
+      throw "stand-in ${pname}: '${(builtins.head badBins).target}' is not one executable path"
+    else
     mkDerivation {
       inherit pname version passthru;
       dontUnpack = true;
@@ -80,7 +88,6 @@ let
 in
 rec {
   inherit lib;
-  runtimeShell = host.bash;
   stdenvNoCC = {
     inherit mkDerivation;
     hostPlatform = {
@@ -107,8 +114,7 @@ rec {
 
   # nixpkgs' fetchPnpmDeps fetches the pnpm store for the lockfile into a fixed-output derivation.
   # Here: the same arguments are checked, and the "store" is the lockfile's checksum, so that a
-  # build using it is rebuilt when the lockfile changes. With host.fixedOutputDeps it is a real
-  # fixed-output derivation (for testing `make nix-hash`).
+  # build using it is rebuilt when the lockfile changes. (Its real output and hash: nix/pnpm-deps.sh.)
   fetchPnpmDeps =
     {
       pname,
@@ -116,37 +122,26 @@ rec {
       hash ? "",
       fetcherVersion ? null,
       ...
-    }@args:
+    }:
     assert builtins.elem fetcherVersion [
       1
       2
       3
     ];
-    mkDerivation (
-      {
-        name = "${pname}-pnpm-deps";
-        inherit src;
-        installPhase = ''
-          test -f pnpm-lock.yaml || { echo "fetchPnpmDeps: no pnpm-lock.yaml in the source" >&2; exit 1; }
-          mkdir -p $out
-          sha256sum pnpm-lock.yaml > $out/lockfile.sha256
-          echo ${toString fetcherVersion} > $out/.fetcher-version
-        '';
-        passthru = {
-          inherit fetcherVersion;
-          givenHash = hash;
-        };
-      }
-      // (
-        if host.fixedOutputDeps or false then
-          {
-            outputHashMode = "recursive";
-          }
-          // (if hash == "" then { outputHash = ""; outputHashAlgo = "sha256"; } else { outputHash = hash; })
-        else
-          { }
-      )
-    );
+    mkDerivation {
+      name = "${pname}-pnpm-deps";
+      inherit src;
+      installPhase = ''
+        test -f pnpm-lock.yaml || { echo "fetchPnpmDeps: no pnpm-lock.yaml in the source" >&2; exit 1; }
+        mkdir -p $out
+        sha256sum pnpm-lock.yaml > $out/lockfile.sha256
+        echo ${toString fetcherVersion} > $out/.fetcher-version
+      '';
+      passthru = {
+        inherit fetcherVersion;
+        givenHash = hash;
+      };
+    };
 
   # nixpkgs' pnpmConfigHook installs node_modules offline from the store in $pnpmDeps, with the
   # pnpm of nativeBuildInputs. Here: the same offline, frozen-lockfile install without scripts,
@@ -162,8 +157,7 @@ rec {
       test -f "$pnpmDeps/lockfile.sha256" || { echo "pnpmConfigHook: $pnpmDeps is not a pnpm store" >&2; exit 1; }
       sha256sum --check --quiet "$pnpmDeps/lockfile.sha256" || { echo "pnpmConfigHook: pnpmDeps is for another lockfile" >&2; exit 1; }
       command -v pnpm >/dev/null || { echo "pnpmConfigHook: no pnpm in nativeBuildInputs" >&2; exit 1; }
-      COREPACK_HOME=${host.corepackHome} COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_INTEGRITY_KEYS=0 \
-        pnpm install --offline --frozen-lockfile --ignore-scripts --store-dir ${host.pnpmStore} --reporter=append-only
+      pnpm install --offline --frozen-lockfile --ignore-scripts --store-dir ${host.pnpmStore} --reporter=append-only
       HOOK
     '';
     passthru.standInSetupHook = true;

@@ -1,7 +1,7 @@
 // The parts of mem-profile that are pure: parsing ps and /proc, tree membership, the leak fit,
 // downsampling, attribution and the sparkline. Inputs are recorded output or series built here.
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { median } from '../../lib/stats.ts';
@@ -13,10 +13,9 @@ import { createProcfsSampler, parseStatus } from '../../tools/mem-profile/procfs
 import { createPsSampler, parsePsOutput } from '../../tools/mem-profile/ps-sampler.ts';
 import { startMonitor } from '../../tools/mem-profile/monitor.ts';
 import { Recorder } from '../../tools/mem-profile/recorder.ts';
-import { parseWrapperReport } from '../../tools/mem-profile/rusage-wrapper.ts';
 import type { Sampler } from '../../tools/mem-profile/sampler.ts';
 import { cli } from '../../tools/mem-profile/cli.ts';
-import { memoryIo, repoRoot } from '../helpers.ts';
+import { memoryIo, repoRoot, tempDir, writeTree } from '../helpers.ts';
 
 const fixtures = path.join(repoRoot, 'tests', 'fixtures', 'mem-profile');
 const thresholds = { growthPct: 50, r2: 0.8 };
@@ -55,13 +54,30 @@ describe('the ps sampler', () => {
     expect(second.map((r) => r.pid).sort()).toEqual([32229, 32231, 32240]);
   });
 
-  it('leaves the root out when it is the wrapper', async () => {
+  it('leaves the root out when asked', async () => {
     const sampler = createPsSampler({ root: 32229, includeRoot: false, table: async () => recorded });
     expect((await sampler.sample()).map((r) => r.pid).sort()).toEqual([32231, 32232]);
   });
 });
 
 describe('the /proc sampler', () => {
+  it('survives a process that goes between the opening and the reading of its status, closing each descriptor once', async () => {
+    // A directory stands for the status file of a process that has just gone: it opens, and its read fails.
+    const proc = await tempDir();
+    await writeTree(proc, {
+      loadavg: '0.10 0.20 0.30 1/100 12\n',
+      '1/status': 'Name:\tsh\nTgid:\t1\nPid:\t1\nPPid:\t0\nVmHWM:\t200 kB\nVmRSS:\t100 kB\n',
+    });
+    await mkdir(path.join(proc, '12', 'status'), { recursive: true });
+    const descriptors = () => readdirSync('/proc/self/fd').length;
+    const before = descriptors();
+    const sampler = createProcfsSampler({ root: 1, includeRoot: true, youngMs: 100, procRoot: proc });
+    expect(() => sampler.glance!()).not.toThrow();
+    expect((await sampler.sample()).map((r) => r.pid)).toEqual([1]);
+    sampler.close!();
+    expect(descriptors()).toBe(before);
+  });
+
   it('parses its own /proc/self/status', async () => {
     const fields = parseStatus(await readFile('/proc/self/status', 'latin1'))!;
     expect(fields.pid).toBe(process.pid);
@@ -235,11 +251,5 @@ describe('small things', () => {
   it('draws a sparkline scaled from zero', () => {
     expect(sparkline([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 10)).toBe(' .:-=+*#%@');
     expect(sparkline([5, 5], 10)).toBe('@@');
-  });
-
-  it('reads the wrapper report', () => {
-    expect(parseWrapperReport('exit 0 123456 987654321012\n')).toEqual({ exitCode: 0, signalNumber: null, childrenMaxRssBytes: 123456, endedNs: 987654321012n });
-    expect(parseWrapperReport('exit -2 10\n')).toEqual({ exitCode: null, signalNumber: 2, childrenMaxRssBytes: 10, endedNs: null });
-    expect(parseWrapperReport('exec-error 2 No such file or directory\n')).toEqual({ execError: 'No such file or directory' });
   });
 });

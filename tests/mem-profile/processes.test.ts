@@ -49,7 +49,6 @@ describe('testpace-mem-profile on real processes', () => {
     expect(document.peak.sampledRssBytes).toBeGreaterThanOrEqual(200 * MiB);
     expect(document.peak.sampledRssBytes).toBeLessThan(200 * MiB + 150 * MiB);
     expect(document.peak.largestProcessHwmBytes).toBeGreaterThanOrEqual(200 * MiB);
-    expect(document.peak.childrenMaxRssBytes).toBeGreaterThanOrEqual(200 * MiB);
   });
 
   it('reports the peak of a Python script that touches 200 MiB', async () => {
@@ -80,7 +79,6 @@ describe('testpace-mem-profile on real processes', () => {
     expect(child!.lastSeenMs - child!.firstSeenMs).toBeLessThan(1000);
     expect(child!.hwmBytes).toBeGreaterThanOrEqual(60 * MiB);
     expect(document.peak.largestProcessHwmBytes).toBeGreaterThanOrEqual(60 * MiB);
-    expect(document.peak.childrenMaxRssBytes).toBeGreaterThanOrEqual(60 * MiB);
   });
 
   it('suspects a steadily growing process of leaking and clears a flat one', async () => {
@@ -143,8 +141,8 @@ describe('testpace-mem-profile on real processes', () => {
     validateDocument(JSON.parse(await readFile(out, 'utf8')), out, ['memory']);
   });
 
-  it('hands the command its arguments, environment and directory unchanged through the wrapper', async () => {
-    // The wrapper reads them as NUL-separated fields: newlines, '=' and non-ASCII must come through as they are.
+  it('hands the command its arguments, environment and directory unchanged', async () => {
+    // Newlines, '=' and non-ASCII must come through as they are.
     const odd = 'a=b\nc d\t"é"\\';
     const script = 'import json, os, sys; print(json.dumps([sys.argv[1:], os.environ["TP_ODD"], os.environ.get("TP_EMPTY"), os.getcwd()]))';
     const { runBinary } = await import('../helpers.ts');
@@ -159,6 +157,14 @@ describe('testpace-mem-profile on real processes', () => {
     expect(printed).toEqual([[odd, '', '--'], odd, '', await realpath(dir)]);
   });
 
+  it('survives a pytest test that runs 300 short processes (a descriptor was closed twice: EBADF)', async () => {
+    await writeTree(dir, { 'test_many.py': 'import subprocess\n\ndef test_many():\n    for _ in range(300):\n        subprocess.run(["true"])\n' });
+    const { code, document } = await memProfile([], ['python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'test_many.py'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(document.status).toBe('passed');
+    expect(document.processes.filter((p) => p.command === 'true').length).toBeGreaterThan(10);
+  });
+
   it('says in one line when the command does not exist', async () => {
     await writeFile(path.join(dir, 'marker'), '');
     const { code, stderr, stdout } = await (await import('../helpers.ts')).runBinary('mem-profile', ['--', 'no-such-command-xyz'], { cwd: dir });
@@ -167,46 +173,4 @@ describe('testpace-mem-profile on real processes', () => {
     expect(stderr.trim().split('\n')[0]).toMatch(/^testpace-mem-profile: .*no-such-command-xyz/);
   });
 
-  it('leaves no rusage wrapper behind when the command line is refused, and starts none with --no-rusage', async () => {
-    // The executable starts the wrapper before it reads its options: the wrapper must go when the
-    // tool does. Each run's processes are told apart by a mark in their environment.
-    const { readFile, readdir } = await import('node:fs/promises');
-    const { runBinary } = await import('../helpers.ts');
-    const wrappersMarked = async (mark: string) => {
-      const found: number[] = [];
-      for (const entry of await readdir('/proc')) {
-        if (!/^\d+$/.test(entry)) continue;
-        const read = (name: string) => readFile(`/proc/${entry}/${name}`, 'utf8').catch(() => '');
-        const [cmdline, environ] = await Promise.all([read('cmdline'), read('environ')]);
-        if (cmdline.includes('testpace-rusage-wrapper') && environ.split('\0').includes(`TESTPACE_TEST_MARK=${mark}`)) found.push(Number(entry));
-      }
-      return found;
-    };
-    const gone = async (mark: string) => {
-      for (let i = 0; i < 50 && (await wrappersMarked(mark)).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      return wrappersMarked(mark);
-    };
-    const refused = await runBinary('mem-profile', ['--no-such-option', '--', 'sleep', '5'], { cwd: dir, env: { ...process.env, TESTPACE_TEST_MARK: 'refused' } });
-    expect(refused.code).toBe(2);
-    expect(await gone('refused')).toEqual([]);
-
-    // A run without the wrapper: no kernel figure, and no wrapper seen while the command runs.
-    const run = runBinary('mem-profile', ['--quiet', '--no-rusage', '--', python, '-c', 'import time; time.sleep(0.6)'], {
-      cwd: dir,
-      env: { ...process.env, TESTPACE_TEST_MARK: 'no-rusage' },
-    });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await wrappersMarked('no-rusage')).toEqual([]);
-    const { code, stdout } = await run;
-    expect(code).toBe(0);
-    const document = validateDocument<MemoryDocument>(JSON.parse(stdout), 'stdout', ['memory']);
-    expect(document.peak.childrenMaxRssBytes).toBeNull();
-
-    // With the wrapper (started early): the kernel's figure is there, and the wrapper is gone after.
-    const wrapped = await runBinary('mem-profile', ['--quiet', '--', python, '-c', 'x = bytearray(30 * 1024 * 1024)'], { cwd: dir, env: { ...process.env, TESTPACE_TEST_MARK: 'wrapped' } });
-    expect(wrapped.code).toBe(0);
-    const withKernel = validateDocument<MemoryDocument>(JSON.parse(wrapped.stdout), 'stdout', ['memory']);
-    expect(withKernel.peak.childrenMaxRssBytes).toBeGreaterThanOrEqual(30 * MiB);
-    expect(await gone('wrapped')).toEqual([]);
-  });
 });

@@ -14,7 +14,7 @@ const burn = (ms: number) =>
   });
 
 const run = (command: string[], alongside?: () => Promise<unknown>) =>
-  execute({ command, env: process.env, cwd: process.cwd(), io: memoryIo(), quiet: true, timeoutMs: undefined, interrupts: noInterrupts, alongside });
+  execute({ command, env: process.env, cwd: process.cwd(), io: memoryIo(), quiet: true, documentOnStdout: true, timeoutMs: undefined, killAfterMs: 10_000, interrupts: noInterrupts, alongside });
 
 describe('execute', () => {
   it('leaves out of the run\'s CPU the processes of the work alongside it', async () => {

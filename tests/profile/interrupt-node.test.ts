@@ -63,7 +63,7 @@ describe('profile interrupted twice', () => {
     expect(child.exitCode).toBeNull(); // the command ignored the forwarded SIGINT: still waiting
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(Date.now() - first).toBeLessThan(4000); // the grace period is 5 s
+    expect(Date.now() - first).toBeLessThan(4000); // the grace period (--kill-after) is 10 s
     const document = validateDocument<ProfileDocument>(JSON.parse(stdout), 'stdout', ['profile']);
     expect(document.status).toBe('interrupted');
     expect(document.runs[0]!.signal).toBe('SIGKILL');

@@ -1,5 +1,5 @@
 // testpace-mem-profile: the command line. Parses arguments into MemProfileOptions and calls run().
-import { type CommandSpec, commandAfterDashes, main, parseDuration, parseSize } from '../../lib/cli.ts';
+import { type CommandSpec, commandAfterDashes, killAfterOption, main, parseDuration, parseKillAfter, parseSize } from '../../lib/cli.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 import { type MemProfileOptions, defaults } from './options.ts';
@@ -27,7 +27,7 @@ export const command: CommandSpec<MemProfileOptions> = {
       .option('max-points', { type: 'number', default: defaults.maxPoints, describe: 'Most timeline points in the document (peaks keep full resolution)' })
       .option('top', { type: 'number', default: defaults.top, describe: 'How many tests the summary lists' })
       .option('tests', { type: 'boolean', default: defaults.tests, describe: 'Attribute memory to tests when the command runs a known runner (--no-tests: run bare)' })
-      .option('rusage', { type: 'boolean', default: defaults.rusage, describe: "Ask the kernel for the children's ru_maxrss through a tiny python3 wrapper (--no-rusage: skip)" })
+      .option('kill-after', killAfterOption)
       .option('tracemalloc', { type: 'boolean', default: defaults.tracemalloc, describe: "pytest: each test's tracemalloc peak (slows Python down)" })
       .option('sampler', { choices: ['auto', 'procfs', 'ps'], default: defaults.sampler, describe: 'How to sample: /proc (Linux) or ps (elsewhere)' }),
   toOptions: (argv) => {
@@ -57,7 +57,7 @@ export const command: CommandSpec<MemProfileOptions> = {
       maxPoints,
       top,
       tests: Boolean(argv.tests),
-      rusage: Boolean(argv.rusage),
+      killAfterMs: parseKillAfter(argv),
       sampler: argv.sampler as MemProfileOptions['sampler'],
       tracemalloc: Boolean(argv.tracemalloc),
     };

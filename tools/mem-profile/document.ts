@@ -37,7 +37,6 @@ export interface MemoryDocument extends DocumentHeader<'memory'> {
     sampledRssBytes: number;
     atMs: number;
     largestProcessHwmBytes: number | null;
-    childrenMaxRssBytes: number | null;
     averageRssBytes: number;
   };
   processes: ProcessEntry[];
@@ -51,7 +50,6 @@ export interface MemoryDocument extends DocumentHeader<'memory'> {
 export interface Facts extends Pick<MemoryDocument, 'environment' | 'command' | 'cwd' | 'runner' | 'status' | 'exitCode' | 'signal' | 'wallMs' | 'intervalMs' | 'sampler'> {
   header: DocumentHeader<'memory'>;
   recorder: Recorder;
-  childrenMaxRssBytes: number | null;
   tracker: TestTracker | undefined;
   warmupMs: number | undefined;
   thresholds: LeakThresholds;
@@ -155,7 +153,6 @@ export function buildDocument(facts: Facts): MemoryDocument {
       sampledRssBytes: peakIndex === -1 ? 0 : timeline.rssBytes[peakIndex]!,
       atMs: peakIndex === -1 ? 0 : round1(timeline.tMs[peakIndex]!),
       largestProcessHwmBytes: recorder.largestHwmBytes(),
-      childrenMaxRssBytes: facts.childrenMaxRssBytes,
       averageRssBytes: timeline.rssBytes.length === 0 ? 0 : Math.round(total / timeline.rssBytes.length),
     },
     processes,

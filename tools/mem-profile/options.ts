@@ -18,8 +18,8 @@ export interface MemProfileOptions {
   top: number;
   /** Per-test attribution through the runner adapters (when a runner is detected). */
   tests: boolean;
-  /** Run under the Python wrapper that reports the children's ru_maxrss. */
-  rusage: boolean;
+  /** After a stop (Ctrl-C, SIGTERM, --max-rss), how long the command gets before SIGKILL. */
+  killAfterMs: number;
   sampler: 'auto' | 'procfs' | 'ps';
   /** pytest only: each test's Python allocation peak through tracemalloc (slows the run). */
   tracemalloc: boolean;
@@ -38,7 +38,7 @@ export const defaults = {
   maxPoints: 2000,
   top: 5,
   tests: true,
-  rusage: true,
+  killAfterMs: 10_000,
   sampler: 'auto',
   tracemalloc: false,
 } as const satisfies Omit<MemProfileOptions, 'command'>;

@@ -79,10 +79,14 @@ export function createProcfsSampler(options: ProcfsOptions): Sampler {
   // read again from offset 0 is generated afresh, so each reading costs one pread instead of three calls.
   const open = new Map<string, number>();
 
-  /** Reads `file` into `buffer` from offset 0; the length read, or -1 when it cannot be read. */
+  /**
+   * Reads `file` into `buffer` from offset 0; the length read, or -1 when it cannot be read. Each
+   * descriptor is closed in exactly one place: here when it is not kept (or its process has gone), else
+   * by forget() or close().
+   */
   function readRaw(file: string, keep: boolean): number {
-    let fd = open.get(file);
-    const kept = fd !== undefined;
+    const kept = open.get(file);
+    let fd = kept;
     if (fd === undefined) {
       try {
         fd = openSync(file, 'r');
@@ -90,18 +94,20 @@ export function createProcfsSampler(options: ProcfsOptions): Sampler {
         return -1;
       }
     }
+    let length: number;
     try {
-      const length = readSync(fd, buffer, 0, buffer.length, 0);
-      if (keep && !kept) open.set(file, fd);
-      return length;
+      length = readSync(fd, buffer, 0, buffer.length, 0);
     } catch {
-      // The process has gone (ESRCH): its file is dead.
-      if (kept) open.delete(file);
-      closeSync(fd);
-      return -1;
-    } finally {
-      if (!keep && !kept) closeSync(fd);
+      length = -1; // the process has gone (ESRCH): its file is dead
     }
+    if (length >= 0 && kept !== undefined) return length;
+    if (length >= 0 && keep) {
+      open.set(file, fd);
+      return length;
+    }
+    if (kept !== undefined) open.delete(file);
+    closeSync(fd);
+    return length;
   }
 
   function readSmall(file: string, keep = false): string | undefined {
@@ -204,8 +210,9 @@ export function createProcfsSampler(options: ProcfsOptions): Sampler {
       open.clear();
     },
     async sample() {
-      discover();
-      return readMembers(() => true);
+      // The command lines of processes found now come with them (the command itself is found by the first sample).
+      const commands = new Map(discover().map((found) => [found.pid, found.command]));
+      return readMembers(() => true).map((reading) => (commands.has(reading.pid) ? { ...reading, command: commands.get(reading.pid) } : reading));
     },
     glance() {
       const found = discover();

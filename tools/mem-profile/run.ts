@@ -9,9 +9,10 @@ import { stderrPalette } from '../../lib/colour.ts';
 import { displayCwd } from '../../lib/display-cwd.ts';
 import { documentHeader } from '../../lib/document.ts';
 import { collectEnvironment, pythonVersion } from '../../lib/environment.ts';
+import { type CommandEnd, type RunningCommand, commandStdio, listenForSignals, startCommand } from '../../lib/command.ts';
 import { ExitCode, UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
-import { formatDocument, writeProduct } from '../../lib/output.ts';
+import { checkWritable, formatDocument, writeProduct } from '../../lib/output.ts';
 import { type RunnerName, detectRunner, instrument } from '../../lib/runners/index.ts';
 import { RUNTIME_FILE_ENV, reportedPython } from '../../lib/runners/pytest-plugin.ts';
 import { EVENT_RSS_ENV } from '../../lib/runners/reporter-common.ts';
@@ -24,18 +25,13 @@ import { type LimitHit, type Monitor, startMonitor } from './monitor.ts';
 import { createProcfsSampler, procfsAvailable } from './procfs-sampler.ts';
 import { createPsSampler } from './ps-sampler.ts';
 import { Recorder } from './recorder.ts';
-import { wrapperPython } from './rusage-wrapper.ts';
 import type { Sampler } from './sampler.ts';
-import { type Exit, type Running, launch } from './spawn.ts';
 import { renderSummary } from './summary.ts';
 import { TestTracker } from './test-tracker.ts';
 import { TRACEMALLOC_MODULE, TRACEMALLOC_PLUGIN_SOURCE, readTracemallocPeaks, tracemallocEnv } from './tracemalloc-plugin.ts';
 
 /** How long after the launch the environment is collected (or at the end of a shorter run). */
 const ENVIRONMENT_AFTER_MS = 100;
-
-/** After SIGTERM to a tree over its limit, how long it gets before SIGKILL. */
-const KILL_GRACE_MS = 3000;
 
 /** Which sampler to use; decided before the command starts, so that a refusal leaves nothing running. */
 function samplerKind(options: MemProfileOptions): 'procfs' | 'ps' {
@@ -47,8 +43,8 @@ function samplerKind(options: MemProfileOptions): 'procfs' | 'ps' {
 /** vitest, jest, node:test and mocha: Node processes that report their ru_maxrss as they exit. */
 const isNodeRunner = (runner: RunnerName | undefined): boolean => runner !== undefined && runner !== 'pytest' && runner !== 'bats';
 
-function createSampler(kind: 'procfs' | 'ps', options: MemProfileOptions, root: number, includeRoot: boolean): Sampler {
-  return kind === 'procfs' ? createProcfsSampler({ root, includeRoot, youngMs: options.intervalMs }) : createPsSampler({ root, includeRoot });
+function createSampler(kind: 'procfs' | 'ps', options: MemProfileOptions, root: number): Sampler {
+  return kind === 'procfs' ? createProcfsSampler({ root, includeRoot: true, youngMs: options.intervalMs }) : createPsSampler({ root, includeRoot: true });
 }
 
 /** A run in progress: its command launched and its tree being sampled; finished by finishSession. */
@@ -59,11 +55,9 @@ export interface Session {
   tmpDir: string;
   runner: RunnerName | undefined;
   warnings: string[];
-  running: Running;
+  running: RunningCommand;
   /** Milliseconds since the command was launched. */
   now: () => number;
-  /** When it was launched, on process.hrtime's clock. */
-  startedNs: bigint;
   /** The run's environment (its git state and the rest): collected once the command is under way. */
   environment: () => ReturnType<typeof collectEnvironment>;
   sampler: Sampler;
@@ -73,9 +67,9 @@ export interface Session {
   monitor: Monitor;
   afterExit: (() => Promise<string[]>) | undefined;
   files: { runtime: string; exitReport: string; tracemalloc: string };
-  /** What happened while it ran: the limit tripped, a signal came. */
-  state: { limitHit?: LimitHit; interrupted?: NodeJS.Signals; killTimer?: NodeJS.Timeout };
-  /** Stops forwarding SIGINT/SIGTERM to the command, and the environment's collection if not begun. */
+  /** What happened while it ran: the limit tripped. */
+  state: { limitHit?: LimitHit };
+  /** Stops forwarding signals to the command, and the environment's collection if not begun. */
   release(): void;
 }
 
@@ -87,6 +81,8 @@ export async function startSession(options: MemProfileOptions, io: Io): Promise<
   const warnings: string[] = [];
   const runner: RunnerName | undefined = options.tests ? detectRunner(options.command) : undefined;
   const kind = samplerKind(options);
+  // Before the command runs: a document that cannot be written would waste the whole run.
+  if (options.out && options.out !== '-') await checkWritable(path.resolve(io.cwd, options.out), options.out);
   const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'testpace-mem-'));
   try {
     let command = options.command;
@@ -112,16 +108,26 @@ export async function startSession(options: MemProfileOptions, io: Io): Promise<
         env = tracemallocEnv(env, tmpDir, files.tracemalloc);
       } else warnings.push(`--tracemalloc applies to pytest runs only; ${runner ?? 'this command'} ran without it`);
     }
-    const python = options.rusage ? wrapperPython(io.env) : undefined;
-    if (options.rusage && !python) warnings.push("python3 not found: the children's ru_maxrss (kernel peak) was not measured");
-
-    const started = performance.now();
-    const startedNs = process.hrtime.bigint();
-    const epochMs = performance.timeOrigin + started;
-    const now = () => performance.now() - started;
-    const running = await launch({ command, cwd: io.cwd, env, python, tmpDir, output: options.quiet ? undefined : io.stderr });
+    const documentOnStdout = !options.out || options.out === '-';
+    const signals = listenForSignals();
+    let running: RunningCommand;
+    try {
+      running = await startCommand({
+        argv: command,
+        cwd: io.cwd,
+        env,
+        ...commandStdio(io, { quiet: options.quiet, documentOnStdout }),
+        killAfterMs: options.killAfterMs,
+        interrupts: signals,
+      });
+    } catch (error) {
+      signals.dispose();
+      throw error;
+    }
+    const epochMs = performance.timeOrigin + running.startedAt;
+    const now = () => performance.now() - running.startedAt;
     // Its git process would delay the command's start: not before the launch, and not at once after it
-    // either, while the wrapper is still starting Python on a machine with few cores.
+    // either, while the command is starting on a machine with few cores.
     let collected: ReturnType<typeof collectEnvironment> | undefined;
     const environment = () => {
       clearTimeout(collectLater);
@@ -130,7 +136,7 @@ export async function startSession(options: MemProfileOptions, io: Io): Promise<
       return collected;
     };
     const collectLater = setTimeout(environment, ENVIRONMENT_AFTER_MS);
-    const sampler = createSampler(kind, options, running.pid, !running.wrapped);
+    const sampler = createSampler(kind, options, running.pid);
     const recorder = new Recorder();
     // vitest, jest and node:test report from the process that coordinates the workers running the tests.
     const coordinating = runner === 'vitest' || runner === 'jest' || runner === 'node-test';
@@ -153,24 +159,15 @@ export async function startSession(options: MemProfileOptions, io: Io): Promise<
             (hit.testInFlight ? ` (test in flight: ${hit.testInFlight})` : '') +
             '; stopping the run\n',
         );
-        running.signalGroup('SIGTERM');
-        state.killTimer = setTimeout(() => running.signalGroup('SIGKILL'), KILL_GRACE_MS);
+        running.stop('limit');
       },
     });
 
-    // Ctrl-C reaches only testpace (the command has its own process group): pass it on, and on a second one, kill.
-    const onSignal = (signal: NodeJS.Signals) => {
-      running.signalGroup(state.interrupted ? 'SIGKILL' : signal);
-      state.interrupted = signal;
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
     const release = () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      signals.dispose();
       clearTimeout(collectLater);
     };
-    return { options, io, tmpDir, runner, warnings, running, now, startedNs, environment, sampler, recorder, tracker, follower, monitor, afterExit, files, state, release };
+    return { options, io, tmpDir, runner, warnings, running, now, environment, sampler, recorder, tracker, follower, monitor, afterExit, files, state, release };
   } catch (error) {
     rmSync(tmpDir, { recursive: true, force: true });
     throw error;
@@ -182,17 +179,17 @@ export async function finishSession(session: Session, options: MemProfileOptions
   const { running, sampler, recorder, tracker, follower, monitor, state, warnings, runner, files } = session;
   const paint = stderrPalette(io);
   try {
-    let exit: Exit;
+    const exited = await running.exited;
+    const wallMs = exited.endedAt - running.startedAt;
+    let exit: CommandEnd;
     try {
-      exit = await running.exited;
+      await monitor.stop();
+      exit = await running.ended;
     } finally {
       session.release();
-      if (state.killTimer) clearTimeout(state.killTimer);
-      await monitor.stop();
       sampler.close?.();
     }
-    // When the command ended (the wrapper says), not when the tool got to it.
-    const wallMs = Math.min(session.now(), Math.max(0, Number(exit.endedNs - session.startedNs) / 1e6));
+    if (exit.leftovers > 0) warnings.push(`the command left ${exit.leftovers} process(es) running when it ended; testpace ended them (SIGTERM, then SIGKILL after --kill-after)`);
     if (session.afterExit) {
       warnings.push(...(await session.afterExit()));
       if (follower && tracker) tracker.events(follower.poll(), session.now(), undefined);
@@ -200,7 +197,8 @@ export async function finishSession(session: Session, options: MemProfileOptions
     follower?.close();
 
     if (isNodeRunner(runner)) recorder.exited(await readExitReport(files.exitReport));
-    const { limitHit, interrupted } = state;
+    const { limitHit } = state;
+    const interrupted = exit.stoppedBy === 'limit' || exit.stoppedBy === 'timeout' ? undefined : exit.stoppedBy;
     const status: Status = limitHit ? 'limit-exceeded' : interrupted ? 'interrupted' : exit.exitCode === 0 ? 'passed' : 'failed';
     const runtimes: Record<string, string> = {};
     if (runner === 'pytest') {
@@ -224,7 +222,6 @@ export async function finishSession(session: Session, options: MemProfileOptions
       intervalMs: options.intervalMs,
       sampler: sampler.kind,
       recorder,
-      childrenMaxRssBytes: exit.childrenMaxRssBytes,
       tracker,
       warmupMs: options.warmupMs,
       thresholds: { growthPct: options.leakGrowthPct, r2: options.leakR2 },

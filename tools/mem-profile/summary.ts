@@ -9,10 +9,7 @@ const SPARK_WIDTH = 60;
 export function renderSummary(document: MemoryDocument, top: number, paint: Palette): string {
   const lines: string[] = [];
   const { peak, timeline } = document;
-  const kernel = [
-    peak.largestProcessHwmBytes === null ? null : `largest process high-water ${formatBytes(peak.largestProcessHwmBytes)}`,
-    peak.childrenMaxRssBytes === null ? null : `children's ru_maxrss ${formatBytes(peak.childrenMaxRssBytes)}`,
-  ].filter(Boolean);
+  const kernel = peak.largestProcessHwmBytes === null ? [] : [`largest process high-water ${formatBytes(peak.largestProcessHwmBytes)}`];
   lines.push(
     `${paint.bold('memory')}: peak ${paint.bold(formatBytes(peak.sampledRssBytes))} at ${formatMs(peak.atMs)}` +
       ` (sum of the tree over ${timeline.samplesTaken} samples every ${document.intervalMs} ms)` +

@@ -1,5 +1,5 @@
 // testpace-profile: the command line. Parses arguments into ProfileOptions and calls run().
-import { type CommandSpec, commandAfterDashes, main, parseDuration } from '../../lib/cli.ts';
+import { type CommandSpec, commandAfterDashes, killAfterOption, main, parseDuration, parseKillAfter } from '../../lib/cli.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 
@@ -13,8 +13,15 @@ export interface ProfileOptions {
   quiet: boolean;
   allowFailures: boolean;
   timeoutMs: number | undefined;
+  killAfterMs: number;
   cpuProfile: boolean;
   debug: boolean;
+}
+
+function positiveDuration(text: string, option: string): number {
+  const ms = parseDuration(text, option);
+  if (ms <= 0) throw new UsageError(`${option}: expected a duration above zero, received "${text}"`);
+  return ms;
 }
 
 export const command: CommandSpec<ProfileOptions> = {
@@ -38,6 +45,7 @@ export const command: CommandSpec<ProfileOptions> = {
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: "Hide the test command's own output" })
       .option('allow-failures', { type: 'boolean', default: false, describe: "Exit 0 even when tests fail (default: the test command's exit code)" })
       .option('timeout', { type: 'string', describe: 'Stop a run after this long (60s, 1.5m; a bare number is seconds); a partial document marked interrupted is written' })
+      .option('kill-after', killAfterOption)
       .option('cpu-profile', { type: 'boolean', default: false, describe: "Function-level hotspots through the runtime's own profiler" }),
   toOptions: (argv) => {
     const command = commandAfterDashes(argv, 'test command', 'testpace-profile [options] -- <test command...>');
@@ -54,7 +62,8 @@ export const command: CommandSpec<ProfileOptions> = {
       out: argv.out as string | undefined,
       quiet: Boolean(argv.quiet),
       allowFailures: Boolean(argv.allowFailures),
-      timeoutMs: argv.timeout === undefined ? undefined : parseDuration(String(argv.timeout), '--timeout'),
+      timeoutMs: argv.timeout === undefined ? undefined : positiveDuration(String(argv.timeout), '--timeout'),
+      killAfterMs: parseKillAfter(argv),
       cpuProfile: Boolean(argv.cpuProfile),
       debug: Boolean(argv.debug),
     };

@@ -1,11 +1,8 @@
-// Running the test command once: in its own process group (so a signal reaches every process it
-// started), with its output on our stderr, its wall time and the CPU of its whole tree measured,
-// and Ctrl-C, SIGTERM and --timeout forwarded to the group. No process of the group outlives an
-// interrupted run: after a grace period the group gets SIGKILL.
-import { type ChildProcess, spawn } from 'node:child_process';
+// Running the test command once (through lib/command.ts, as mem-profile does), with its wall time and
+// the CPU of its whole tree measured.
 import { constants } from 'node:os';
-import { SubprocessError } from '../../lib/errors.ts';
-import { type Io, isProcessIo } from '../../lib/io.ts';
+import { type InterruptSignal, type Interrupts, commandStdio, startCommand } from '../../lib/command.ts';
+import type { Io } from '../../lib/io.ts';
 import { type ChildrenCpu, childrenCpu, cpuBetween } from './cpu-time.ts';
 
 export interface Execution {
@@ -16,7 +13,9 @@ export interface Execution {
   exitCode: number | null;
   signal: string | null;
   /** Why we stopped the run, if we did. */
-  interruptedBy: 'SIGINT' | 'SIGTERM' | 'timeout' | undefined;
+  interruptedBy: InterruptSignal | 'timeout' | undefined;
+  /** Processes the command left running when it ended on its own (the tool ended them). */
+  leftovers: number;
   pid: number;
 }
 
@@ -26,139 +25,53 @@ export interface ExecuteOptions {
   cwd: string;
   io: Io;
   quiet: boolean;
+  /** Where the document goes: the command's stdout then goes to the tool's stderr, else to the tool's stdout. */
+  documentOnStdout: boolean;
   timeoutMs: number | undefined;
-  /** The signals we receive: the first stops the run, a second one kills its group at once. */
+  /** The signals we receive: the first stops the run, a second one kills its processes at once. */
   interrupts: Interrupts;
-  /** Time the group gets between the forwarded signal and SIGKILL. */
-  graceMs?: number;
+  /** Time the processes get between the forwarded signal and SIGKILL. */
+  killAfterMs: number;
   /**
    * Work done while the command runs (e.g. asking git for its state): the processes it starts are
    * not counted in the run's CPU. When the command ends before that work does, the two cannot be
    * told apart and the run's CPU is left unmeasured.
    */
   alongside?: () => Promise<unknown>;
-  /** Called with the command's pid (its process group's id) as soon as it is spawned. */
-  onSpawn?: (pid: number) => void;
-}
-
-export type InterruptSignal = 'SIGINT' | 'SIGTERM';
-
-/** Signals received by the tool, forwarded to whatever run is in progress. */
-export interface Interrupts {
-  /** The first signal received, if any. */
-  readonly received: InterruptSignal | undefined;
-  /** Calls `listener` on every signal from now on; returns the unsubscribe function. */
-  subscribe(listener: (signal: InterruptSignal) => void): () => void;
 }
 
 const now = () => performance.timeOrigin + performance.now();
-
-/** Sends `signal` to the process group `pid` leads, if it is still there. */
-export function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // ESRCH: the group is gone already.
-  }
-}
-
-/** Whether any process of the group is still alive. */
-export function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether the kernel still holds `child` for us to reap (running, or exited and not yet waited for). */
-function unreaped(child: ChildProcess): boolean {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return false;
-  try {
-    process.kill(child.pid, 0);
-    return true;
-  } catch {
-    return false; // reaped in the same pass as the work alongside, its exit not yet reported
-  }
-}
 
 /** How long after the command's start the work alongside it begins. */
 const ALONGSIDE_AFTER_MS = 100;
 
 /** Runs the command once and reports how it went; throws SubprocessError when it cannot start. */
 export async function execute(options: ExecuteOptions): Promise<Execution> {
-  const { io, command } = options;
-  // Our own stderr (descriptor 2) as the child's stdout and stderr when we run as the process: no
-  // copying, and the runner still sees a terminal (colours, progress) when there is one.
-  const output = options.quiet ? 'ignore' : isProcessIo(io) ? 2 : 'pipe';
-  const stdin = isProcessIo(io) ? 'inherit' : 'ignore';
-
   let cpuBefore = childrenCpu();
   const startEpochMs = now();
-  const child = spawn(command[0]!, command.slice(1), {
+  const running = await startCommand({
+    argv: options.command,
     cwd: options.cwd,
     env: options.env,
-    detached: true,
-    stdio: [stdin, output, output],
+    ...commandStdio(options.io, options),
+    killAfterMs: options.killAfterMs,
+    interrupts: options.interrupts,
+    timeoutMs: options.timeoutMs,
   });
-  if (child.pid !== undefined) options.onSpawn?.(child.pid);
-  if (output === 'pipe') {
-    child.stdout?.on('data', (chunk: Buffer) => io.stderr.write(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => io.stderr.write(chunk));
-  }
   // A child's CPU joins our children's total only when it is reaped: while the command's process is
   // not, a reading taken after the work alongside is over still stands for the start of the run.
-  // The work waits ALONGSIDE_AFTER_MS: until then the tool is still loading (after an early start) and
-  // the command starting, and on a machine with few cores git would take its CPU from the command.
-  // A command that ends sooner has it done after its exit, once its own CPU has been read.
+  // The work waits ALONGSIDE_AFTER_MS: on a machine with few cores git would take its CPU from the
+  // command as it starts. A command that ends sooner has it done after its exit, once its own CPU
+  // has been read.
   let alongside: Promise<unknown> | undefined;
   const startAlongside = () => {
     alongside = options.alongside?.().finally(() => {
-      cpuBefore = unreaped(child) ? childrenCpu() : undefined;
+      cpuBefore = running.unreaped() ? childrenCpu() : undefined;
     });
   };
-  let alongsideTimer = child.pid === undefined || !options.alongside ? undefined : setTimeout(startAlongside, ALONGSIDE_AFTER_MS);
-
-  let interruptedBy: Execution['interruptedBy'];
-  let killTimer: NodeJS.Timeout | undefined;
-  const stop = (reason: 'SIGINT' | 'SIGTERM' | 'timeout') => {
-    if (child.pid === undefined) return;
-    if (interruptedBy) {
-      // A second Ctrl-C: no more waiting.
-      killGroup(child.pid, 'SIGKILL');
-      return;
-    }
-    interruptedBy = reason;
-    killGroup(child.pid, reason === 'timeout' ? 'SIGTERM' : reason);
-    killTimer = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), options.graceMs ?? 5000);
-  };
-  const received = options.interrupts.received;
-  if (received) queueMicrotask(() => stop(received));
-  const unsubscribe = options.interrupts.subscribe(stop);
-  const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), options.timeoutMs);
-
+  let alongsideTimer = options.alongside ? setTimeout(startAlongside, ALONGSIDE_AFTER_MS) : undefined;
   try {
-    const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-      child.once('error', (error: NodeJS.ErrnoException) => {
-        if (child.pid === undefined) {
-          const what = error.code === 'ENOENT' ? 'command not found' : error.code === 'EACCES' ? 'permission denied' : `cannot start (${error.code ?? error.message})`;
-          reject(new SubprocessError(command[0]!, what, { hint: `could not run: ${command.join(' ')}`, cause: error }));
-        }
-      });
-      child.once('exit', (code, signal) => resolve({ code, signal }));
-    });
-    const wallMs = now() - startEpochMs;
-    if (output === 'pipe' && child.stdout && !child.stdout.closed) {
-      // Let the last of the output through, without waiting on descendants that keep the pipe open.
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 1000);
-        child.once('close', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    await running.exited;
     let cpu: Execution['cpu'];
     if (alongsideTimer && !alongside) {
       clearTimeout(alongsideTimer);
@@ -169,16 +82,11 @@ export async function execute(options: ExecuteOptions): Promise<Execution> {
       await alongside?.catch(() => undefined);
       cpu = cpuBetween(cpuBefore, childrenCpu());
     }
-    if (interruptedBy) {
-      // The group leader is gone; make sure nothing it started lingers.
-      killGroup(child.pid!, 'SIGKILL');
-    }
-    return { startEpochMs, wallMs, cpu, exitCode: code, signal, interruptedBy, pid: child.pid! };
+    const end = await running.ended;
+    const interruptedBy = end.stoppedBy === 'limit' ? undefined : end.stoppedBy;
+    return { startEpochMs, wallMs: end.endedAt - running.startedAt, cpu, exitCode: end.exitCode, signal: end.signal, interruptedBy, leftovers: end.leftovers, pid: running.pid };
   } finally {
     if (alongsideTimer) clearTimeout(alongsideTimer);
-    if (timeout) clearTimeout(timeout);
-    if (killTimer) clearTimeout(killTimer);
-    unsubscribe();
   }
 }
 

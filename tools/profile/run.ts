@@ -6,9 +6,10 @@ import path from 'node:path';
 import { stderrPalette } from '../../lib/colour.ts';
 import { documentHeader } from '../../lib/document.ts';
 import { pythonVersion } from '../../lib/environment.ts';
+import { listenForSignals } from '../../lib/command.ts';
 import { ExitCode, InputError, UsageError, formatError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
-import { formatDocument, writeProduct } from '../../lib/output.ts';
+import { checkWritable, formatDocument, writeProduct } from '../../lib/output.ts';
 import type { FileTiming, ProfileStatus, TestResult } from '../../lib/profile-document.ts';
 import { type RunnerName, detectRunner } from '../../lib/runners/detect.ts';
 import { inFlight, readRunEvents } from '../../lib/runners/events.ts';
@@ -19,7 +20,7 @@ import { type CpuProfiling, prepareCpuProfile } from './cpu-profile.ts';
 import { shellExitCode } from './execute.ts';
 import type { ProfileDocument, ProfileRunner, RunRecord } from './model.ts';
 import { measuredRuns, summariseRuns, summariseTests } from './statistics.ts';
-import { type RunSetup, environmentOnce, listenForSignals, makeTmpRoot, startRun } from './start.ts';
+import { type RunSetup, environmentOnce, makeTmpRoot, startRun } from './start.ts';
 import { formatSummary } from './summary-text.ts';
 
 function resolveRunner(options: ProfileOptions): ProfileRunner {
@@ -42,6 +43,9 @@ function statusOf(runs: readonly RunRecord[], unreadable: boolean): ProfileStatu
 export async function run(options: ProfileOptions, io: Io): Promise<number> {
   const runner = resolveRunner(options);
   const cwd = io.cwd;
+  const documentOnStdout = !options.out || options.out === '-';
+  // Before any test runs: a document that cannot be written would waste the whole run.
+  if (!documentOnStdout) await checkWritable(path.resolve(cwd, options.out!), options.out!);
   const cores = os.availableParallelism();
   // The environment (git state) is collected while the first run goes on, so that its git process
   // counts neither in the run's CPU (see execute) nor after the run. Python's version comes from the
@@ -64,7 +68,18 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
       if (cpuProfiling) warnings.push(`--cpu-profile: every run ran under ${cpuProfiling.profiler}; its timings include the profiler's overhead`);
       else warnings.push(`--cpu-profile: not available for ${runner}`);
     }
-    const setup: RunSetup = { runner, command: options.command, io, quiet: options.quiet, timeoutMs: options.timeoutMs, signals, tmpRoot, extraEnv: cpuProfiling?.env };
+    const setup: RunSetup = {
+      runner,
+      command: options.command,
+      io,
+      quiet: options.quiet,
+      documentOnStdout,
+      timeoutMs: options.timeoutMs,
+      killAfterMs: options.killAfterMs,
+      signals,
+      tmpRoot,
+      extraEnv: cpuProfiling?.env,
+    };
     for (let index = 0; index < total && !signals.received; index++) {
       const warmup = index < options.warmup;
       if (total > 1) io.stderr.write(colour.dim(`testpace-profile: run ${index + 1} of ${total}${warmup ? ' (warm-up)' : ''}\n`));
@@ -104,6 +119,7 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
       if (tests.length === 0 && !execution.interruptedBy && !unreadable) {
         warnings.push(`run ${index}: no test results were recorded (exit code ${shellExitCode(execution)})`);
       }
+      if (execution.leftovers > 0) warnings.push(`run ${index}: the command left ${execution.leftovers} process(es) running when it ended; testpace ended them (SIGTERM, then SIGKILL after --kill-after)`);
       runs.push(assembleRun({ index, warmup, execution, tests, files, sessionStartMs, cores }));
       if (execution.interruptedBy) {
         interruptedBy = execution.interruptedBy;

@@ -1,6 +1,4 @@
-// Starting one run of the test command: its directory, the runner's adapter, the spawn. Shared by
-// run() and by the early start (early.ts), which starts the first run before the command line is
-// parsed, so that both start a run the same way.
+// Starting one run of the test command: its directory, the runner's adapter, the spawn.
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +8,8 @@ import type { Io } from '../../lib/io.ts';
 import type { RunnerName } from '../../lib/runners/detect.ts';
 import { type Instrumented, instrument } from '../../lib/runners/instrument.ts';
 import { RUNTIME_FILE_ENV } from '../../lib/runners/pytest-plugin.ts';
-import { type Execution, type InterruptSignal, type Interrupts, execute } from './execute.ts';
+import type { Interrupts } from '../../lib/command.ts';
+import { type Execution, execute } from './execute.ts';
 import type { ProfileRunner } from './model.ts';
 
 /** What every run of one invocation shares. */
@@ -19,7 +18,10 @@ export interface RunSetup {
   command: readonly string[];
   io: Io;
   quiet: boolean;
+  /** Whether the document goes to stdout (the command's stdout then goes to stderr). */
+  documentOnStdout: boolean;
   timeoutMs: number | undefined;
+  killAfterMs: number;
   signals: Interrupts;
   /** The invocation's private temp directory; each run gets run-<index> in it. */
   tmpRoot: string;
@@ -29,8 +31,6 @@ export interface RunSetup {
 
 /** A run under way: where its adapter writes, and the run itself. */
 export interface StartedRun {
-  /** The command's pid, which is also its process group's id; undefined when it could not start. */
-  pid: number | undefined;
   eventsFile: string;
   runtimeFile: string;
   afterExit: Instrumented['afterExit'];
@@ -51,21 +51,21 @@ export async function startRun(setup: RunSetup, index: number, alongside?: () =>
     setup.runner === 'junit'
       ? { command: [...setup.command], env, afterExit: undefined }
       : await instrument(setup.runner as RunnerName, setup.command, { cwd: setup.io.cwd, eventsFile, tmpDir: runDir, env });
-  let pid: number | undefined;
   const execution = execute({
     command: prepared.command,
     env: prepared.env,
     cwd: setup.io.cwd,
     io: setup.io,
     quiet: setup.quiet,
+    documentOnStdout: setup.documentOnStdout,
     timeoutMs: setup.timeoutMs,
+    killAfterMs: setup.killAfterMs,
     interrupts: setup.signals,
     alongside,
-    onSpawn: (spawned) => (pid = spawned),
   });
   // Held here and awaited by the caller; a run that cannot start rejects when it is awaited.
   execution.catch(() => undefined);
-  return { pid, eventsFile, runtimeFile, afterExit: prepared.afterExit, execution };
+  return { eventsFile, runtimeFile, afterExit: prepared.afterExit, execution };
 }
 
 /** The invocation's private temp directory (made synchronously, as the run's files are: see instrument). */
@@ -75,30 +75,4 @@ export const makeTmpRoot = (): string => mkdtempSync(path.join(os.tmpdir(), 'tes
 export function environmentOnce(io: Io): () => Promise<[Environment, string]> {
   let pending: Promise<[Environment, string]> | undefined;
   return () => (pending ??= Promise.all([collectEnvironment(io.cwd, io.env), displayCwd(io.cwd)]));
-}
-
-/** Listens for SIGINT/SIGTERM while the runs go on (the run in progress forwards them to its process group). */
-export function listenForSignals(): Interrupts & { dispose(): void } {
-  const listeners = new Set<(signal: InterruptSignal) => void>();
-  let received: InterruptSignal | undefined;
-  const handlers = (['SIGINT', 'SIGTERM'] as const).map((name) => {
-    const handler = () => {
-      received ??= name;
-      for (const listener of listeners) listener(name);
-    };
-    process.on(name, handler);
-    return [name, handler] as const;
-  });
-  return {
-    get received() {
-      return received;
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    dispose: () => {
-      for (const [name, handler] of handlers) process.off(name, handler);
-    },
-  };
 }
