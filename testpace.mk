@@ -103,10 +103,11 @@ test-shard: $(TESTPACE_PREREQS) ## Run shard SHARD of SHARDS (1-based), balanced
 	@$(testpace_need_profile)
 	cd '$(SUITE_DIR)' && $(call testpace_pipe,$(TESTPACE_OPTIMIZE) $(TEST_PATHS) --profile '$(testpace_latest_profile)' --shard $(SHARD)/$(SHARDS) --format list $(OPTIMIZE_ARGS),tr '\n' '\0' | xargs -0 -r $(TEST_CMD))
 
-test-report: $(TESTPACE_PREREQS) ## Write .testpace/report.html from the latest documents (profile, memory, optimization; baseline when there is one)
+test-report: $(TESTPACE_PREREQS) ## Write .testpace/report.html from the latest documents (profile, memory, optimization, benchmarks; baselines when there are)
 	@$(testpace_need_profile)
-	$(TESTPACE_REPORT) '$(testpace_latest_profile)' $(wildcard $(TESTPACE_DIR)/memory.json $(TESTPACE_DIR)/optimization.json) \
+	$(TESTPACE_REPORT) '$(testpace_latest_profile)' $(wildcard $(TESTPACE_DIR)/memory.json $(TESTPACE_DIR)/optimization.json $(TESTPACE_DIR)/bench.json) \
 	  $(if $(and $(wildcard $(TESTPACE_DIR)/baseline.json),$(filter-out $(TESTPACE_DIR)/baseline.json,$(testpace_latest_profile))),--baseline '$(TESTPACE_DIR)/baseline.json') \
+	  $(if $(wildcard $(TESTPACE_DIR)/bench.json),$(if $(wildcard $(TESTPACE_DIR)/bench-baseline.json),--baseline '$(TESTPACE_DIR)/bench-baseline.json')) \
 	  --format html --out '$(TESTPACE_DIR)/report.html' $(REPORT_ARGS)
 	@echo "$@: wrote $(TESTPACE_DIR)/report.html" >&2
 

@@ -165,6 +165,26 @@ describe('verdicts a CI can trust', () => {
   }, 60_000);
 });
 
+describe('benchmarks that moved together', () => {
+  it('warns that a machine slower as a whole moves every benchmark alike', () => {
+    const side = (factor: number, source: string) => ({
+      source,
+      runs: 5,
+      tests: new Map(
+        ['parse', 'render', 'index'].map((name, k) => {
+          const values = [1, 1.01, 0.99, 1.02, 0.98].map((v) => v * 10 * (k + 1) * factor);
+          return [name, { file: 'b.py', name, ms: median(values), values, flaky: false }] as const;
+        }),
+      ),
+    });
+    const together = compare(side(1, 'a.json'), side(1.35, 'b.json'), defaultThresholds, now, 'benchmarks');
+    expect(together.warnings).toContain(
+      'the 3 benchmarks moved together (median +35%): a machine slower or busier as a whole moves them all alike; measure both sides on one machine at one time, or compare with a history pooled over several runs',
+    );
+    expect(compare(side(1, 'a.json'), side(1, 'b.json'), defaultThresholds, now, 'benchmarks').warnings).toBeUndefined();
+  });
+});
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

@@ -5,6 +5,7 @@ import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { type BenchmarkDocument, benchmarkKey } from './benchmark-document.ts';
 import { median } from '../../lib/stats.ts';
 import { testKey } from '../../lib/test-id.ts';
+import { formatRatio } from './format.ts';
 import { smallestPValue } from './mann-whitney.ts';
 import type { Summary } from './statistics.ts';
 import type { ComparisonDocument, Delta, Phase, PhaseDelta, TestDelta, Thresholds, TotalDelta } from './types.ts';
@@ -243,6 +244,14 @@ export function compare(
   }
   const summaryOnly = judged.filter((j) => j.basis === 'summary').length;
   if (summaryOnly) warnings.push(`${summaryOnly} ${subject === 'benchmarks' ? 'benchmarks' : 'tests'} compared on summary statistics (a side kept no samples): a weaker test than the rank test on samples`);
+  // A machine busier or slower as a whole moves every benchmark alike: say so, rather than let it
+  // pass for the change (one session a side cannot tell the two apart).
+  const ratios = judged.flatMap((j) => (j.ratio === null ? [] : [j.ratio]));
+  if (subject === 'benchmarks' && ratios.length >= 3 && Math.abs(median(ratios) - 1) >= thresholds.relative) {
+    warnings.push(
+      `the ${ratios.length} benchmarks moved together (median ${formatRatio(median(ratios))}): a machine slower or busier as a whole moves them all alike; measure both sides on one machine at one time, or compare with a history pooled over several runs`,
+    );
+  }
   const untested = judged.filter((j) => j.basis === 'threshold-only').length;
   if (subject === 'benchmarks' && untested) warnings.push(`${untested} benchmarks have too few samples for a significance test: judged on thresholds only`);
 

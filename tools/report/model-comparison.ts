@@ -313,7 +313,7 @@ export function nextSteps(overview: Overview): Line[] {
     if (unsure.length) steps.push({ text: `${plural(unsure.length, `${what} is`, `${what}s are`)} inconclusive (changed by the size that counts, but within ${unsure.length === 1 ? 'its' : 'their'} noise): more ${subjectOf(doc) === 'benchmarks' ? 'samples' : 'runs'} would tell.`, tone: 'warn' });
     const improved = doc.tests.filter((t) => t.status === 'improved').length + (doc.total?.status === 'improved' ? 1 : 0);
     if (improved && !regressed.length) steps.push({ text: `Faster now (${plural(improved, 'improvement')}): record a new baseline so later changes are judged against it.`, tone: 'good' });
-    for (const warning of (doc.warnings ?? []).filter((w) => /different machines|unrelated|weaker/.test(w))) steps.push({ text: `Mind: ${warning}.`, tone: 'warn' });
+    for (const warning of (doc.warnings ?? []).filter((w) => /different machines|unrelated|weaker|moved together/.test(w))) steps.push({ text: `Mind: ${warning}.`, tone: 'warn' });
   }
   for (const loaded of overview.documents ?? []) {
     const doc = loaded.document;
