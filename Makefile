@@ -6,7 +6,7 @@ BIN := $(ROOT)/node_modules/.bin
 export COREPACK_ENABLE_DOWNLOAD_PROMPT := 0
 export COREPACK_INTEGRITY_KEYS := 0
 
-.PHONY: help setup build check lint typecheck test demo examples bench clean nix-check nix-hash
+.PHONY: help setup build check lint typecheck test demo examples bench clean nix-check nix-hash report-fixtures update-golden
 
 # The testpace workflows (test-profile, test-benchmark, test-select, ...) on this project's own
 # suite by default, with freshly built tools; TEST_CMD=... SUITE_DIR=... for another suite.
@@ -47,6 +47,12 @@ examples: setup ## Run every example with its real runner
 
 bench: build ## Run the benchmarks under bench/ (ratios measured side by side)
 	@for script in bench/*.ts; do echo "== $$script"; node scripts/run-ts.mjs "$$script" || exit 1; done
+
+report-fixtures: build ## Regenerate the report's fixtures (tests/fixtures/report/) from real runs of the tools; takes minutes
+	@node scripts/run-ts.mjs tests/report/make-fixtures.ts
+
+update-golden: build ## Regenerate the report's golden outputs and the screenshots in docs/ from the fixtures
+	UPDATE_GOLDEN=1 $(BIN)/vitest run tests/report/golden.test.ts tests/report/html.test.ts tests/report/benchmarks.test.ts
 
 nix-check: setup ## Check the Nix flake against a stand-in for nixpkgs (installs Nix from Debian when missing)
 	@nix/check.sh

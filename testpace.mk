@@ -16,11 +16,17 @@ TESTPACE_SAVED_GOAL := $(.DEFAULT_GOAL)
 # is testpace's own vitest suite; anywhere else TEST_CMD must be given.
 SUITE_DIR ?= $(CURDIR)
 TEST_CMD ?= $(if $(filter $(TESTPACE_MK_DIR),$(abspath $(SUITE_DIR))),npx vitest run,$(error testpace.mk: set TEST_CMD to the command that runs your suite, e.g. make test-profile TEST_CMD='pytest -q'))
-# Where the documents go (profile.json, baseline.json, benchmark.json, memory.json,
-# optimization.json, report.html).
+# Where the documents go (profile.json, baseline.json, benchmark.json, bench.json, bench-baseline.json,
+# memory.json, optimization.json, report.html).
 TESTPACE_DIR ?= $(CURDIR)/.testpace
-# test-benchmark and test-baseline: how many measured runs.
+# test-benchmark and test-baseline: how many measured runs of the suite.
 RUNS ?= 5
+# test-benchmark and test-baseline: the micro-benchmarks, a command that writes their harness's JSON
+# to BENCH_JSON (pytest-benchmark --benchmark-json, hyperfine --export-json, vitest bench
+# --outputJson). Empty: pytest-benchmark when a test asks for its `benchmark` fixture, else vitest
+# bench when there are *.bench.* files, else none.
+BENCH_JSON ?= $(TESTPACE_DIR)/bench-raw.json
+BENCH_CMD ?= $(testpace_bench_detected)
 # test-select: the base to compare with (empty: the upstream branch, else origin/HEAD, else HEAD~1).
 BASE ?=
 # test-shard: which shard of how many (1-based).
@@ -48,6 +54,13 @@ TESTPACE_OPTIMIZE = $(call testpace_tool,optimize)
 TESTPACE_SELECT = $(call testpace_tool,select)
 TESTPACE_REPORT = $(call testpace_tool,report)
 
+# Micro-benchmarks found in SUITE_DIR (expanded only by the recipes that use them).
+testpace_pytest_benchmarks = $(shell cd '$(SUITE_DIR)' 2>/dev/null && grep -rlE --include='*.py' --exclude-dir=node_modules --exclude-dir=.venv --exclude-dir=.git 'def test_[A-Za-z0-9_]*\(([^)]*[ ,])?benchmark\b' . 2>/dev/null | head -n 1)
+testpace_vitest_benches = $(shell cd '$(SUITE_DIR)' 2>/dev/null && find . \( -name node_modules -o -name .git \) -prune -o -type f -name '*.bench.*' -print 2>/dev/null | head -n 1)
+testpace_bench_detected = $(if $(testpace_pytest_benchmarks),python3 -m pytest -q -p no:cacheprovider --benchmark-only --benchmark-json='$(BENCH_JSON)',$(if $(testpace_vitest_benches),npx vitest bench --run --outputJson '$(BENCH_JSON)'))
+# Runs the micro-benchmarks and imports their results as the benchmark document $(1).
+testpace_run_benchmarks = cd '$(SUITE_DIR)' && rm -f '$(BENCH_JSON)' && $(BENCH_CMD) && $(TESTPACE_REPORT) import '$(BENCH_JSON)' --out '$(1)'
+
 # The newest profile document (test-profile, test-benchmark or test-baseline wrote it), or empty.
 testpace_profiles = $(wildcard $(addprefix $(TESTPACE_DIR)/,profile.json benchmark.json baseline.json))
 testpace_latest_profile = $(if $(testpace_profiles),$(firstword $(shell ls -t $(testpace_profiles))))
@@ -62,14 +75,18 @@ test-profile: $(TESTPACE_PREREQS) ## Profile the suite (TEST_CMD in SUITE_DIR) i
 	@mkdir -p '$(TESTPACE_DIR)'
 	cd '$(SUITE_DIR)' && $(TESTPACE_PROFILE) --out '$(TESTPACE_DIR)/profile.json' $(PROFILE_ARGS) -- $(TEST_CMD)
 
-test-benchmark: $(TESTPACE_PREREQS) ## Profile RUNS times (default 5), compare with .testpace/baseline.json, fail on a regression
+test-benchmark: $(TESTPACE_PREREQS) ## Profile RUNS times and run the micro-benchmarks (BENCH_CMD); compare with the baselines; fail on a regression or a budget
 	@if [ ! -f '$(TESTPACE_DIR)/baseline.json' ]; then echo "$@: no baseline at $(TESTPACE_DIR)/baseline.json: record one with 'make test-baseline'" >&2; exit 2; fi
 	cd '$(SUITE_DIR)' && $(TESTPACE_PROFILE) --runs $(RUNS) --out '$(TESTPACE_DIR)/benchmark.json' $(PROFILE_ARGS) -- $(TEST_CMD)
-	$(TESTPACE_REPORT) '$(TESTPACE_DIR)/benchmark.json' --baseline '$(TESTPACE_DIR)/baseline.json' --fail-on-regression $(REPORT_ARGS)
+	$(if $(BENCH_CMD),$(call testpace_run_benchmarks,$(TESTPACE_DIR)/bench.json))
+	cd '$(SUITE_DIR)' && $(TESTPACE_REPORT) '$(TESTPACE_DIR)/benchmark.json' --baseline '$(TESTPACE_DIR)/baseline.json' \
+	  $(if $(BENCH_CMD),'$(TESTPACE_DIR)/bench.json' $(if $(wildcard $(TESTPACE_DIR)/bench-baseline.json),--baseline '$(TESTPACE_DIR)/bench-baseline.json')) \
+	  --fail-on-regression $(REPORT_ARGS)
 
-test-baseline: $(TESTPACE_PREREQS) ## Profile RUNS times (default 5) and record the result as .testpace/baseline.json
+test-baseline: $(TESTPACE_PREREQS) ## Profile RUNS times and run the micro-benchmarks; record them as .testpace/baseline.json and bench-baseline.json
 	@mkdir -p '$(TESTPACE_DIR)'
 	cd '$(SUITE_DIR)' && $(TESTPACE_PROFILE) --runs $(RUNS) --out '$(TESTPACE_DIR)/baseline.json' $(PROFILE_ARGS) -- $(TEST_CMD)
+	$(if $(BENCH_CMD),$(call testpace_run_benchmarks,$(TESTPACE_DIR)/bench-baseline.json))
 
 test-memory-profile: $(TESTPACE_PREREQS) ## Measure the suite's memory (whole process tree) into .testpace/memory.json; MAX_RSS=2G fails above a peak
 	@mkdir -p '$(TESTPACE_DIR)'
@@ -86,10 +103,11 @@ test-shard: $(TESTPACE_PREREQS) ## Run shard SHARD of SHARDS (1-based), balanced
 	@$(testpace_need_profile)
 	cd '$(SUITE_DIR)' && $(call testpace_pipe,$(TESTPACE_OPTIMIZE) $(TEST_PATHS) --profile '$(testpace_latest_profile)' --shard $(SHARD)/$(SHARDS) --format list -0 $(OPTIMIZE_ARGS),xargs -0 -r $(TEST_CMD))
 
-test-report: $(TESTPACE_PREREQS) ## Write .testpace/report.html from the latest documents (profile, memory, optimization; baseline when there is one)
+test-report: $(TESTPACE_PREREQS) ## Write .testpace/report.html from the latest documents (profile, memory, optimization, benchmarks; baselines when there are)
 	@$(testpace_need_profile)
-	$(TESTPACE_REPORT) '$(testpace_latest_profile)' $(wildcard $(TESTPACE_DIR)/memory.json $(TESTPACE_DIR)/optimization.json) \
+	$(TESTPACE_REPORT) '$(testpace_latest_profile)' $(wildcard $(TESTPACE_DIR)/memory.json $(TESTPACE_DIR)/optimization.json $(TESTPACE_DIR)/bench.json) \
 	  $(if $(and $(wildcard $(TESTPACE_DIR)/baseline.json),$(filter-out $(TESTPACE_DIR)/baseline.json,$(testpace_latest_profile))),--baseline '$(TESTPACE_DIR)/baseline.json') \
+	  $(if $(wildcard $(TESTPACE_DIR)/bench.json),$(if $(wildcard $(TESTPACE_DIR)/bench-baseline.json),--baseline '$(TESTPACE_DIR)/bench-baseline.json')) \
 	  --format html --out '$(TESTPACE_DIR)/report.html' $(REPORT_ARGS)
 	@echo "$@: wrote $(TESTPACE_DIR)/report.html" >&2
 

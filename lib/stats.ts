@@ -53,11 +53,20 @@ export function summarize(values: readonly number[], keepValues = true): TimingS
 }
 
 /**
- * Indices of outliers: values more than `k` scaled MADs from the median (1.4826 × MAD estimates
- * the standard deviation of normal data). With a zero MAD nothing is an outlier.
+ * Runs needed before a run is called an outlier. With few runs the MAD is itself too noisy: at 3
+ * scaled MADs, 20-33% of normal samples of 3 to 10 values have an "outlier" (a third of a suite's
+ * tests flagged at 3 runs). From 10 runs at 5 scaled MADs, about 4% of normal samples do (1% from
+ * 20 runs); of long-tailed ones (log-normal, 30% spread) about 7%, the tail's real slow runs.
  */
-export function outliers(values: readonly number[], k = 3): number[] {
-  if (values.length < 3) return [];
+export const OUTLIER_MIN_RUNS = 10;
+
+/**
+ * Indices of outliers: values more than `k` scaled MADs from the median (1.4826 × MAD estimates
+ * the standard deviation of normal data), among at least OUTLIER_MIN_RUNS values. With a zero MAD
+ * nothing is an outlier.
+ */
+export function outliers(values: readonly number[], k = 5): number[] {
+  if (values.length < OUTLIER_MIN_RUNS) return [];
   const m = median(values);
   const spread = 1.4826 * mad(values);
   if (spread === 0) return [];

@@ -7,12 +7,14 @@ cd "$(dirname "$0")/.."
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
-# Debian packages: bats runs the bats example, chromium renders the HTML report in tests; more can be named in TESTPACE_APT_EXTRA.
+# Debian packages: bats runs the bats example, chromium renders the HTML report in tests, hyperfine
+# writes the benchmark JSON the report tests read; more can be named in TESTPACE_APT_EXTRA.
 apt_missing=()
 command -v bats >/dev/null 2>&1 || apt_missing+=(bats)
 # GNU time: bench/mem-profile-*.ts compare against its maximum RSS and CPU time.
 [ -x /usr/bin/time ] || apt_missing+=(time)
 command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
+command -v hyperfine >/dev/null 2>&1 || apt_missing+=(hyperfine)
 for pkg in ${TESTPACE_APT_EXTRA:-}; do dpkg -s "$pkg" >/dev/null 2>&1 || apt_missing+=("$pkg"); done
 if [ ${#apt_missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
@@ -25,10 +27,11 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
   fi
 fi
 
-# Python packages for the pytest example and its xdist runs, and ruff, which lints the project's Python (make check).
-if ! python3 -c 'import pytest, xdist' >/dev/null 2>&1 || ! python3 -m ruff --version >/dev/null 2>&1; then
-  log "pip install pytest pytest-xdist ruff"
-  python3 -m pip install -q pytest pytest-xdist ruff
+# Python packages for the pytest example and its xdist runs, ruff, which lints the project's Python
+# (make check), and pytest-benchmark for the report's tests.
+if ! python3 -c 'import pytest, xdist, pytest_benchmark' >/dev/null 2>&1 || ! python3 -m ruff --version >/dev/null 2>&1; then
+  log "pip install pytest pytest-xdist pytest-benchmark ruff"
+  python3 -m pip install -q pytest pytest-xdist pytest-benchmark ruff
 fi
 
 

@@ -66,11 +66,14 @@ describe('summariseTests', () => {
     tests: [{ file: 'a.py', name: 't', outcome, durationMs }],
   });
 
-  it('flags a run far from the median as an outlier, but not microsecond jitter', () => {
-    const [slow] = summariseTests([run(0, 100), run(1, 101), run(2, 99), run(3, 100), run(4, 400)]);
-    expect(slow!.outlierRuns).toEqual([4]);
-    expect(slow!.durationMs).toMatchObject({ runs: 5, median: 100, min: 99, max: 400 });
-    const [tiny] = summariseTests([run(0, 0.2), run(1, 0.21), run(2, 0.2), run(3, 0.9)]);
+  it('flags a run far from the median as an outlier, with enough runs, but not microsecond jitter', () => {
+    const durations = [100, 101, 99, 100, 102, 98, 100, 101, 99, 400];
+    const [slow] = summariseTests(durations.map((d, i) => run(i, d)));
+    expect(slow!.outlierRuns).toEqual([9]);
+    expect(slow!.durationMs).toMatchObject({ runs: 10, median: 100, min: 98, max: 400 });
+    // The same slow run among 5 is not flagged: 5 runs cannot tell an outlier.
+    expect(summariseTests(durations.slice(5).map((d, i) => run(i, d)))[0]!.outlierRuns).toBeUndefined();
+    const [tiny] = summariseTests([0.2, 0.21, 0.2, 0.2, 0.21, 0.2, 0.19, 0.2, 0.21, 0.9].map((d, i) => run(i, d)));
     expect(tiny!.outlierRuns).toBeUndefined();
   });
 

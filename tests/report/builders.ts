@@ -13,6 +13,8 @@ export interface TestSpec {
   worker?: string;
   /** Outcome in each run (default passed). */
   outcomes?: Outcome[];
+  /** The setup phase in each run (part of the duration; the rest is the call). */
+  setup?: number[];
 }
 
 export const environment = {
@@ -36,7 +38,9 @@ export function buildProfile(tests: TestSpec[], options: { collectionMs?: number
       const start = clocks.get(worker) ?? collection;
       const duration = t.durations[r] ?? t.durations.at(-1)!;
       clocks.set(worker, start + duration);
-      return { file: t.file, name: t.name, id: `${t.file}::${t.name}`, outcome: t.outcomes?.[r] ?? 'passed', durationMs: duration, startMs: start, endMs: start + duration, worker };
+      const setup = t.setup ? (t.setup[r] ?? t.setup.at(-1)!) : undefined;
+      const phases = setup === undefined ? {} : { phases: { setupMs: setup, callMs: Math.max(0, duration - setup), teardownMs: 0 } };
+      return { file: t.file, name: t.name, id: `${t.file}::${t.name}`, outcome: t.outcomes?.[r] ?? 'passed', durationMs: duration, ...phases, startMs: start, endMs: start + duration, worker };
     });
     const wall = Math.max(...clocks.values()) + 50;
     const workers = [...clocks.keys()].map((id) => {
@@ -47,15 +51,21 @@ export function buildProfile(tests: TestSpec[], options: { collectionMs?: number
     for (const t of results) counts[t.outcome]++;
     runs.push({ index: r, warmup: false, wallMs: wall, exitCode: counts.failed ? 1 : 0, signal: null, interrupted: false, collectionMs: collection, tailMs: 50, workers, counts, tests: results });
   }
+  const byTest = runs.map((run) => new Map(run.tests.map((x) => [`${x.file}::${x.name}`, x])));
   const summaries: TestSummary[] = tests.map((t) => {
-    const outcomes = runs.map((run) => run.tests.find((x) => x.name === t.name && x.file === t.file)!.outcome);
+    const results = byTest.map((run) => run.get(`${t.file}::${t.name}`)!);
+    const outcomes = results.map((x) => x.outcome);
+    const phases = t.setup
+      ? { setupMs: summarize(results.map((x) => x.phases!.setupMs!)), callMs: summarize(results.map((x) => x.phases!.callMs!)), teardownMs: summarize(results.map(() => 0)) }
+      : {};
     return {
       file: t.file,
       name: t.name,
       id: `${t.file}::${t.name}`,
       outcome: outcomes.at(-1)!,
       outcomes,
-      durationMs: summarize(runs.map((run) => run.tests.find((x) => x.name === t.name && x.file === t.file)!.durationMs)),
+      durationMs: summarize(results.map((x) => x.durationMs)),
+      ...phases,
       worker: t.worker ?? 'main',
       flaky: new Set(outcomes).size > 1,
     };

@@ -143,6 +143,7 @@ export async function visit(url: string, expressions: Record<string, string>, op
     clearTimeout(timeout);
     if (child.exitCode === null) child.kill('SIGKILL');
     await exited;
-    await rm(profileDir, { recursive: true, force: true });
+    // Chromium's last writes may land just after it is killed: retry the removal.
+    await rm(profileDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }

@@ -46,20 +46,28 @@ describe('testpace-report on the command line', () => {
     expect(await report([profile, '--format', 'json'])).toMatchObject({ code: 2, err: expect.stringMatching(/^testpace-report: --format json writes a comparison/) });
     expect(await report([profile, '--baseline', path.join(documentsDir, 'memory.json')])).toMatchObject({
       code: 2,
-      err: expect.stringMatching(/expected a profile document, received a memory document/),
+      err: expect.stringMatching(/expected a profile or benchmark document, received a memory document/),
     });
   });
 
-  it('appends the Markdown report to $GITHUB_STEP_SUMMARY with --github', async () => {
+  it('appends the Markdown report to $GITHUB_STEP_SUMMARY with --github, and outside Actions only notes that it cannot', async () => {
     const dir = await tempDir();
     const summary = path.join(dir, 'summary.md');
     await writeFile(summary, '# earlier step\n');
     const result = await report([path.join(documentsDir, 'comparison.json'), '--github', '--fail-on-regression'], { env: { GITHUB_STEP_SUMMARY: summary } });
     expect(result.code).toBe(1);
     const text = await readFile(summary, 'utf8');
-    expect(text.startsWith('# earlier step\n### Comparison · ')).toBe(true);
+    expect(text.startsWith('# earlier step\n**testpace: regression: total 1.45 s → 1.56 s (+7.6%, regressed), 1 test slower (tests/test\\_slow.py::test\\_sleeps +32%)**\n')).toBe(true);
     expect(text).toContain('**regressed tests/test\\_slow.py::test\\_sleeps: 302 ms → 400 ms (+32%, +98 ms, p = 0.0080)**');
-    expect(await report([path.join(documentsDir, 'comparison.json'), '--github'])).toMatchObject({ code: 2, err: expect.stringMatching(/GITHUB_STEP_SUMMARY is not set/) });
+    // Outside GitHub Actions: the report as without --github, and a note on stderr.
+    for (const failOn of [[], ['--fail-on-regression']]) {
+      const args = [path.join(documentsDir, 'comparison.json'), ...failOn];
+      const plain = await report(args);
+      const github = await report([...args, '--github']);
+      expect(github.code).toBe(plain.code);
+      expect(github.out).toBe(plain.out);
+      expect(github.err).toBe(`${plain.err}testpace-report: note: --github: $GITHUB_STEP_SUMMARY is not set (not in a GitHub Actions step), so no step summary was written\n`);
+    }
   });
 
   it('colours only a terminal, and never with NO_COLOR', async () => {

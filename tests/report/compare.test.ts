@@ -46,7 +46,7 @@ describe('comparing profiles', () => {
     expect(run(before, after, { ...defaultThresholds, absoluteMs: 1 }).tests[0]!.status).toBe('regressed');
   });
 
-  it('needs significance: a shifted median whose runs overlap is not a regression', () => {
+  it('calls a shifted median whose runs overlap inconclusive, with its spread and the runs that would tell', () => {
     const before = buildProfile([{ file: 't.py', name: 'noisy', durations: [200, 320, 210, 330, 205] }]);
     const after = buildProfile([{ file: 't.py', name: 'noisy', durations: [325, 215, 335, 240, 310] }]);
     const result = run(before, after);
@@ -54,7 +54,13 @@ describe('comparing profiles', () => {
     expect(test.deltaMs!).toBeGreaterThan(50);
     expect(test.ratio!).toBeGreaterThan(1.1);
     expect(test.pValue!).toBeGreaterThan(0.05);
-    expect(test.status).toBe('unchanged');
+    expect(test).toMatchObject({ status: 'inconclusive', regressed: false, basis: 'mann-whitney' });
+    // The noisier side's spread: 1.4826 × MAD of [325, 215, 335, 240, 310].
+    expect(test.spreadMs).toBeCloseTo(1.4826 * 25, 3);
+    expect(test.runsNeeded!).toBeGreaterThanOrEqual(6);
+    // The total moved as much, and is as unsure.
+    expect(result.total).toMatchObject({ status: 'inconclusive' });
+    expect(result.verdict).toBe('inconclusive');
   });
 
   it('says the verdict is threshold-only with single runs', () => {
@@ -79,22 +85,22 @@ describe('comparing profiles', () => {
       ['gone', 'removed', false],
       ['kept', 'unchanged', true],
     ]);
-    expect(result.method).toBe('threshold-only');
-    expect(result.warnings?.[0]).toMatch(/3 vs 3 runs cannot reach p < 0.05/);
+    expect(result.method).toBe('mann-whitney');
+    expect(result.warnings?.[0]).toBe('3 vs 3 runs cannot reach p < 0.05 (at best p = 0.1): changes of the size that counts are inconclusive; 4 runs per side can tell');
   });
 
   it('compares with a rolling baseline: the median of the last N history records', () => {
     const history = [280, 900, 300, 310, 295, 305, 290].map((ms, i) =>
       historyRecord(buildProfile([{ file: 't.py', name: 'x', durations: around(ms, 5, 3, i) }], { createdAt: `2026-11-2${i}T00:00:00.000Z` })),
     );
-    const all = rollingBaseline(history, 7, 'median', 'h.jsonl');
+    const all = rollingBaseline(history, { window: 7, statistic: 'median', file: 'h.jsonl' });
     expect(all.source).toBe('history:h.jsonl (median of last 7)');
     expect(all.runs).toBe(7);
     // The 900 ms outlier does not move the median of the medians, and does move the p90.
     expect(all.tests.values().next().value!.ms).toBeGreaterThan(290);
     expect(all.tests.values().next().value!.ms).toBeLessThan(310);
-    expect(rollingBaseline(history, 7, 'p90', 'h.jsonl').tests.values().next().value!.ms).toBeGreaterThan(500);
-    const baseline = rollingBaseline(history, 5, 'median', 'h.jsonl');
+    expect(rollingBaseline(history, { window: 7, statistic: 'p90', file: 'h.jsonl' }).tests.values().next().value!.ms).toBeGreaterThan(500);
+    const baseline = rollingBaseline(history, { window: 5, statistic: 'median', file: 'h.jsonl' });
     expect(baseline.runs).toBe(5);
     const slower = buildProfile([{ file: 't.py', name: 'x', durations: around(420, 5, 5) }]);
     const result = compare(baseline, profileSide(slower, 'new.json'), defaultThresholds, now);

@@ -81,7 +81,7 @@ describe('golden outputs', () => {
     const result = await report(dir, ['base.json', 'new.json', '--format', 'markdown']);
     expect(result.code).toBe(0);
     expect(result.err).toMatch(/^testpace-report: verdict: regression/);
-    expect(result.err).toMatch(/regressed tests\/test_slow.py::test_sleeps: 302 ms → 393 ms \(\+30%, \+91 ms, p = 0.0079\)/);
+    expect(result.err).toMatch(/regressed tests\/test_slow.py::test_sleeps: 302 ms → 393 ms \(\+30%, \+91 ms, p = 0.016\)/);
     await expectGolden('comparison.md', result.out);
   });
 
@@ -92,5 +92,15 @@ describe('golden outputs', () => {
     const document = validateDocument<{ createdAt: string }>(JSON.parse(result.out), 'stdout', ['comparison']);
     document.createdAt = '(pinned)';
     await expectGolden('comparison.json', JSON.stringify(document, null, 2) + '\n');
+  });
+
+  it('terminal and markdown: real benchmark documents of two commits, one benchmark made slower', async () => {
+    const fixtures = path.join(repoRoot, 'tests', 'fixtures', 'report');
+    const terminal = await report(fixtures, ['bench-new.json', '--baseline', 'bench-base.json', '--no-config']);
+    expect(terminal).toMatchObject({ code: 0, err: '' });
+    await expectGolden('benchmarks.txt', terminal.out);
+    const markdown = await report(fixtures, ['bench-new.json', '--baseline', 'bench-base.json', '--no-config', '--format', 'markdown']);
+    expect(markdown.code).toBe(0);
+    await expectGolden('benchmarks.md', markdown.out);
   });
 });

@@ -68,3 +68,43 @@ export function countColour(image: Image, rgb: [number, number, number], toleran
   }
   return count;
 }
+
+// CRC-32 (the PNG chunk checksum), by the usual byte table.
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** The PNG with a tEXt chunk `key`=`value` after its header (a screenshot says what it was taken of). */
+export function withPngText(data: Buffer, key: string, value: string): Buffer {
+  const body = Buffer.from(`${key}\0${value}`, 'latin1');
+  const chunk = Buffer.alloc(12 + body.length);
+  chunk.writeUInt32BE(body.length, 0);
+  chunk.write('tEXt', 4, 'latin1');
+  body.copy(chunk, 8);
+  chunk.writeUInt32BE(crc32(chunk.subarray(4, 8 + body.length)), 8 + body.length);
+  const headerEnd = 8 + 12 + data.readUInt32BE(8);
+  return Buffer.concat([data.subarray(0, headerEnd), chunk, data.subarray(headerEnd)]);
+}
+
+/** The value of a PNG's tEXt chunk `key`, or undefined. */
+export function pngText(data: Buffer, key: string): string | undefined {
+  for (let offset = 8; offset < data.length; ) {
+    const length = data.readUInt32BE(offset);
+    const type = data.toString('latin1', offset + 4, offset + 8);
+    if (type === 'tEXt') {
+      const text = data.toString('latin1', offset + 8, offset + 8 + length);
+      const split = text.indexOf('\0');
+      if (text.slice(0, split) === key) return text.slice(split + 1);
+    }
+    if (type === 'IEND') return undefined;
+    offset += 12 + length;
+  }
+  return undefined;
+}

@@ -1,8 +1,10 @@
 // Charts for the HTML report, drawn as inline SVG on the server side: they need no script, no
 // font and no network, and every string in them is escaped.
-import { formatBytes, formatDeltaMs, formatMs, formatRatio } from './format.ts';
-import type { HistoryRecord } from './history.ts';
 import type { ProfileDocument, TestResult } from '../../lib/profile-document.ts';
+import { type BenchmarkDocument, benchmarkLabel } from './benchmark-document.ts';
+import { formatBytes, formatDeltaMs, formatMs, formatRatio } from './format.ts';
+import { fileTotals, medianRun } from './model.ts';
+import type { TrendSeries } from './trend.ts';
 import type { ComparisonDocument, MemoryDocument, OptimizationDocument } from './types.ts';
 
 /** Escapes text for HTML and SVG, in content and in attribute values. */
@@ -16,10 +18,12 @@ const FONT = 12;
 // Colour-blind-friendly categorical colours (files, workers).
 export const COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#ff9da7', '#9c755f', '#bab0ac', '#e15759'];
 
-function colourFor(key: string, keys: readonly string[]): string {
-  const index = keys.indexOf(key);
-  return COLOURS[(index < 0 ? 0 : index) % COLOURS.length]!;
+/** One colour per file of a profile, the slowest files first, so a file has the same colour in every chart of the page. */
+export function fileColours(profile: ProfileDocument): Map<string, string> {
+  return new Map(fileTotals(profile).map((f, i) => [f.file, COLOURS[i % COLOURS.length]!]));
 }
+
+const colourOf = (file: string, colours: ReadonlyMap<string, string>) => colours.get(file) ?? COLOURS[0]!;
 
 /** A step of 1, 2 or 5 × 10^k giving about `target` ticks up to `max`. */
 export function niceStep(max: number, target = 6): number {
@@ -37,16 +41,31 @@ function ticks(max: number, target = 6, min = 0): number[] {
   return out;
 }
 
-/** Shortens text to `chars` characters, keeping the end (a file's base name). */
+/** Shortens text to `chars` characters, keeping the end (a worker's or file's name). */
 function clip(value: string, chars: number): string {
   const points = [...value];
   return points.length <= chars ? value : '…' + points.slice(points.length - chars + 1).join('');
 }
 
-/** Shortens text to `chars` characters, keeping the start (a test's name). */
+/** Shortens text to `chars` characters, keeping the start (a name inside a timeline block). */
 function clipEnd(value: string, chars: number): string {
   const points = [...value];
   return points.length <= chars ? value : points.slice(0, chars - 1).join('') + '…';
+}
+
+/** Shortens text to `chars` characters in the middle: both ends of a test's name stay readable. */
+function clipMiddle(value: string, chars: number): string {
+  const points = [...value];
+  if (points.length <= chars) return value;
+  const head = Math.ceil((chars - 1) / 2);
+  return points.slice(0, head).join('') + '…' + points.slice(points.length - (chars - 1 - head)).join('');
+}
+
+/** A test's label in a chart: its name, and its file's base name after it. */
+function chartLabel(file: string, name: string, chars = 56): string {
+  const base = file.split('/').at(-1) ?? file;
+  const room = Math.max(12, chars - [...base].length - 1);
+  return `${e(clipMiddle(name, room))}${base ? `<tspan class="file"> ${e(clipMiddle(base, chars - room))}</tspan>` : ''}`;
 }
 
 function svg(height: number, body: string, label: string, className: string): string {
@@ -73,21 +92,25 @@ function yGrid(x0: number, x1: number, values: readonly number[], sy: (v: number
 const slowestTests = (profile: ProfileDocument, top: number) =>
   [...profile.tests].sort((a, b) => b.durationMs.median - a.durationMs.median || a.name.localeCompare(b.name)).slice(0, top);
 
-/** The files of the slowest tests, in the order their colours are given out. */
-export const slowestFiles = (profile: ProfileDocument, top: number): string[] => [...new Set(slowestTests(profile, top).map((t) => t.file))];
+/** The files of the slowest tests, in the order of the page's colours. */
+export function slowestFiles(profile: ProfileDocument, top: number): string[] {
+  const shown = new Set(slowestTests(profile, top).map((t) => t.file));
+  return [...fileColours(profile).keys()].filter((f) => shown.has(f));
+}
 
-/** The files in the timeline, in the order their colours are given out. */
+/** The files in the timeline, in the order of the page's colours. */
 export function timelineFiles(profile: ProfileDocument): string[] {
-  return [...new Set((timedRun(profile)?.tests ?? []).filter((t) => t.startMs !== undefined).map((t) => t.file))].sort();
+  const shown = new Set((timedRun(profile)?.tests ?? []).filter((t) => t.startMs !== undefined).map((t) => t.file));
+  return [...fileColours(profile).keys()].filter((f) => shown.has(f));
 }
 
 /** Slowest tests as horizontal bars of their median, with the min–max range as a whisker. */
 export function slowestChart(profile: ProfileDocument, top: number): string {
   const tests = slowestTests(profile, top);
   if (tests.length === 0) return '';
-  const files = slowestFiles(profile, top);
+  const colours = fileColours(profile);
   const row = 24;
-  const labelWidth = 340;
+  const labelWidth = 370;
   const x0 = labelWidth + 10;
   const x1 = WIDTH - 80;
   const top_ = 10;
@@ -98,7 +121,7 @@ export function slowestChart(profile: ProfileDocument, top: number): string {
     .map((t, i) => {
       const y = top_ + i * row;
       const stats = t.durationMs;
-      const colour = colourFor(t.file, files);
+      const colour = colourOf(t.file, colours);
       const tip = `${t.file}::${t.name}\nmedian ${formatMs(stats.median)} over ${stats.runs} run(s)${stats.runs > 1 ? `, min ${formatMs(stats.min)}, max ${formatMs(stats.max)}` : ''}${t.flaky ? '\nflaky' : ''}`;
       const whisker =
         stats.runs > 1
@@ -106,7 +129,7 @@ export function slowestChart(profile: ProfileDocument, top: number): string {
           : '';
       return (
         `<g class="bar"><title>${e(tip)}</title>` +
-        `<text class="label" x="${labelWidth}" y="${y + row / 2 + 2}" text-anchor="end">${e(clipEnd(t.name, 30))}<tspan class="file"> ${e(clip(t.file, 18))}</tspan></text>` +
+        `<text class="label" x="${labelWidth}" y="${y + row / 2 + 2}" text-anchor="end">${chartLabel(t.file, t.name)}</text>` +
         `<rect x="${x0}" y="${y + 3}" width="${Math.max(1, scale(stats.median) - x0).toFixed(1)}" height="${row - 8}" rx="3" fill="${colour}"${t.flaky ? ' class="flaky"' : ''}/>` +
         whisker +
         `<text class="value" x="${(scale(Math.max(stats.median, stats.max)) + 6).toFixed(1)}" y="${y + row / 2 + 2}">${e(formatMs(stats.median))}</text></g>`
@@ -117,10 +140,12 @@ export function slowestChart(profile: ProfileDocument, top: number): string {
   return svg(height, axis + bars, 'Slowest tests, median duration', 'slowest');
 }
 
-/** The measured run whose tests carry start and end times: the last one. */
+/** The run the timeline draws: the run of median wall time, when its tests carry start and end times. */
 function timedRun(profile: ProfileDocument) {
-  const runs = profile.runs.filter((r) => !r.warmup && r.tests.some((t) => t.startMs !== undefined && t.endMs !== undefined));
-  return runs.at(-1);
+  const typical = medianRun(profile);
+  const timed = (run: (typeof profile.runs)[number]) => run.tests.some((t) => t.startMs !== undefined && t.endMs !== undefined);
+  if (typical && timed(typical)) return typical;
+  return profile.runs.filter((r) => !r.warmup && timed(r)).at(-1);
 }
 
 /** The run as a timeline: one lane per worker, one block per test from its start to its end. */
@@ -129,7 +154,7 @@ export function timelineChart(profile: ProfileDocument): string {
   if (!run) return '';
   const timed = run.tests.filter((t): t is TestResult & { startMs: number; endMs: number } => t.startMs !== undefined && t.endMs !== undefined);
   const workers = [...new Set(timed.map((t) => t.worker ?? 'main'))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const files = timelineFiles(profile);
+  const colours = fileColours(profile);
   const lane = 30;
   const labelWidth = 110;
   const top = 10;
@@ -169,7 +194,7 @@ export function timelineChart(profile: ProfileDocument): string {
           // Blocks wide enough carry the test's name (about 6.5 px per character at this size).
           const chars = Math.floor((w - 8) / 6.5);
           const label = chars >= 6 ? `<text class="in-span" x="${(x + 4).toFixed(1)}" y="${y + lane / 2 + 4}">${e(clipEnd(t.name, chars))}</text>` : '';
-          return `<g class="span-group"><rect class="span${failed ? ' failed' : ''}" x="${x.toFixed(1)}" y="${y + 4}" width="${w.toFixed(1)}" height="${lane - 8}" rx="2" fill="${colourFor(t.file, files)}"/>${label}${tip}</g>`;
+          return `<g class="span-group"><rect class="span${failed ? ' failed' : ''}" x="${x.toFixed(1)}" y="${y + 4}" width="${w.toFixed(1)}" height="${lane - 8}" rx="2" fill="${colourOf(t.file, colours)}"/>${label}${tip}</g>`;
         })
         .join('');
       const busy = timed.filter((t) => (t.worker ?? 'main') === worker).reduce((sum, t) => sum + (t.endMs - t.startMs), 0);
@@ -177,7 +202,7 @@ export function timelineChart(profile: ProfileDocument): string {
     })
     .join('');
   const axis = xAxis(x0, x1, height - 10, to, formatMs, top, from);
-  return svg(height + 8, axis + lanes + ends, `Timeline of run ${run.index}: ${workers.length} worker lane(s)`, 'timeline');
+  return svg(height + 8, axis + lanes + ends, `Timeline of run ${run.index} (the run of median wall time): ${workers.length} worker lane(s)`, 'timeline');
 }
 
 /** RSS of the process tree over time, with each test's span marked. */
@@ -236,59 +261,122 @@ export function predictionsChart(optimization: OptimizationDocument): string {
   return svg(height, grid + bars, 'Predicted wall time per worker count', 'predictions');
 }
 
-/** Wall time of the runs in the history, oldest to newest. */
-export function trendChart(records: readonly HistoryRecord[], limit = 50): string {
-  const recent = records.slice(-limit);
-  if (recent.length < 2) return '';
-  const x0 = 70;
-  const x1 = WIDTH - 20;
-  const top = 14;
-  const plotHeight = 160;
-  const height = top + plotHeight + 30;
-  const max = Math.max(...recent.map((r) => r.wallMs)) * 1.15 || 1;
-  const sx = (i: number) => x0 + (i / (recent.length - 1)) * (x1 - x0);
+/**
+ * One series of the history (the total, a test, a benchmark): each record's median with its range,
+ * the records where a change was detected marked and labelled with their commit.
+ */
+export function trendChart(series: TrendSeries, options: { height?: number; limit?: number } = {}): string {
+  const points = series.points.slice(-(options.limit ?? 50));
+  if (points.length < 2) return '';
+  const x0 = 80;
+  const x1 = WIDTH - 30;
+  const top = 22;
+  const plotHeight = options.height ?? 120;
+  const height = top + plotHeight + 26;
+  const highs = points.map((p) => Math.max(p.ms, ...p.values));
+  const max = Math.max(...highs) * 1.1 || 1;
+  const sx = (i: number) => x0 + (i / (points.length - 1)) * (x1 - x0);
   const sy = (v: number) => top + plotHeight - (v / max) * plotHeight;
-  const grid = yGrid(x0, x1, ticks(max, 4), sy, formatMs);
-  const points = recent.map((r, i) => `${sx(i).toFixed(1)},${sy(r.wallMs).toFixed(1)}`).join(' ');
-  const dots = recent
-    .map((r, i) => `<circle class="dot${r.status === 'passed' ? '' : ' failed'}" cx="${sx(i).toFixed(1)}" cy="${sy(r.wallMs).toFixed(1)}" r="4"><title>${e(`${r.createdAt}${r.commit ? ` · ${r.commit.slice(0, 10)}` : ''}${r.branch ? ` (${r.branch})` : ''}\nwall ${formatMs(r.wallMs)} (median of ${r.runs} run(s)), ${r.status}`)}</title></circle>`)
+  const grid = yGrid(x0, x1, ticks(max, 3), sy, (v) => (v === 0 ? '0' : formatMs(v)));
+  const path = points.map((p, i) => `${sx(i).toFixed(1)},${sy(p.ms).toFixed(1)}`).join(' ');
+  const ranges = points
+    .map((p, i) => (p.values.length > 1 ? `<line class="range" x1="${sx(i).toFixed(1)}" x2="${sx(i).toFixed(1)}" y1="${sy(Math.min(...p.values)).toFixed(1)}" y2="${sy(Math.max(...p.values)).toFixed(1)}"/>` : ''))
     .join('');
-  const labels = `<text class="tick" x="${x0}" y="${height - 8}">${e(recent[0]!.createdAt.slice(0, 10))}</text><text class="tick" x="${x1}" y="${height - 8}" text-anchor="end">${e(recent.at(-1)!.createdAt.slice(0, 10))}</text>`;
-  const middle = [...recent.map((r) => r.wallMs)].sort((a, b) => a - b)[Math.floor((recent.length - 1) / 2)]!;
-  const medianLine = `<line class="zero" x1="${x0}" x2="${x1}" y1="${sy(middle).toFixed(1)}" y2="${sy(middle).toFixed(1)}"/><text class="tick" x="${x1}" y="${(sy(middle) - 6).toFixed(1)}" text-anchor="end">${e(`median ${formatMs(middle)}`)}</text>`;
-  const area = `<polygon class="trend-area" points="${sx(0).toFixed(1)},${sy(0).toFixed(1)} ${points} ${sx(recent.length - 1).toFixed(1)},${sy(0).toFixed(1)}"/>`;
-  return svg(height, grid + area + medianLine + `<polyline class="trend" points="${points}"/>` + dots + labels, 'Wall time over the history', 'trend');
+  const dots = points
+    .map((p, i) => {
+      const tip = `${p.createdAt}${p.commit ? ` · ${p.commit.slice(0, 10)}` : ''}\nmedian ${formatMs(p.ms)} of ${p.values.length} value(s)${p.change ? `\nchange detected: ${p.change}` : ''}`;
+      const mark = p.change
+        ? `<circle class="change-mark ${p.change}" cx="${sx(i).toFixed(1)}" cy="${sy(p.ms).toFixed(1)}" r="7"/><text class="mark-label ${p.change}" x="${sx(i).toFixed(1)}" y="${(sy(p.ms) - 11).toFixed(1)}" text-anchor="middle">${e(p.commit ? p.commit.slice(0, 7) : p.createdAt.slice(0, 10))}</text>`
+        : '';
+      return `<g class="point${p.change ? ` ${p.change}` : ''}"><title>${e(tip)}</title>${mark}<circle class="dot" cx="${sx(i).toFixed(1)}" cy="${sy(p.ms).toFixed(1)}" r="3.5"/></g>`;
+    })
+    .join('');
+  // Dates, with the time of day when the records span less than two days.
+  const span = Date.parse(points.at(-1)!.createdAt) - Date.parse(points[0]!.createdAt);
+  const when = (iso: string) => (span < 2 * 86_400_000 ? iso.slice(0, 16).replace('T', ' ') : iso.slice(0, 10));
+  const dates = `<text class="tick" x="${x0}" y="${height - 6}">${e(when(points[0]!.createdAt))}</text><text class="tick" x="${x1}" y="${height - 6}" text-anchor="end">${e(when(points.at(-1)!.createdAt))}</text>`;
+  const title = `<text class="series-title" x="${x0}" y="13">${e(clipMiddle(series.label, 110))}</text>`;
+  return svg(height, title + grid + ranges + `<polyline class="trend" points="${path}"/>` + dots + dates, `Trend of ${series.label}`, `trend ${series.kind}`);
 }
 
-/** The change of each test's median as diverging bars of milliseconds: right is slower, left is faster. */
+/** The benchmarks of a document as bars of their medians (log scale: they span microseconds to seconds), with q1–q3 whiskers. */
+export function benchmarkChart(document: BenchmarkDocument, top: number): string {
+  const benches = [...document.benchmarks].sort((a, b) => b.stats.median - a.stats.median).slice(0, top);
+  if (benches.length === 0) return '';
+  const row = 24;
+  const labelWidth = 360;
+  const x0 = labelWidth + 10;
+  const x1 = WIDTH - 90;
+  const top_ = 10;
+  const height = top_ + benches.length * row + 30;
+  const highs = benches.map((b) => Math.max(b.stats.median, b.stats.q3 ?? 0));
+  const lows = benches.map((b) => Math.min(b.stats.median, b.stats.q1 ?? b.stats.median)).filter((v) => v > 0);
+  const lo = Math.log10(Math.max(1e-6, Math.min(...lows) / 2));
+  const hi = Math.log10(Math.max(...highs) * 1.2);
+  const scale = (v: number) => x0 + ((Math.log10(Math.max(v, 10 ** lo)) - lo) / (hi - lo || 1)) * (x1 - x0);
+  const bars = benches
+    .map((b, i) => {
+      const y = top_ + i * row;
+      const whisker = b.stats.q1 !== null && b.stats.q1 !== undefined && b.stats.q3 !== null && b.stats.q3 !== undefined
+        ? `<line class="whisker" x1="${scale(b.stats.q1).toFixed(1)}" x2="${scale(b.stats.q3).toFixed(1)}" y1="${y + row / 2 - 2}" y2="${y + row / 2 - 2}"/>`
+        : '';
+      const tip = `${benchmarkLabel(b)}\nmedian ${formatMs(b.stats.median)} over ${b.stats.rounds} samples (${b.harness})${b.stats.q1 !== null && b.stats.q1 !== undefined ? `\nq1–q3 ${formatMs(b.stats.q1)}–${formatMs(b.stats.q3)}` : ''}`;
+      return `<g class="bar"><title>${e(tip)}</title><text class="label" x="${labelWidth}" y="${y + row / 2 + 2}" text-anchor="end">${chartLabel(b.file ?? '', b.name, 50)}</text><rect x="${x0}" y="${y + 3}" width="${Math.max(1, scale(b.stats.median) - x0).toFixed(1)}" height="${row - 8}" rx="3" fill="${COLOURS[i % COLOURS.length]}"/>${whisker}<text class="value" x="${(scale(Math.max(b.stats.median, b.stats.q3 ?? 0)) + 6).toFixed(1)}" y="${y + row / 2 + 2}">${e(formatMs(b.stats.median))}</text></g>`;
+    })
+    .join('');
+  const decades: number[] = [];
+  for (let k = Math.ceil(lo); k <= Math.floor(hi); k++) decades.push(10 ** k);
+  const axis = decades
+    .map((v) => `<line class="grid" x1="${scale(v).toFixed(1)}" x2="${scale(v).toFixed(1)}" y1="${top_}" y2="${height - 22}"/><text class="tick" x="${scale(v).toFixed(1)}" y="${height - 8}" text-anchor="middle">${e(formatMs(v))}</text>`)
+    .join('');
+  return svg(height, axis + bars, 'Benchmarks, median per iteration (log scale)', 'benchmarks');
+}
+
+/**
+ * The change of each test's median as diverging bars: right is slower, left is faster. Tests in
+ * milliseconds (+40% of a 0.4 ms test stays the sliver it is); benchmarks in per cent (they run
+ * for microseconds to seconds). Room is kept at both ends for the value labels, so that no label
+ * is drawn over a name.
+ */
 export function comparisonChart(comparison: ComparisonDocument, top: number): string {
-  const tests = comparison.tests.filter((t) => t.deltaMs !== null).slice(0, top);
+  const benchmarks = comparison.subject === 'benchmarks';
+  const measure = (t: ComparisonDocument['tests'][number]) => (benchmarks ? (t.ratio === null ? null : (t.ratio - 1) * 100) : t.deltaMs);
+  // Changes that round to nothing are not drawn: a row of "+0.0 ms" says nothing.
+  const tests = comparison.tests.filter((t) => {
+    const v = measure(t);
+    return v !== null && (benchmarks ? Math.abs(v) >= 0.05 : Math.abs(v) >= 0.05);
+  }).slice(0, top);
   if (tests.length === 0) return '';
   const row = 24;
-  const labelWidth = 340;
+  const labelWidth = 370;
+  const valueRoom = 125;
   const x0 = labelWidth + 20;
-  const x1 = WIDTH - 110;
+  const x1 = WIDTH - 20;
   const mid = (x0 + x1) / 2;
+  const half = (x1 - x0) / 2 - valueRoom;
   const top_ = 10;
   const height = top_ + tests.length * row + 26;
-  // Bars in milliseconds, so that +40% of a 0.4 ms test stays the sliver it is.
-  const span = Math.max(comparison.thresholds.absoluteMs, ...tests.map((t) => Math.abs(t.deltaMs!)));
-  const sx = (delta: number) => mid + (delta / span) * ((x1 - x0) / 2);
+  const threshold = benchmarks ? comparison.thresholds.relative * 100 : comparison.thresholds.absoluteMs;
+  const span = Math.max(threshold, ...tests.map((t) => Math.abs(measure(t)!)));
+  const sx = (v: number) => mid + (v / span) * half;
+  const show = (v: number) => (benchmarks ? `${v > 0 ? '+' : ''}${v.toFixed(Math.abs(v) < 10 ? 1 : 0)}%` : formatDeltaMs(v));
   const bars = tests
     .map((t, i) => {
       const y = top_ + i * row;
-      const delta = t.deltaMs!;
-      const x = Math.min(sx(0), sx(delta));
-      const w = Math.max(1.5, Math.abs(sx(delta) - sx(0)));
-      const tip = `${t.file}::${t.name}\n${formatMs(t.baselineMs)} → ${formatMs(t.currentMs)} (${formatRatio(t.ratio)})${t.pValue !== null ? `, p = ${t.pValue}` : ''}\n${t.status}`;
-      const value = `${formatDeltaMs(delta)} (${formatRatio(t.ratio)})`;
-      return `<g class="change ${t.status}"><title>${e(tip)}</title><text class="label" x="${labelWidth}" y="${y + row / 2 + 2}" text-anchor="end">${e(clipEnd(t.name, 30))}<tspan class="file"> ${e(clip(t.file, 18))}</tspan></text><rect x="${x.toFixed(1)}" y="${y + 3}" width="${w.toFixed(1)}" height="${row - 8}" rx="3"/><text class="value" x="${(delta >= 0 ? sx(delta) + 6 : sx(delta) - 6).toFixed(1)}" y="${y + row / 2 + 2}" text-anchor="${delta >= 0 ? 'start' : 'end'}">${e(value)}</text></g>`;
+      const v = measure(t)!;
+      const x = Math.min(sx(0), sx(v));
+      const w = Math.max(1.5, Math.abs(sx(v) - sx(0)));
+      const p = t.pAdjusted ?? t.pValue;
+      const tip = `${t.file ? `${t.file}::` : ''}${t.name}\n${formatMs(t.baselineMs)} → ${formatMs(t.currentMs)} (${formatRatio(t.ratio)})${p !== null && p !== undefined ? `, p = ${p}` : ''}\n${t.status}`;
+      const value = benchmarks ? `${show(v)} (${formatMs(t.currentMs)})` : `${show(v)} (${formatRatio(t.ratio)})`;
+      return `<g class="change ${t.status}"><title>${e(tip)}</title><text class="label" x="${labelWidth}" y="${y + row / 2 + 2}" text-anchor="end">${chartLabel(t.file, t.name)}</text><rect x="${x.toFixed(1)}" y="${y + 3}" width="${w.toFixed(1)}" height="${row - 8}" rx="3"/><text class="value" x="${(v >= 0 ? sx(v) + 6 : sx(v) - 6).toFixed(1)}" y="${y + row / 2 + 2}" text-anchor="${v >= 0 ? 'start' : 'end'}">${e(value)}</text></g>`;
     })
     .join('');
-  const threshold = comparison.thresholds.absoluteMs;
-  const limits = [threshold, -threshold]
-    .map((v) => `<line class="threshold" x1="${sx(v).toFixed(1)}" x2="${sx(v).toFixed(1)}" y1="${top_}" y2="${height - 20}"><title>${e(`±${formatMs(threshold)}: the per-test threshold`)}</title></line>`)
-    .join('');
+  const limits = threshold > 0
+    ? [threshold, -threshold]
+        .map((v) => `<line class="threshold" x1="${sx(v).toFixed(1)}" x2="${sx(v).toFixed(1)}" y1="${top_}" y2="${height - 20}"><title>${e(`±${benchmarks ? `${threshold}%` : formatMs(threshold)}: the threshold`)}</title></line>`)
+        .join('')
+    : '';
   const axis = `<line class="zero" x1="${mid}" x2="${mid}" y1="${top_}" y2="${height - 20}"/>${limits}<text class="tick" x="${mid}" y="${height - 6}" text-anchor="middle">no change</text><text class="tick" x="${x1}" y="${height - 6}" text-anchor="end">slower →</text><text class="tick" x="${x0}" y="${height - 6}">← faster</text>`;
-  return svg(height, axis + bars, 'Change of each test median against the baseline, in milliseconds', 'comparison');
+  return svg(height, axis + bars, `Change of each ${benchmarks ? 'benchmark median, in per cent' : 'test median against the baseline, in milliseconds'}`, 'comparison');
 }

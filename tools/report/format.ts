@@ -1,10 +1,19 @@
 // Numbers for people: durations, sizes, percentages and ratios, the same in every output format.
 
-/** 0.4 ms, 12 ms, 302 ms, 1.45 s, 2 min 5 s. */
+// 3 significant digits without trailing zeros after the point: 412, 2.5, 40.1.
+const threeDigits = (value: number) => {
+  const text = value.toPrecision(3);
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+};
+
+/** 412 µs, 1.2 ms, 12 ms, 302 ms, 1.45 s, 2 min 5 s. */
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
   const sign = ms < 0 ? '-' : '';
   const value = Math.abs(ms);
+  // Micro-benchmarks run for microseconds: below a millisecond, µs and ns keep three digits.
+  if (value > 0 && value < 0.0009995) return `${sign}${threeDigits(value * 1e6)} ns`;
+  if (value > 0 && value < 0.9995) return `${sign}${threeDigits(value * 1000)} µs`;
   if (value < 10) return `${sign}${value.toFixed(1)} ms`;
   if (value < 1000) return `${sign}${Math.round(value)} ms`;
   if (value < 60_000) return `${sign}${(value / 1000).toFixed(value < 10_000 ? 2 : 1)} s`;

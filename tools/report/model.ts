@@ -1,28 +1,9 @@
 // What a report says, independent of how it is drawn: sections of text and tables built from
 // documents. The terminal, Markdown and HTML renderers all draw this same model.
-import type { ProfileDocument } from '../../lib/profile-document.ts';
-import { median } from '../../lib/stats.ts';
-import type { HistoryRecord } from './history.ts';
-import {
-  formatBytes,
-  formatDeltaMs,
-  formatMs,
-  formatP,
-  formatRatio,
-  formatShare,
-  formatSpread,
-  sparkline,
-  testLabel,
-} from './format.ts';
-import type {
-  ComparisonDocument,
-  Loaded,
-  MemoryDocument,
-  OptimizationDocument,
-  ReportDocument,
-  SelectionDocument,
-  TestDelta,
-} from './types.ts';
+import type { ProfileDocument, Run, TestSummary } from '../../lib/profile-document.ts';
+import { type BenchmarkDocument, benchmarkLabel } from './benchmark-document.ts';
+import { formatBytes, formatMs, formatShare, formatSpread, testLabel } from './format.ts';
+import type { Loaded, MemoryDocument, OptimizationDocument, ReportDocument, SelectionDocument } from './types.ts';
 
 export type Tone = 'bad' | 'good' | 'warn' | 'dim';
 export type Cell = string | { text: string; tone: Tone };
@@ -39,8 +20,12 @@ export interface Column {
 export interface Table {
   caption?: string;
   columns: Column[];
+  /** Every row; `shown` of them are shown at first (the HTML page folds the rest, the terminal and Markdown leave them out). */
   rows: Cell[][];
-  /** Said under the table, e.g. "12 more not shown". */
+  shown?: number;
+  /** What the rows are, for "12 more tests": tests, files, findings... */
+  what?: string;
+  /** Said under the table. */
   footnote?: string;
 }
 
@@ -48,9 +33,11 @@ export type Block = { kind: 'text'; text: string; tone?: Tone } | { kind: 'table
 
 export interface Section {
   title: string;
-  /** The kind of document this section draws, for the HTML report's charts. */
-  kind: ReportDocument['kind'] | 'trend';
+  /** What this section draws, for the HTML report's charts. */
+  kind: ReportDocument['kind'] | 'trend' | 'budgets';
   blocks: Block[];
+  /** The document it draws (a comparison for a comparison section). */
+  document?: ReportDocument;
 }
 
 export interface ModelOptions {
@@ -58,10 +45,24 @@ export interface ModelOptions {
   top: number;
 }
 
-const text = (value: string, tone?: Tone): Block => ({ kind: 'text', text: value, ...(tone ? { tone } : {}) });
-const table = (value: Table): Block => ({ kind: 'table', table: value });
-const more = (shown: number, all: number, what: string) => (all > shown ? `${all - shown} more ${what} not shown (--top ${all} shows them)` : undefined);
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** Rows past this are left out even of the HTML page, with a note: a page of 100,000 rows helps nobody. */
+export const MAX_ROWS = 1000;
+
+export const text = (value: string, tone?: Tone): Block => ({ kind: 'text', text: value, ...(tone ? { tone } : {}) });
+export const table = (value: Table): Block => {
+  if (value.rows.length <= MAX_ROWS) return { kind: 'table', table: value };
+  const note = `${value.rows.length - MAX_ROWS} more ${value.what ?? 'rows'} left out of the report`;
+  return { kind: 'table', table: { ...value, rows: value.rows.slice(0, MAX_ROWS), footnote: [value.footnote, note].filter(Boolean).join('; ') } };
+};
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The rows a terminal or Markdown shows, and the footnote saying what was left out. */
+export function folded(model: Table): { rows: Cell[][]; footnote: string | undefined } {
+  const shown = Math.min(model.shown ?? model.rows.length, model.rows.length);
+  const hidden = model.rows.length - shown;
+  const note = hidden > 0 ? `${hidden} more ${model.what ?? 'rows'} not shown (--top ${model.rows.length} shows them)` : undefined;
+  return { rows: model.rows.slice(0, shown), footnote: [model.footnote, note].filter(Boolean).join('; ') || undefined };
+}
 
 function environmentLine(doc: ReportDocument): string | undefined {
   const env = doc.environment;
@@ -79,6 +80,38 @@ function outcomeCounts(outcomes: readonly string[]): string {
   const counts = new Map<string, number>();
   for (const outcome of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
   return [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ');
+}
+
+/** The measured run of median wall time (the lower of the two middle ones): a typical run, not the last. */
+export function medianRun(doc: ProfileDocument): Run | undefined {
+  const runs = doc.runs.filter((r) => !r.warmup && r.tests.length);
+  if (runs.length === 0) return undefined;
+  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs || a.index - b.index);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+/** The files of a profile, slowest first, with their tests' summed medians: where the time goes, file by file. */
+export function fileTotals(doc: ProfileDocument): { file: string; tests: number; ms: number; slowest: TestSummary }[] {
+  const files = new Map<string, { file: string; tests: number; ms: number; slowest: TestSummary }>();
+  for (const t of doc.tests) {
+    const entry = files.get(t.file) ?? { file: t.file, tests: 0, ms: 0, slowest: t };
+    entry.tests++;
+    entry.ms += t.durationMs.median;
+    if (t.durationMs.median > entry.slowest.durationMs.median) entry.slowest = t;
+    files.set(t.file, entry);
+  }
+  return [...files.values()].sort((a, b) => b.ms - a.ms || a.file.localeCompare(b.file));
+}
+
+function fileRollUp(doc: ProfileDocument, testsTotal: number, options: ModelOptions): Block {
+  const files = fileTotals(doc);
+  return table({
+    caption: `Files (sum of their tests' medians)`,
+    columns: [{ header: 'file', flexible: true }, { header: 'tests', align: 'right' }, { header: 'time', align: 'right' }, { header: 'share', align: 'right', optional: true }, { header: 'slowest test', flexible: true, optional: true }],
+    rows: files.map((f) => [f.file, String(f.tests), formatMs(f.ms), formatShare(testsTotal ? f.ms / testsTotal : null), `${f.slowest.name} (${formatMs(f.slowest.durationMs.median)})`]),
+    shown: options.top,
+    what: 'files',
+  });
 }
 
 export function profileSection(loaded: Loaded<ProfileDocument>, options: ModelOptions): Section {
@@ -114,8 +147,7 @@ export function profileSection(loaded: Loaded<ProfileDocument>, options: ModelOp
 
   const testsTotal = doc.tests.reduce((sum, t) => sum + t.durationMs.median, 0);
   const slowest = [...doc.tests].sort((a, b) => b.durationMs.median - a.durationMs.median || testLabel(a).localeCompare(testLabel(b)));
-  const shown = slowest.slice(0, options.top);
-  const hasPhases = shown.some((t) => t.setupMs || t.callMs || t.teardownMs);
+  const hasPhases = slowest.slice(0, options.top).some((t) => t.setupMs || t.callMs || t.teardownMs);
   const columns: Column[] = [
     { header: '#', align: 'right' },
     { header: 'test', flexible: true },
@@ -125,22 +157,24 @@ export function profileSection(loaded: Loaded<ProfileDocument>, options: ModelOp
   ];
   if (hasPhases) columns.push({ header: 'setup', align: 'right', optional: true }, { header: 'call', align: 'right', optional: true }, { header: 'teardown', align: 'right', optional: true });
   columns.push({ header: 'outcome', flexible: true });
-  const rows = shown.map((t, i): Cell[] => {
+  const rows = slowest.map((t, i): Cell[] => {
     const row: Cell[] = [String(i + 1), testLabel(t), formatMs(t.durationMs.median), formatSpread(t.durationMs), formatShare(testsTotal ? t.durationMs.median / testsTotal : null)];
     if (hasPhases) row.push(formatMs(t.setupMs?.median), formatMs(t.callMs?.median), formatMs(t.teardownMs?.median));
     const outcome = t.flaky ? `flaky: ${outcomeCounts(t.outcomes ?? [t.outcome])}` : t.outcome;
     row.push(t.flaky || t.outcome === 'failed' || t.outcome === 'error' ? { text: outcome, tone: 'bad' } : outcome);
     return row;
   });
-  blocks.push(table({ caption: `Slowest tests (median over ${plural(summary.runs, 'run')})`, columns, rows, footnote: more(shown.length, slowest.length, 'tests') }));
+  blocks.push(table({ caption: `Slowest tests (median over ${plural(summary.runs, 'run')})`, columns, rows, shown: options.top, what: 'tests' }));
+  blocks.push(fileRollUp(doc, testsTotal, options));
 
+  const typical = medianRun(doc);
   const lastRun = doc.runs.filter((r) => !r.warmup).at(-1);
-  if (lastRun?.workers && lastRun.workers.length > 1) {
+  if (typical?.workers && typical.workers.length > 1) {
     blocks.push(
       table({
-        caption: `Workers (run ${lastRun.index})`,
+        caption: `Workers (run ${typical.index}, the run of median wall time)`,
         columns: [{ header: 'worker', flexible: true }, { header: 'tests', align: 'right' }, { header: 'busy', align: 'right' }, { header: 'utilisation', align: 'right' }],
-        rows: lastRun.workers.map((w) => [w.id, String(w.tests), formatMs(w.busyMs), formatShare(w.utilisation)]),
+        rows: typical.workers.map((w) => [w.id, String(w.tests), formatMs(w.busyMs), formatShare(w.utilisation)]),
       }),
     );
   }
@@ -157,17 +191,19 @@ export function profileSection(loaded: Loaded<ProfileDocument>, options: ModelOp
     );
   }
   if (doc.cpuProfile?.functions.length) {
-    const hot = [...doc.cpuProfile.functions].sort((a, b) => b.selfMs - a.selfMs).slice(0, options.top);
+    const hot = [...doc.cpuProfile.functions].sort((a, b) => b.selfMs - a.selfMs);
     blocks.push(
       table({
         caption: `Hot functions (${doc.cpuProfile.profiler})`,
         columns: [{ header: 'function', flexible: true }, { header: 'self', align: 'right' }, { header: 'cumulative', align: 'right' }, { header: 'calls', align: 'right' }],
         rows: hot.map((f) => [`${f.name} (${f.file}:${f.line})`, formatMs(f.selfMs), formatMs(f.cumulativeMs), f.calls === undefined ? '–' : String(f.calls)]),
+        shown: options.top,
+        what: 'functions',
       }),
     );
   }
   blocks.push(...warningsBlocks(doc));
-  return { title: `Profile · ${loaded.source}`, kind: 'profile', blocks };
+  return { title: `Profile · ${loaded.source}`, kind: 'profile', blocks, document: doc };
 }
 
 export function memorySection(loaded: Loaded<MemoryDocument>, options: ModelOptions): Section {
@@ -197,26 +233,36 @@ export function memorySection(loaded: Loaded<MemoryDocument>, options: ModelOpti
     );
   }
   const growing = [...doc.tests].sort((a, b) => b.growthBytes - a.growthBytes || testLabel(a).localeCompare(testLabel(b)));
-  const shown = growing.slice(0, options.top);
   blocks.push(
     table({
       caption: 'Tests by RSS growth',
       columns: [{ header: 'test', flexible: true }, { header: 'growth', align: 'right' }, { header: 'peak RSS', align: 'right' }, { header: 'duration', align: 'right' }],
-      rows: shown.map((t) => [testLabel(t), formatBytes(t.growthBytes), formatBytes(t.peakRssBytes), formatMs(t.endMs - t.startMs)]),
-      footnote: more(shown.length, growing.length, 'tests'),
+      rows: growing.map((t) => [testLabel(t), formatBytes(t.growthBytes), formatBytes(t.peakRssBytes), formatMs(t.endMs - t.startMs)]),
+      shown: options.top,
+      what: 'tests',
     }),
   );
-  const processes = [...doc.processes].sort((a, b) => b.peakRssBytes - a.peakRssBytes).slice(0, options.top);
+  // Workers of one pool share a command line: one row per command, with how many processes ran it.
+  const byCommand = new Map<string, { pids: number[]; peak: number; hwm: number | null }>();
+  for (const p of doc.processes) {
+    const entry = byCommand.get(p.command) ?? { pids: [], peak: 0, hwm: null };
+    entry.pids.push(p.pid);
+    entry.peak = Math.max(entry.peak, p.peakRssBytes);
+    if (p.hwmBytes !== undefined && p.hwmBytes !== null) entry.hwm = Math.max(entry.hwm ?? 0, p.hwmBytes);
+    byCommand.set(p.command, entry);
+  }
+  const processes = [...byCommand].sort((a, b) => b[1].peak - a[1].peak || a[0].localeCompare(b[0]));
   blocks.push(
     table({
-      caption: 'Processes',
-      columns: [{ header: 'pid', align: 'right' }, { header: 'command', flexible: true }, { header: 'peak RSS', align: 'right' }, { header: 'high-water mark', align: 'right' }],
-      rows: processes.map((p) => [String(p.pid), p.command, formatBytes(p.peakRssBytes), formatBytes(p.hwmBytes)]),
-      footnote: more(processes.length, doc.processes.length, 'processes'),
+      caption: 'Processes (one row per command line)',
+      columns: [{ header: 'processes', align: 'right' }, { header: 'command', flexible: true }, { header: 'peak RSS (largest)', align: 'right' }, { header: 'high-water mark', align: 'right' }],
+      rows: processes.map(([command, p]) => [p.pids.length === 1 ? `pid ${p.pids[0]}` : `${p.pids.length} (pids ${p.pids.slice(0, 3).join(', ')}${p.pids.length > 3 ? ', …' : ''})`, command, formatBytes(p.peak), formatBytes(p.hwm)]),
+      shown: options.top,
+      what: 'commands',
     }),
   );
   blocks.push(...warningsBlocks(doc));
-  return { title: `Memory · ${loaded.source}`, kind: 'memory', blocks };
+  return { title: `Memory · ${loaded.source}`, kind: 'memory', blocks, document: doc };
 }
 
 function savingsText(savings: { ms: number | null; basis: string }): string {
@@ -232,18 +278,18 @@ export function optimizationSection(loaded: Loaded<OptimizationDocument>, option
   ];
   if (doc.summary.totalSavingsMs !== undefined) blocks.push(text(`findings would save ${formatMs(doc.summary.totalSavingsMs)} per run (each test counted once)`));
   const findings = [...doc.findings].sort((a, b) => (b.savings.ms ?? -1) - (a.savings.ms ?? -1) || a.file.localeCompare(b.file) || a.line - b.line);
-  const shown = findings.slice(0, options.top);
   blocks.push(
     table({
       caption: 'Findings',
       columns: [{ header: 'rule' }, { header: 'where', flexible: true }, { header: 'saves', align: 'right' }, { header: 'what and fix', flexible: true }],
-      rows: shown.map((f) => [
+      rows: findings.map((f) => [
         f.severity === 'high' ? { text: f.rule, tone: 'bad' } : f.rule,
         `${f.file}:${f.line}${f.test ? ` (${f.test.name})` : ''}`,
         savingsText(f.savings),
         `${f.message}; fix: ${f.fix}`,
       ]),
-      footnote: more(shown.length, findings.length, 'findings'),
+      shown: options.top,
+      what: 'findings',
     }),
   );
   for (const failed of doc.files.failed) blocks.push(text(`did not parse: ${failed.file}${failed.line ? `:${failed.line}` : ''}: ${failed.error}`, 'warn'));
@@ -273,7 +319,7 @@ export function optimizationSection(loaded: Loaded<OptimizationDocument>, option
     );
   }
   blocks.push(...warningsBlocks(doc));
-  return { title: `Optimization · ${loaded.source}`, kind: 'optimization', blocks };
+  return { title: `Optimization · ${loaded.source}`, kind: 'optimization', blocks, document: doc };
 }
 
 export function selectionSection(loaded: Loaded<SelectionDocument>, options: ModelOptions): Section {
@@ -283,123 +329,60 @@ export function selectionSection(loaded: Loaded<SelectionDocument>, options: Mod
     text(`${plural(doc.counts.selected, 'test file')} of ${doc.counts.tests} selected for ${plural(doc.counts.changed, 'changed file')} since ${base}`),
   ];
   if (doc.runAll) blocks.push(text(`everything runs: ${doc.runAll.reason} (${doc.runAll.files.join(', ')})`, 'warn'));
-  const shown = doc.selected.slice(0, options.top);
   blocks.push(
     table({
       caption: 'Selected tests',
       columns: [{ header: 'test file', flexible: true }, { header: 'distance', align: 'right' }, { header: 'because', flexible: true }],
-      rows: shown.map((s) => [s.file, s.distance === undefined ? '–' : String(s.distance), s.reasons.map((r) => r.chain.join(' → ')).join('; ')]),
-      footnote: more(shown.length, doc.selected.length, 'test files'),
+      rows: doc.selected.map((s) => [s.file, s.distance === undefined ? '–' : String(s.distance), s.reasons.map((r) => r.chain.join(' → ')).join('; ')]),
+      shown: options.top,
+      what: 'test files',
     }),
   );
-  const changed = doc.changed.slice(0, options.top);
   blocks.push(
     table({
       caption: 'Changed files',
       columns: [{ header: 'file', flexible: true }, { header: 'status' }],
-      rows: changed.map((c) => [c.oldPath ? `${c.oldPath} → ${c.path}` : c.path, c.status]),
-      footnote: more(changed.length, doc.changed.length, 'files'),
+      rows: doc.changed.map((c) => [c.oldPath ? `${c.oldPath} → ${c.path}` : c.path, c.status]),
+      shown: options.top,
+      what: 'files',
     }),
   );
   for (const u of doc.unresolved.slice(0, options.top)) blocks.push(text(`unresolved: ${u.file}${u.line ? `:${u.line}` : ''} imports "${u.specifier}"${u.why ? ` (${u.why})` : ''}`, 'warn'));
   for (const s of (doc.skipped ?? []).slice(0, options.top)) blocks.push(text(`left out: ${s.file} (${s.why})`, 'warn'));
   blocks.push(...warningsBlocks(doc));
-  return { title: `Selection · ${loaded.source}`, kind: 'selection', blocks };
+  return { title: `Selection · ${loaded.source}`, kind: 'selection', blocks, document: doc };
 }
 
-/** The one-paragraph verdict of a comparison: what regressed, by how much, with what confidence. */
-export function verdictLines(doc: ComparisonDocument): { text: string; tone: Tone }[] {
-  const basis =
-    doc.method === 'mann-whitney'
-      ? `Mann-Whitney U on ${doc.baseline.runs} vs ${doc.current.runs} runs, α = ${doc.thresholds.alpha}`
-      : `threshold-only: ${doc.baseline.runs} vs ${doc.current.runs} runs are too few for a significance test`;
-  const rule = `a change counts when ≥ ${Math.round(doc.thresholds.relative * 100)}% and ≥ ${formatMs(doc.thresholds.absoluteMs)} per test (≥ ${Math.round(doc.thresholds.totalRelative * 100)}% of the total)`;
-  const tone: Tone = doc.verdict === 'regression' ? 'bad' : doc.verdict === 'improvement' ? 'good' : 'dim';
-  const lines = [{ text: `verdict: ${doc.verdict} (${basis}; ${rule})`, tone }];
-  const describe = (label: string, d: { baselineMs: number | null; currentMs: number | null; ratio: number | null; deltaMs: number | null; pValue: number | null }) =>
-    `${label}: ${formatMs(d.baselineMs)} → ${formatMs(d.currentMs)} (${formatRatio(d.ratio)}, ${formatDeltaMs(d.deltaMs)}${d.pValue !== null ? `, ${formatP(d.pValue)}` : ''})`;
-  if (doc.total.regressed) lines.push({ text: `regressed ${describe('total wall time', doc.total)}`, tone: 'bad' });
-  for (const test of doc.tests.filter((t) => t.regressed)) lines.push({ text: `regressed ${describe(testLabel(test), test)}`, tone: 'bad' });
-  return lines;
-}
-
-function statusCell(test: TestDelta): Cell {
-  const label = test.newlyFlaky ? `${test.status}, newly flaky` : test.status;
-  if (test.status === 'regressed' || test.newlyFlaky) return { text: label, tone: 'bad' };
-  if (test.status === 'improved') return { text: label, tone: 'good' };
-  if (test.status === 'unchanged') return { text: label, tone: 'dim' };
-  return label;
-}
-
-export function comparisonSection(loaded: Loaded<ComparisonDocument>, options: ModelOptions): Section {
+/** A benchmark document: each benchmark's median, spread and range, and whether its samples were kept. */
+export function benchmarkSection(loaded: Loaded<BenchmarkDocument>, options: ModelOptions): Section {
   const doc = loaded.document;
-  const blocks: Block[] = verdictLines(doc).map((line) => text(line.text, line.tone));
-  blocks.push(text(`baseline ${doc.baseline.source} (${plural(doc.baseline.runs, 'run')}) · current ${doc.current.source} (${plural(doc.current.runs, 'run')})`, 'dim'));
-  const deltaRow = (label: Cell, d: TestDelta | ComparisonDocument['total'], status: Cell): Cell[] => [
-    label,
-    formatMs(d.baselineMs),
-    formatMs(d.currentMs),
-    formatRatio(d.ratio),
-    formatDeltaMs(d.deltaMs),
-    formatP(d.pValue).replace(/^p = /, ''),
-    status,
-  ];
-  const columns: Column[] = [
-    { header: 'test', flexible: true },
-    { header: 'baseline', align: 'right' },
-    { header: 'current', align: 'right' },
-    { header: 'change', align: 'right' },
-    { header: 'Δ', align: 'right', optional: true },
-    { header: 'p', align: 'right' },
-    { header: 'status', flexible: true },
-  ];
-  const notable = doc.tests.filter((t) => t.status !== 'unchanged' || t.newlyFlaky);
-  const shown = notable.slice(0, options.top);
-  const unchanged = doc.tests.length - notable.length;
-  const totalStatus: Cell = doc.total.regressed ? { text: 'regressed', tone: 'bad' } : 'total';
+  const sources = doc.sources.map((s) => `${s.file} (${s.harness}${s.version ? ` ${s.version}` : ''})`).join(', ');
+  const blocks: Block[] = [text(`${plural(doc.benchmarks.length, 'benchmark')} from ${sources}`)];
+  const env = environmentLine(doc);
+  if (env) blocks.push(text(env, 'dim'));
+  const benches = [...doc.benchmarks].sort((a, b) => b.stats.median - a.stats.median || benchmarkLabel(a).localeCompare(benchmarkLabel(b)));
+  const quartiles = (b: (typeof benches)[number]) => (b.stats.q1 !== null && b.stats.q1 !== undefined && b.stats.q3 !== null && b.stats.q3 !== undefined ? `${formatMs(b.stats.q1)}–${formatMs(b.stats.q3)}` : '–');
   blocks.push(
     table({
-      caption: `Changes (medians; ${plural(doc.tests.length, 'test')} compared)`,
-      columns,
-      rows: [deltaRow('total wall time', doc.total, totalStatus), ...shown.map((t) => deltaRow(testLabel(t), t, statusCell(t)))],
-      footnote: [more(shown.length, notable.length, 'changed tests'), unchanged ? `${plural(unchanged, 'unchanged test')} not listed` : undefined].filter(Boolean).join('; ') || undefined,
+      caption: 'Benchmarks (per iteration)',
+      columns: [
+        { header: 'benchmark', flexible: true },
+        { header: 'median', align: 'right' },
+        { header: 'q1–q3', align: 'right', optional: true },
+        { header: 'min–max', align: 'right', optional: true },
+        { header: 'samples', align: 'right' },
+      ],
+      rows: benches.map((b) => [
+        benchmarkLabel(b),
+        formatMs(b.stats.median),
+        quartiles(b),
+        `${formatMs(b.stats.min)}–${formatMs(b.stats.max)}`,
+        b.samplesMs?.length ? String(b.stats.rounds) : { text: `${b.stats.rounds} (summary only)`, tone: 'dim' },
+      ]),
+      shown: options.top,
+      what: 'benchmarks',
     }),
   );
   blocks.push(...warningsBlocks(doc));
-  return { title: `Comparison · ${loaded.source}`, kind: 'comparison', blocks };
-}
-
-/** The trend of the history: wall time of recent runs as a sparkline and a short table. */
-export function trendSection(records: readonly HistoryRecord[], file: string, options: ModelOptions): Section {
-  const recent = records.slice(-Math.max(options.top, 2) * 3);
-  const walls = recent.map((r) => r.wallMs);
-  const blocks: Block[] = [
-    text(`${plural(records.length, 'run')} recorded in ${file}; wall time of the last ${recent.length}: ${sparkline(walls)} (median ${formatMs(walls.length ? median(walls) : null)}, min ${formatMs(Math.min(...walls))}, max ${formatMs(Math.max(...walls))})`),
-  ];
-  const last = recent.slice(-options.top).reverse();
-  blocks.push(
-    table({
-      caption: 'Recent runs',
-      columns: [{ header: 'recorded' }, { header: 'commit' }, { header: 'runs', align: 'right' }, { header: 'wall (median)', align: 'right' }, { header: 'tests', align: 'right' }, { header: 'status' }],
-      rows: last.map((r) => [r.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), r.commit ? r.commit.slice(0, 10) : '–', String(r.runs), formatMs(r.wallMs), String(r.tests.length), r.status]),
-    }),
-  );
-  return { title: `Trend · ${file}`, kind: 'trend', blocks };
-}
-
-/** The sections of any document. */
-export function documentSection(loaded: Loaded, options: ModelOptions): Section {
-  const doc = loaded.document;
-  switch (doc.kind) {
-    case 'profile':
-      return profileSection({ source: loaded.source, document: doc }, options);
-    case 'memory':
-      return memorySection({ source: loaded.source, document: doc }, options);
-    case 'optimization':
-      return optimizationSection({ source: loaded.source, document: doc }, options);
-    case 'selection':
-      return selectionSection({ source: loaded.source, document: doc }, options);
-    case 'comparison':
-      return comparisonSection({ source: loaded.source, document: doc }, options);
-  }
+  return { title: `Benchmarks · ${loaded.source}`, kind: 'benchmark', blocks, document: doc };
 }

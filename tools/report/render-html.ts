@@ -1,18 +1,36 @@
 // The report as one self-contained HTML file: inline CSS, inline SVG charts and a few lines of
 // inline script (sortable tables). A Content-Security-Policy of default-src 'none' makes sure the
-// page can load nothing from anywhere, so it works offline and leaks nothing when opened.
+// page can load nothing from anywhere, so it works offline and leaks nothing when opened; its
+// script-src names the hash of the report's own script, so that no other script can run, even if
+// an escaping slip let one into the page.
+import { createHash } from 'node:crypto';
 import { VERSION } from '../../lib/version.ts';
-import { COLOURS, comparisonChart, escapeHtml as e, memoryChart, predictionsChart, slowestChart, slowestFiles, timelineChart, timelineFiles, trendChart } from './charts.ts';
+import {
+  benchmarkChart,
+  comparisonChart,
+  escapeHtml as e,
+  fileColours,
+  memoryChart,
+  predictionsChart,
+  slowestChart,
+  slowestFiles,
+  timelineChart,
+  timelineFiles,
+  trendChart,
+} from './charts.ts';
 import { formatBytes, formatMs, formatRatio, formatShare } from './format.ts';
-import type { HistoryRecord } from './history.ts';
-import type { Block, Cell, Column, Section } from './model.ts';
-import type { ComparisonDocument, Loaded, ReportDocument } from './types.ts';
+import { type Line, headline } from './model-comparison.ts';
+import type { Block, Cell, Column, Section, Table } from './model.ts';
+import type { TrendSeries } from './trend.ts';
+import type { BudgetResult, ComparisonDocument, Loaded, ReportDocument } from './types.ts';
 
 export interface HtmlInput {
   sections: Section[];
   documents: Loaded[];
-  comparison: ComparisonDocument | undefined;
-  history: { file: string; records: HistoryRecord[] } | undefined;
+  comparisons: ComparisonDocument[];
+  budgets: BudgetResult[];
+  series: TrendSeries[];
+  next: Line[];
   now: Date;
 }
 
@@ -53,7 +71,7 @@ caption { text-align:left; font-weight:600; padding:4px 0; }
 .chart .peak { fill:var(--bad); }
 .chart .prediction rect { fill:#a0b8d3; } .chart .prediction.recommended rect { fill:#2ca02c; }
 .chart .trend-area { fill:#4e79a7; opacity:.08; } .chart .in-span { fill:#fff; font-size:11px; pointer-events:none; }
-.chart .trend { fill:none; stroke:#4e79a7; stroke-width:2; } .chart .dot { fill:#4e79a7; } .chart .dot.failed { fill:var(--bad); }
+.chart .trend { fill:none; stroke:#4e79a7; stroke-width:2; } .chart .dot { fill:#4e79a7; }
 .chart .change rect { fill:#bab0ac; } .chart .change.regressed rect { fill:var(--bad); } .chart .change.improved rect { fill:var(--good); }
 .legend { display:flex; flex-wrap:wrap; gap:4px 14px; font-size:12px; color:var(--muted); margin:2px 0 6px; }
 .legend span::before { content:""; display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:5px; background:var(--swatch); vertical-align:-1px; }
@@ -66,6 +84,16 @@ caption { text-align:left; font-weight:600; padding:4px 0; }
 .card.bad { border-color:#f5c2c2; background:#fdf2f2; } .card.bad .kpi { color:var(--bad); }
 .card.good { border-color:#c6e7c6; background:#f2faf2; } .card.good .kpi { color:var(--good); }
 footer { text-align:center; color:var(--muted); font-size:12px; padding:12px; }
+section.next { border-left:4px solid var(--accent); }
+section.next ul { margin:6px 0 0; padding-left:20px; } section.next li { margin:3px 0; }
+.headline { font-size:15px; font-weight:600; margin:0 0 6px; }
+details.more { margin:2px 0 8px; } details.more summary { cursor:pointer; color:var(--accent); font-size:13px; }
+.legend span.line::before { height:3px; vertical-align:3px; } .legend span.dot::before { border-radius:50%; }
+.chart .range { stroke:#4e79a7; stroke-width:1.5; opacity:.35; } .chart .series-title { font-weight:600; font-size:12px; }
+.chart .change-mark { fill:none; stroke-width:2.5; } .chart .change-mark.regressed { stroke:var(--bad); } .chart .change-mark.improved { stroke:var(--good); }
+.chart .mark-label { font-size:11px; font-weight:600; } .chart .mark-label.regressed { fill:var(--bad); } .chart .mark-label.improved { fill:var(--good); }
+.chart .change.inconclusive rect { fill:#edc948; }
+.trends h3 { margin-top:10px; }
 `;
 
 // Sorts a table by the clicked column: numbers by value (ms, s, %, MiB understood), text otherwise.
@@ -104,27 +132,40 @@ function cellHtml(cell: Cell, column: Column | undefined): string {
   return `<td${classes ? ` class="${classes}"` : ''}>${e(value)}</td>`;
 }
 
+function tableHtml(table: Table, rows: readonly Cell[][]): string {
+  const head = table.columns.map((c) => `<th${c.align === 'right' ? ' class="num"' : ''}>${e(c.header)}</th>`).join('');
+  const body = rows.map((row) => `<tr>${row.map((cell, i) => cellHtml(cell, table.columns[i])).join('')}</tr>`).join('\n');
+  return `<table class="sortable"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
 function blockHtml(block: Block, isVerdict: boolean): string {
   if (block.kind === 'text') {
     const classes = [isVerdict ? 'verdict' : '', block.tone ?? ''].filter(Boolean).join(' ');
     return `<p${classes ? ` class="${classes}"` : ''}>${e(block.text)}</p>`;
   }
   const { table } = block;
-  const head = table.columns.map((c) => `<th${c.align === 'right' ? ' class="num"' : ''}>${e(c.header)}</th>`).join('');
-  const rows = table.rows.map((row) => `<tr>${row.map((cell, i) => cellHtml(cell, table.columns[i])).join('')}</tr>`).join('\n');
+  // The page shows every row: those past --top fold away under a summary that opens them.
+  const shown = Math.min(table.shown ?? table.rows.length, table.rows.length);
+  const rest = table.rows.slice(shown);
   return (
     (table.caption ? `<h3>${e(table.caption)}</h3>` : '') +
-    `<table class="sortable"><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>` +
+    tableHtml(table, table.rows.slice(0, shown)) +
+    (rest.length ? `<details class="more"><summary>${e(`${rest.length} more ${table.what ?? 'rows'}`)}</summary>${tableHtml(table, rest)}</details>` : '') +
     (table.footnote ? `<p class="footnote">${e(table.footnote)}</p>` : '')
   );
 }
 
-function legend(entries: readonly string[]): string {
+/** Swatches for files, in the colours the page gives them. */
+function legend(entries: readonly string[], colours: ReadonlyMap<string, string>): string {
   return `<div class="legend">${entries
     .slice(0, 12)
-    .map((file, i) => `<span style="--swatch:${COLOURS[i % COLOURS.length]}">${e(file)}</span>`)
+    .map((file) => `<span style="--swatch:${colours.get(file) ?? 'transparent'}">${e(file)}</span>`)
     .join('')}${entries.length > 12 ? `<span style="--swatch:transparent">${entries.length - 12} more files</span>` : ''}</div>`;
 }
+
+const MEMORY_LEGEND =
+  '<div class="legend"><span class="line" style="--swatch:#4e79a7">RSS of the process tree</span><span style="--swatch:#f8e2cc">a test running (bands alternate)</span>' +
+  '<span style="--swatch:#deecdb">the next test</span><span class="dot" style="--swatch:#d62728">peak</span></div>';
 
 interface Card {
   label: string;
@@ -172,12 +213,24 @@ function cardsFor(document: ReportDocument | undefined): Card[] {
           : []),
       ];
     case 'comparison': {
+      const what = document.subject === 'benchmarks' ? 'benchmarks' : 'tests';
       const regressed = document.tests.filter((t) => t.regressed).length;
+      const methods = { 'mann-whitney': 'Mann-Whitney U', summary: "Welch's t on summaries (weaker)", mixed: 'rank test or summaries', 'threshold-only': 'threshold-only' };
       return [
-        { label: 'verdict', value: document.verdict, sub: document.method === 'mann-whitney' ? `Mann-Whitney U, α = ${document.thresholds.alpha}` : 'threshold-only', tone: document.verdict === 'regression' ? 'bad' : document.verdict === 'improvement' ? 'good' : undefined },
-        { label: 'tests regressed', value: String(regressed), sub: `of ${document.tests.length} compared`, ...(regressed ? { tone: 'bad' as const } : {}) },
-        { label: 'total wall time', value: formatRatio(document.total.ratio), sub: `${formatMs(document.total.baselineMs)} → ${formatMs(document.total.currentMs)}`, ...(document.total.regressed ? { tone: 'bad' as const } : {}) },
-        { label: 'runs', value: `${document.baseline.runs} vs ${document.current.runs}`, sub: 'baseline vs current' },
+        { label: 'verdict', value: document.verdict, sub: `${methods[document.method]}, α = ${document.thresholds.alpha}${document.correction ? `, Holm over ${document.correction.family}` : ''}`, tone: document.verdict === 'regression' ? 'bad' : document.verdict === 'improvement' ? 'good' : undefined },
+        { label: `${what} regressed`, value: String(regressed), sub: `of ${document.tests.length} compared`, ...(regressed ? { tone: 'bad' as const } : {}) },
+        ...(document.total
+          ? [{ label: 'total wall time', value: formatRatio(document.total.ratio), sub: `${formatMs(document.total.baselineMs)} → ${formatMs(document.total.currentMs)} (${document.total.status ?? 'unchanged'})`, ...(document.total.regressed ? { tone: 'bad' as const } : {}) }]
+          : []),
+        { label: what === 'tests' ? 'runs' : 'samples', value: `${document.baseline.runs} vs ${document.current.runs}`, sub: what === 'tests' ? 'baseline vs current' : 'median per benchmark' },
+      ];
+    }
+    case 'benchmark': {
+      const withSamples = document.benchmarks.filter((b) => b.samplesMs?.length).length;
+      return [
+        { label: 'benchmarks', value: String(document.benchmarks.length), sub: [...new Set(document.sources.map((s) => s.harness))].join(', ') },
+        { label: 'raw samples', value: `${withSamples} of ${document.benchmarks.length}`, sub: withSamples === document.benchmarks.length ? 'rank test possible' : 'the rest: summaries only' },
+        { label: 'machine', value: `${document.environment.cpus.count} CPUs`, sub: document.environment.cpus.model },
       ];
     }
     default:
@@ -185,43 +238,63 @@ function cardsFor(document: ReportDocument | undefined): Card[] {
   }
 }
 
-function chartsFor(document: ReportDocument | undefined, section: Section, input: HtmlInput, top: number): string {
-  if (section.kind === 'trend') return input.history ? trendChart(input.history.records) : '';
+function trendsHtml(series: readonly TrendSeries[]): string {
+  const group = (kind: TrendSeries['kind'], title: string, height: number) => {
+    const charts = series.filter((s) => s.kind === kind).map((s) => trendChart(s, { height })).filter(Boolean);
+    return charts.length ? `<h3>${e(title)}</h3>${charts.join('')}` : '';
+  };
+  const marks = series.some((s) => s.points.some((p) => p.change))
+    ? '<div class="legend"><span class="dot" style="--swatch:#d62728">change detected: slower (commit above)</span><span class="dot" style="--swatch:#2ca02c">change detected: faster</span><span class="line" style="--swatch:#a7bcd3">range of the runs</span></div>'
+    : '';
+  return `<div class="trends">${marks}${group('total', 'Wall time', 160)}${group('test', 'Slowest tests', 90)}${group('benchmark', 'Benchmarks', 90)}</div>`;
+}
+
+function chartsFor(section: Section, input: HtmlInput, top: number): string {
+  if (section.kind === 'trend') return trendsHtml(input.series);
+  const document = section.document;
   if (!document) return '';
   switch (document.kind) {
     case 'profile': {
       const timeline = timelineChart(document);
+      const colours = fileColours(document);
       return (
-        `<h3>Slowest tests</h3>${legend(slowestFiles(document, top))}${slowestChart(document, top)}` +
-        (timeline ? `<h3>Timeline (one lane per worker)</h3>${legend(timelineFiles(document))}${timeline}` : '<p class="dim">No start and end times in this profile: no timeline.</p>')
+        `<h3>Slowest tests</h3>${legend(slowestFiles(document, top), colours)}${slowestChart(document, top)}` +
+        (timeline ? `<h3>Timeline (one lane per worker; the run of median wall time)</h3>${legend(timelineFiles(document), colours)}${timeline}` : '<p class="dim">No start and end times in this profile: no timeline.</p>')
       );
     }
     case 'memory':
-      return `<h3>Memory over time (test boundaries shaded)</h3>${memoryChart(document)}`;
+      return `<h3>Memory over time</h3>${MEMORY_LEGEND}${memoryChart(document)}`;
     case 'optimization':
       return document.parallel ? `<h3>Predicted wall time per worker count</h3>${predictionsChart(document)}` : '';
     case 'comparison':
-      return `<h3>Change per test</h3>${comparisonChart(document, top)}`;
+      return `<h3>Change per ${document.subject === 'benchmarks' ? 'benchmark' : 'test'}</h3>${comparisonChart(document, top)}`;
+    case 'benchmark':
+      return `<h3>Benchmarks</h3>${benchmarkChart(document, top)}`;
     default:
       return '';
   }
 }
 
+function nextHtml(input: HtmlInput): string {
+  const head = headline({ comparisons: input.comparisons, budgets: input.budgets, documents: input.documents });
+  const items = input.next.map((line) => `<li class="${line.tone}">${e(line.text)}</li>`).join('\n');
+  return `<section class="next"><h2>What to do next</h2><p class="headline ${head.tone}">${e(head.text)}</p><ul>\n${items}\n</ul></section>`;
+}
+
+/** The Content-Security-Policy source of the report's own script. */
+export const scriptHash = `'sha256-${createHash('sha256').update(SCRIPT).digest('base64')}'`;
+
 /** Renders the whole report as one HTML page. */
 export function renderHtml(input: HtmlInput, top = 15): string {
-  const body: string[] = [];
-  // Sections were built in order: comparison (when any), one per rendered document, trend.
-  let docIndex = 0;
+  const body: string[] = [nextHtml(input)];
   for (const section of input.sections) {
-    let document: ReportDocument | undefined;
-    if (section.kind === 'comparison' && input.comparison) document = input.comparison;
-    else if (section.kind !== 'trend') document = input.documents[docIndex++]?.document;
+    const document = section.document;
     // The leading lines (verdict, command, environment) come before the charts, the tables after.
     const leading = section.blocks.findIndex((block) => block.kind !== 'text');
     const split = leading < 0 ? section.blocks.length : leading;
     const html = section.blocks.map((block, i) => blockHtml(block, section.kind === 'comparison' && i === 0));
     body.push(
-      `<section class="${section.kind}"><h2>${e(section.title)}</h2>\n${html.slice(0, split).join('\n')}\n${cardsHtml(cardsFor(document))}${chartsFor(document, section, input, top)}\n${html.slice(split).join('\n')}</section>`,
+      `<section class="${section.kind}"><h2>${e(section.title)}</h2>\n${html.slice(0, split).join('\n')}\n${cardsHtml(cardsFor(document))}${chartsFor(section, input, top)}\n${html.slice(split).join('\n')}</section>`,
     );
   }
   const kinds = [...new Set(input.sections.map((s) => s.kind))].join(', ');
@@ -229,7 +302,7 @@ export function renderHtml(input: HtmlInput, top = 15): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src ${scriptHash}; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>testpace report</title>
 <style>${STYLE}</style>
@@ -239,7 +312,7 @@ export function renderHtml(input: HtmlInput, top = 15): string {
 <main>
 ${body.join('\n')}
 </main>
-<footer>Self-contained: this file loads nothing from the network. Hover a bar for details; click a column header to sort.</footer>
+<footer>Self-contained: this file loads nothing from the network and runs no script but its own. Hover a bar for details; click a column header to sort.</footer>
 <script>${SCRIPT}</script>
 </body>
 </html>

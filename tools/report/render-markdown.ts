@@ -1,6 +1,8 @@
-// The report as GitHub-flavoured Markdown, for pull-request comments and $GITHUB_STEP_SUMMARY.
+// The report as GitHub-flavoured Markdown, for pull-request comments and $GITHUB_STEP_SUMMARY:
+// one headline line, then only what changed, and the whole report folded in <details>.
 // Every string from a document is escaped: test names are user-controlled and GitHub renders HTML.
-import type { Cell, Section, Tone } from './model.ts';
+import { type Overview, changesTable, headline } from './model-comparison.ts';
+import { type Cell, type Section, type Table, type Tone, folded } from './model.ts';
 
 /** Escapes text so that Markdown shows it literally, also inside a table cell. */
 export function escapeMarkdown(value: string): string {
@@ -23,24 +25,37 @@ const marks: Record<Tone, (s: string) => string> = {
 const mark = (value: string, tone: Tone | undefined) => (tone ? marks[tone](value) : value);
 const cell = (value: Cell) => (typeof value === 'string' ? escapeMarkdown(value) : mark(escapeMarkdown(value.text), value.tone));
 
-/** Renders sections as Markdown. */
-export function renderMarkdown(sections: readonly Section[]): string {
+function tableMarkdown(table: Table): string[] {
+  const out: string[] = [];
+  const { rows, footnote } = folded(table);
+  if (table.caption) out.push(`**${escapeMarkdown(table.caption)}**`, '');
+  out.push(`| ${table.columns.map((c) => escapeMarkdown(c.header)).join(' | ')} |`);
+  out.push(`|${table.columns.map((c) => (c.align === 'right' ? '---:' : '---')).join('|')}|`);
+  for (const row of rows) out.push(`| ${row.map(cell).join(' | ')} |`);
+  out.push('');
+  if (footnote) out.push(`_${escapeMarkdown(footnote)}_`, '');
+  return out;
+}
+
+/** Renders sections as Markdown, each under its heading. */
+export function renderSections(sections: readonly Section[]): string {
   const out: string[] = [];
   for (const section of sections) {
     out.push(`### ${escapeMarkdown(section.title)}`, '');
     for (const block of section.blocks) {
-      if (block.kind === 'text') {
-        out.push(mark(escapeMarkdown(block.text), block.tone), '');
-        continue;
-      }
-      const { table } = block;
-      if (table.caption) out.push(`**${escapeMarkdown(table.caption)}**`, '');
-      out.push(`| ${table.columns.map((c) => escapeMarkdown(c.header)).join(' | ')} |`);
-      out.push(`|${table.columns.map((c) => (c.align === 'right' ? '---:' : '---')).join('|')}|`);
-      for (const row of table.rows) out.push(`| ${row.map(cell).join(' | ')} |`);
-      out.push('');
-      if (table.footnote) out.push(`_${escapeMarkdown(table.footnote)}_`, '');
+      if (block.kind === 'text') out.push(mark(escapeMarkdown(block.text), block.tone), '');
+      else out.push(...tableMarkdown(block.table));
     }
   }
+  return out.join('\n');
+}
+
+/** The Markdown report: the headline, what changed, and the full report folded. */
+export function renderMarkdown(sections: readonly Section[], overview: Overview): string {
+  const head = headline(overview);
+  const out = [mark(escapeMarkdown(head.text), head.tone === 'dim' ? undefined : head.tone), ''];
+  const changes = changesTable(overview);
+  if (changes) out.push(...tableMarkdown(changes));
+  out.push('<details><summary>Full report</summary>', '', renderSections(sections), '</details>', '');
   return out.join('\n');
 }

@@ -2,7 +2,7 @@
 // the palette says so (a TTY without NO_COLOR).
 import Table from 'cli-table3';
 import type { Palette } from '../../lib/colour.ts';
-import type { Cell, Section, Table as ModelTable, Tone } from './model.ts';
+import { type Cell, type Section, type Table as ModelTable, type Tone, folded } from './model.ts';
 
 const MIN_FLEX = 10;
 const COMFORTABLE = 30;
@@ -74,8 +74,9 @@ export function fitColumns(model: ModelTable, columns: number): ModelTable {
   }
 }
 
-function renderTable(full: ModelTable, columns: number, palette: Palette): string {
-  const model = fitColumns(full, columns);
+function renderTable(all: ModelTable, columns: number, palette: Palette): string {
+  const { rows, footnote } = folded(all);
+  const model = fitColumns({ ...all, rows, footnote }, columns);
   const widths = columnWidths(model, columns);
   const table = new Table({
     head: model.columns.map((c) => palette.bold(c.header)),

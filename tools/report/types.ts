@@ -2,6 +2,10 @@
 // Documents are validated against the schemas before they reach these types.
 // The profile document's types are shared (lib/profile-document.ts); the other kinds are mirrored here.
 import type { ProfileDocument } from '../../lib/profile-document.ts';
+import type { BenchmarkDocument } from './benchmark-document.ts';
+import type { Basis, Status, Thresholds } from './verdict.ts';
+
+export type { Thresholds } from './verdict.ts';
 
 export interface Header {
   kind: string;
@@ -101,16 +105,39 @@ export interface Delta {
   deltaMs: number | null;
   pValue: number | null;
   regressed: boolean;
+  /** After Holm's correction over the comparison's family; null outside it. */
+  pAdjusted?: number | null;
+  /** 1.4826 × MAD of the noisier side, in ms. */
+  spreadMs?: number | null;
+  /** What the verdict rests on: the rank test, the weaker test on summary statistics, or thresholds alone. */
+  basis?: Basis;
+  /** Inconclusive: runs per side that would detect a change of this size. */
+  runsNeeded?: number;
 }
 
-export type TestStatus = 'regressed' | 'improved' | 'unchanged' | 'new' | 'removed';
+export type TestStatus = Status | 'new' | 'removed';
 
 export interface TestDelta extends Delta {
+  /** Empty for a benchmark without a file (hyperfine). */
   file: string;
   name: string;
   id?: string;
   status: TestStatus;
   newlyFlaky: boolean;
+}
+
+export interface TotalDelta extends Delta {
+  status?: Status;
+}
+
+export type Phase = 'setup' | 'call' | 'teardown';
+
+/** A phase summed over the tests, run by run: which phase moved the total. */
+export interface PhaseDelta extends Delta {
+  phase: Phase;
+  status: Status;
+  /** Tests whose median in this phase moved by at least a millisecond, up and down, of those compared. */
+  tests: { slower: number; faster: number; of: number; medianShiftMs: number };
 }
 
 export interface Side {
@@ -120,25 +147,41 @@ export interface Side {
   commit?: string | null;
 }
 
+/** One absolute limit, checked against the documents. */
+export interface BudgetResult {
+  /** As written: `total <= 180s`. */
+  limit: string;
+  /** Where it was set: a config file, or `--budget`. */
+  from: string;
+  /** What was measured, for people (`190 s`), and the raw figure. */
+  measured: string | null;
+  value: number | null;
+  /** What the measured figure rests on (median of 5 runs). */
+  basis: string;
+  status: 'ok' | 'breached' | 'not-checked';
+  /** The line of the config file that sets it, when known. */
+  line?: number;
+  /** For a per-test limit: the tests over it. */
+  over?: { file: string; name: string; value: number }[];
+}
+
 export interface ComparisonDocument extends Header {
   kind: 'comparison';
+  /** tests: a profile against a baseline profile or history; benchmarks: micro-benchmarks. */
+  subject?: 'tests' | 'benchmarks';
   baseline: Side;
   current: Side;
-  method: 'mann-whitney' | 'threshold-only';
+  method: 'mann-whitney' | 'threshold-only' | 'summary' | 'mixed';
+  correction?: { method: 'holm'; family: number };
   thresholds: Thresholds;
-  verdict: 'regression' | 'improvement' | 'no-change';
-  total: Delta;
+  verdict: 'regression' | 'improvement' | 'no-change' | 'inconclusive';
+  total?: TotalDelta;
+  phases?: PhaseDelta[];
   tests: TestDelta[];
+  budgets?: BudgetResult[];
 }
 
-export interface Thresholds {
-  relative: number;
-  absoluteMs: number;
-  totalRelative: number;
-  alpha: number;
-}
-
-export type ReportDocument = ProfileDocument | MemoryDocument | OptimizationDocument | SelectionDocument | ComparisonDocument;
+export type ReportDocument = ProfileDocument | MemoryDocument | OptimizationDocument | SelectionDocument | ComparisonDocument | BenchmarkDocument;
 
 /** A document together with where it was read from. */
 export interface Loaded<D = ReportDocument> {
