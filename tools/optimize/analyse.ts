@@ -22,7 +22,8 @@ export async function analyseFiles(candidates: readonly Candidate[], cwd: string
       texts
         .filter((t) => t.candidate.language === 'javascript')
         // The runner is settled after parsing (imports); names are joined the same way for every JS runner.
-        .map((t) => ({ file: t.candidate.file, text: t.text, runner: 'vitest' as Runner, jsx: /x$/.test(path.extname(t.candidate.abs)) })),
+        .map((t) => ({ file: t.candidate.file, abs: t.candidate.abs, text: t.text, runner: 'vitest' as Runner, jsx: /x$/.test(path.extname(t.candidate.abs)) })),
+      cwd,
     ),
   ]);
   const byFile = new Map(candidates.map((c) => [c.file, c]));

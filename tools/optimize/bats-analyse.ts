@@ -1,6 +1,8 @@
 // Analysis of bats files, line by line: @test blocks, setup functions, and the commands on each line,
 // read with a small shell tokenizer (quotes, $(...), redirections, heredocs) rather than patterns.
 import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { normalisePath } from './fixed-paths.ts';
 import type { FileAnalysis, Hit, Owner, StaticFixture, StaticTest } from './model.ts';
 
 const NETWORK = new Set(['curl', 'wget', 'nc', 'ncat', 'netcat', 'telnet', 'ssh', 'scp', 'sftp', 'http', 'https', 'xh', 'dig', 'nslookup', 'ping', 'grpcurl']);
@@ -114,14 +116,103 @@ function matchingParen(line: string, open: number): number {
   throw new UnclosedQuote();
 }
 
-const isFixedPath = (token: Token | undefined, cwdPrivate = false): token is Token =>
-  token !== undefined &&
-  !token.operator &&
-  !token.text.includes('$') &&
-  token.text !== '' &&
-  !token.text.startsWith('/dev/') &&
-  !token.text.startsWith('-') &&
-  !(cwdPrivate && !token.text.startsWith('/'));
+/** One simple command of a line: its name (assignments and prefixes such as `run` skipped), operands and redirection targets. */
+interface SimpleCommand {
+  name: string;
+  /** Operands, options (`-rf`) left out. */
+  args: Token[];
+  redirects: Token[];
+}
+
+/** The simple commands of a tokenized line, split at `|`, `&&`, `;`...; (( )) and [[ ]] compare, so they are none. */
+function simpleCommands(tokens: Token[]): SimpleCommand[] {
+  const out: SimpleCommand[] = [];
+  let start = 0;
+  // Inside (( )) and [[ ]], && and || are the test's own operators, not command separators.
+  let closing: string | undefined;
+  for (let i = 0; i <= tokens.length; i++) {
+    const token = tokens[i];
+    if (token && !token.operator) {
+      if (closing === undefined && (token.text.startsWith('((') || token.text === '[[')) closing = token.text === '[[' ? ']]' : '))';
+      if (closing !== undefined && token.text.endsWith(closing)) closing = undefined;
+    }
+    if (closing !== undefined && i < tokens.length) continue;
+    if (i < tokens.length && !(tokens[i]!.operator && SEPARATORS.has(tokens[i]!.text))) continue;
+    const simple = simpleCommand(tokens.slice(start, i));
+    if (simple) out.push(simple);
+    start = i + 1;
+  }
+  return out;
+}
+
+function simpleCommand(tokens: Token[]): SimpleCommand | undefined {
+  // In (( a > b )) and [[ a > b ]] a > compares; it redirects nothing.
+  const lead = tokens.find((t) => t.operator || !KEYWORDS.has(t.text));
+  if (lead && !lead.operator && (lead.text.startsWith('((') || lead.text === '[[')) return undefined;
+  const words: Token[] = [];
+  const redirects: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.operator && REDIRECTS.has(token.text)) {
+      if (tokens[i + 1]) redirects.push(tokens[i + 1]!);
+      i++;
+    } else if (token.operator) {
+      i++; // < file, << delimiter
+    } else {
+      words.push(token);
+    }
+  }
+  let k = 0;
+  while (k < words.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k]!.text) || PREFIXES.has(words[k]!.text) || (words[k - 1]?.text === 'run' && words[k]!.text.startsWith('-')))) k++;
+  return { name: words[k]?.text.split('/').pop() ?? '', args: words.slice(k + 1).filter((w) => !w.text.startsWith('-')), redirects };
+}
+
+/** What a command writes: every operand of rm, mkdir, touch...; the last of cp, mv... */
+function writtenOperands(name: string, args: Token[]): Token[] {
+  if (WRITES_ALL.has(name)) return args;
+  if (WRITES_LAST.has(name) && args.length >= 2) return [args.at(-1)!];
+  return [];
+}
+
+// $BATS_TEST_DIRNAME is the directory of the .bats file: the same for every test in it and every run.
+const OWN_DIRECTORY = /^\$(\{BATS_TEST_DIRNAME\}|BATS_TEST_DIRNAME)(?=\/|$)/;
+
+/**
+ * The path a word names when every run writes the same one: a literal, or a path under the file's own
+ * directory; relative to the directory the runner runs in. `cwdPrivate`: after a cd to a directory of the
+ * test's own, relative paths are its own.
+ */
+function fixedPath(token: Token, file: string, cwdPrivate = false): string | undefined {
+  const text = token.text;
+  if (token.operator || text === '' || text.startsWith('/dev/')) return undefined;
+  const own = OWN_DIRECTORY.exec(text);
+  if (own) {
+    const rest = text.slice(own[0].length);
+    return rest.includes('$') ? undefined : normalisePath(path.posix.join(path.posix.dirname(file), rest));
+  }
+  if (text.includes('$') || (cwdPrivate && !text.startsWith('/'))) return undefined;
+  return normalisePath(text);
+}
+
+/** The fixed paths a shell command line writes (`rm -rf test/tmp && mkdir test/tmp`, `> out.txt`), as a test's exec() runs it. */
+export function shellWrites(line: string): string[] {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(line).tokens;
+  } catch {
+    return [];
+  }
+  return argvWritesOf(simpleCommands(tokens));
+}
+
+/** The fixed paths a command given as words (`spawnSync('rm', ['-rf', 'test/tmp'])`) writes. */
+export function argvWrites(words: readonly string[]): string[] {
+  return argvWritesOf([simpleCommand(words.map((text) => ({ text, operator: false, quoted: true })))].filter((c) => c !== undefined));
+}
+
+function argvWritesOf(commands: SimpleCommand[]): string[] {
+  return commands.flatMap(({ name, args, redirects }) => [...redirects, ...writtenOperands(name, args)].flatMap((token) => fixedPath(token, '.') ?? []));
+}
 
 function seconds(text: string): number | null {
   const unit = text.at(-1)!;
@@ -143,67 +234,29 @@ export function analyseBats(file: string, text: string): FileAnalysis {
     if (block?.owner) result.hits.push({ rule, line, column, owner: block.owner, detail, restore: block.restore });
   };
 
-  const commands = (tokens: Token[], line: number) => {
-    let start = 0;
-    // Inside (( )) and [[ ]], && and || are the test's own operators, not command separators.
-    let closing: string | undefined;
-    for (let i = 0; i <= tokens.length; i++) {
-      const token = tokens[i];
-      if (token && !token.operator) {
-        if (closing === undefined && (token.text.startsWith('((') || token.text === '[[')) closing = token.text === '[[' ? ']]' : '))';
-        if (closing !== undefined && token.text.endsWith(closing)) closing = undefined;
-      }
-      if (closing !== undefined && i < tokens.length) continue;
-      if (i < tokens.length && !(tokens[i]!.operator && SEPARATORS.has(tokens[i]!.text))) continue;
-      command(tokens.slice(start, i), line);
-      start = i + 1;
+  const command = ({ name, args, redirects }: SimpleCommand, line: number) => {
+    const fixed = (token: Token) => fixedPath(token, file, block?.cwdPrivate);
+    for (const target of [...redirects, ...writtenOperands(name, args)]) {
+      const written = fixed(target);
+      if (written !== undefined) hit('parallel-unsafe', line, 1, { kind: 'fixed-path', name: written });
     }
-  };
-
-  const command = (tokens: Token[], line: number) => {
-    const words: Token[] = [];
-    // In (( a > b )) and [[ a > b ]] a > compares; it redirects nothing.
-    const lead = tokens.find((t) => t.operator || !KEYWORDS.has(t.text));
-    if (lead && !lead.operator && (lead.text.startsWith('((') || lead.text === '[[')) return;
-    for (let i = 0; i < tokens.length; i++) {
-      const token = tokens[i]!;
-      if (token.operator && REDIRECTS.has(token.text)) {
-        const target = tokens[i + 1];
-        if (isFixedPath(target, block?.cwdPrivate)) hit('parallel-unsafe', line, 1, { kind: 'fixed-path', name: target.text });
-        i++;
-      } else if (token.operator) {
-        i++; // < file, << delimiter
-      } else {
-        words.push(token);
-      }
-    }
-    let k = 0;
-    while (k < words.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k]!.text) || PREFIXES.has(words[k]!.text) || (words[k - 1]?.text === 'run' && words[k]!.text.startsWith('-')))) k++;
-    const name = words[k]?.text.split('/').pop();
-    if (!name) return;
     if (name === 'cd' || name === 'pushd') {
       // cd "$BATS_TEST_TMPDIR": relative paths from here on are the test's own.
-      const target = words[k + 1];
+      const target = args[0];
       if (block) block.cwdPrivate = target !== undefined && target.text.includes('$') ? true : target === undefined ? false : block.cwdPrivate;
       return;
     }
-    const args = words.slice(k + 1).filter((w) => !w.text.startsWith('-'));
     if (name === 'sleep') hit('sleep', line, 1, { call: 'sleep', seconds: args[0] ? seconds(args[0].text) : null });
     else if (NETWORK.has(name)) hit('real-network', line, 1, { call: name });
     else if (DATABASE.has(name)) {
       if (name === 'sqlite3' && (args.length === 0 || args[0]!.text === ':memory:')) return;
       hit('real-database', line, 1, { call: name });
-    } else if (WRITES_ALL.has(name)) {
-      for (const arg of args) if (isFixedPath(arg, block?.cwdPrivate)) hit('parallel-unsafe', line, 1, { kind: 'fixed-path', name: arg.text });
-    } else if (WRITES_LAST.has(name)) {
-      const target = args.at(-1);
-      if (args.length >= 2 && isFixedPath(target, block?.cwdPrivate)) hit('parallel-unsafe', line, 1, { kind: 'fixed-path', name: target.text });
     }
   };
 
   const read = (logical: string, line: number) => {
     const { tokens, substitutions } = tokenize(logical);
-    commands(tokens, line);
+    for (const simple of simpleCommands(tokens)) command(simple, line);
     // $(( a > b )) is arithmetic, not a command.
     for (const inner of substitutions) if (!inner.startsWith('(')) read(inner, line);
     const here = tokens.findIndex((t) => t.operator && (t.text === '<<' || t.text === '<<-'));

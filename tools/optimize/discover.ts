@@ -7,7 +7,7 @@ import type { Language, Runner } from './model.ts';
 
 const JS_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx']);
 const IGNORED = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/build/**', '**/.venv/**', '**/venv/**', '**/__pycache__/**', '**/site-packages/**', '**/coverage/**'];
-const TEST_DIRS = new Set(['test', 'tests', '__tests__', 'spec']);
+export const TEST_DIRS = new Set(['test', 'tests', '__tests__', 'spec']);
 
 export interface Candidate {
   /** Absolute path. */

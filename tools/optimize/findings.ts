@@ -6,6 +6,7 @@ import * as fixes from './fixes.ts';
 import type { FileAnalysis, Hit, Rule, Runner, StaticFixture } from './model.ts';
 import type { Place } from './config-location.ts';
 import type { ImportCost } from './import-time.ts';
+import { SharedPaths } from './fixed-paths.ts';
 import { type Measured, type MeasuredTest, measuredFor } from './profile-data.ts';
 
 export interface Savings {
@@ -158,6 +159,9 @@ export function buildFindings(
   };
 
   const restores = restoresByScope(analyses);
+  // Fixed paths by the files that write them (clean-up code included): a collision needs two writers.
+  const shared = new SharedPaths();
+  for (const analysis of analyses) for (const hit of analysis.hits) if (hit.detail.kind === 'fixed-path' && hit.owner) shared.add(analysis.file, hit.detail.name!);
   for (const analysis of analyses) {
     if (analysis.error) continue;
     const runner = analysis.runner;
@@ -241,7 +245,7 @@ export function buildFindings(
           kind === 'env'
             ? `writes ${envName} and leaves ${several ? 'them' : 'it'} changed`
             : kind === 'fixed-path'
-              ? `writes the fixed path ${hit.detail.name}, which every worker shares`
+              ? `writes the fixed path ${hit.detail.name}, ${sharedBy(shared.others(analysis.file, hit.detail.name!))}`
               : kind === 'fixed-port'
                 ? `listens on the fixed port ${hit.detail.name}, which only one process at a time can`
                 : kind === 'chdir'
@@ -309,6 +313,14 @@ export function buildFindings(
 }
 
 const MAX_LISTED = 20;
+
+/** Who else writes a fixed path (or a path inside it, or a directory around it). */
+function sharedBy(others: string[]): string {
+  if (!others.length) return 'which every worker shares';
+  const named = others.length > 4 ? [...others.slice(0, 3), `${others.length - 3} more files`] : others;
+  const list = named.length === 1 ? named[0]! : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+  return `which ${list} ${others.length === 1 ? 'writes' : 'write'} too (or a path inside it or around it)`;
+}
 
 type Add = (finding: Omit<Finding, 'severity'>, claimed?: Claim[]) => void;
 

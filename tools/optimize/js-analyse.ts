@@ -1,10 +1,15 @@
 // Analysis of JavaScript and TypeScript test files through @typescript-eslint/typescript-estree.
 // typescript-estree (and TypeScript under it) is loaded lazily (estree.ts): only a run that meets JS/TS files pays for it.
 import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type * as TSESTreeModule from '@typescript-eslint/typescript-estree';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { FileAnalysis, Hit, Owner, Runner, StaticFixture, StaticTest } from './model.ts';
+import { argvWrites, shellWrites } from './bats-analyse.ts';
+import { TEST_DIRS, toPosix } from './discover.ts';
 import { loadEstree } from './estree.ts';
+import { normalisePath } from './fixed-paths.ts';
 import { joinTestName } from './names.ts';
 
 type Node = TSESTree.Node;
@@ -14,7 +19,17 @@ export interface SourceFile {
   text: string;
   runner: Runner;
   jsx: boolean;
+  /** Absolute path: helpers imported from the tests' other files are followed from it. */
+  abs?: string;
 }
+
+/** What calling a helper does, wherever it is called from: a wait (of a literal, or of a parameter), a process, the network, a fixed path written. */
+type Effect =
+  | { rule: 'sleep'; call: string; seconds?: number; param?: number; fallback?: number }
+  | { rule: 'subprocess' | 'real-network'; call: string }
+  | { rule: 'parallel-unsafe'; path: string };
+
+type FunctionLike = TSESTree.FunctionDeclaration | TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression;
 
 const SUITES = new Set(['describe', 'suite', 'context', 'fdescribe', 'xdescribe']);
 const TESTS = new Set(['test', 'it', 'specify', 'fit', 'xit', 'xtest']);
@@ -44,6 +59,12 @@ const SUBPROCESS = new Set(['execa.execa', 'execa.execaSync', 'execa.execaNode',
 const FS_WRITES_FIRST = new Set(['writeFileSync', 'writeFile', 'appendFileSync', 'appendFile', 'mkdirSync', 'mkdir', 'rmSync', 'rm', 'rmdirSync', 'rmdir', 'unlinkSync', 'unlink', 'createWriteStream', 'truncateSync', 'truncate', 'outputFile', 'outputFileSync', 'writeJson', 'writeJsonSync', 'ensureDir', 'ensureDirSync', 'emptyDir', 'emptyDirSync', 'remove', 'removeSync']);
 const FS_WRITES_SECOND = new Set(['renameSync', 'rename', 'copyFileSync', 'copyFile', 'cpSync', 'cp', 'symlinkSync', 'symlink', 'linkSync', 'link']);
 const FS_MODULES = new Set(['fs', 'fs/promises', 'fs.promises', 'fs-extra']);
+// Packages that remove or make a directory named by their first argument.
+const REMOVERS = new Set(['rimraf', 'rimraf.sync', 'rimraf.rimraf', 'rimraf.rimrafSync', 'rimraf.native', 'rimraf.nativeSync', 'del', 'del.sync', 'del.deleteAsync', 'del.deleteSync', 'mkdirp', 'mkdirp.sync', 'mkdirp.mkdirp', 'mkdirp.mkdirpSync', 'make-dir', 'make-dir.makeDirectory', 'make-dir.makeDirectorySync']);
+// Calls that run a shell command line, and calls that run a program with its arguments.
+const SHELL_CALLS = new Set(['child_process.exec', 'child_process.execSync', 'execa.execaCommand', 'execa.execaCommandSync']);
+const ARGV_CALLS = new Set(['child_process.execFile', 'child_process.execFileSync', 'child_process.spawn', 'child_process.spawnSync', 'execa', 'execa.execa', 'execa.execaSync', 'cross-spawn', 'cross-spawn.sync']);
+const MODULE_EXTENSIONS = ['.ts', '.js', '.mjs', '.cjs', '.mts', '.cts', '.tsx', '.jsx'];
 const MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', 'set', 'delete', 'clear', 'add']);
 
 interface Binding {
@@ -72,14 +93,69 @@ const FAKE_TIMERS = /(^|\.)(useFakeTimers|install)$/;
 
 type Parse = typeof TSESTreeModule.parse;
 
-/** Analyses JS/TS test files; a file that does not parse comes back with `error`. */
-export async function analyseJavaScript(files: readonly SourceFile[]): Promise<FileAnalysis[]> {
+/**
+ * Analyses JS/TS test files; a file that does not parse comes back with `error`. With `cwd` (the directory
+ * paths are relative to), helpers the files import from the tests' other files are followed one level.
+ */
+export async function analyseJavaScript(files: readonly SourceFile[], cwd?: string): Promise<FileAnalysis[]> {
   if (files.length === 0) return [];
   const { parse } = await loadEstree();
-  return files.map((source) => analyseOne(parse, source));
+  const modules = cwd === undefined ? undefined : new HelperModules(parse, cwd);
+  return files.map((source) => analyseOne(parse, source, modules));
 }
 
-function analyseOne(parse: Parse, source: SourceFile): FileAnalysis {
+/**
+ * The helpers that modules of the tests export, by module: only modules under a test directory or beside
+ * the importing file, never the code under test (whose calls the tests often stub), and one level deep.
+ */
+class HelperModules {
+  private readonly cache = new Map<string, Map<string, Effect[]>>();
+
+  constructor(
+    private readonly parse: Parse,
+    private readonly cwd: string,
+  ) {}
+
+  exports(importer: string, specifier: string): Map<string, Effect[]> | undefined {
+    if (!specifier.startsWith('.')) return undefined;
+    const base = path.resolve(path.dirname(importer), specifier);
+    const relative = path.relative(this.cwd, base).split(path.sep);
+    const ofTests = path.dirname(base) === path.dirname(importer) || relative.some((dir) => TEST_DIRS.has(dir));
+    if (!ofTests || relative.includes('node_modules')) return undefined;
+    const abs = resolveModule(base);
+    if (abs === undefined) return undefined;
+    let found = this.cache.get(abs);
+    if (found) return found;
+    // Cached before it is read: a cycle of imports ends here.
+    this.cache.set(abs, (found = new Map()));
+    let program: TSESTree.Program;
+    const source: SourceFile = { file: toPosix(this.cwd, abs), abs, text: '', runner: 'vitest', jsx: /x$/.test(abs) };
+    try {
+      source.text = readFileSync(abs, 'utf8');
+      program = this.parse(source.text, { loc: true, range: true, comment: false, tokens: false, jsx: source.jsx, jsDocParsingMode: 'none' });
+    } catch {
+      return found;
+    }
+    const walker = new FileWalker(source, { file: source.file, language: 'javascript', runner: 'vitest', tests: [], fixtures: [], hits: [], imports: [] });
+    for (const [name, effects] of walker.exportedHelpers(program)) found.set(name, effects);
+    return found;
+  }
+}
+
+/** The file an import specifier names: as written, with an extension, an index file, or a TypeScript source imported by its built name. */
+function resolveModule(base: string): string | undefined {
+  const candidates = [base, ...MODULE_EXTENSIONS.map((e) => base + e), ...MODULE_EXTENSIONS.map((e) => path.join(base, `index${e}`))];
+  if (/\.[cm]?js$/.test(base)) candidates.push(base.replace(/js$/, 'ts'), base.replace(/\.js$/, '.tsx'));
+  return candidates.find((candidate) => {
+    try {
+      return statSync(candidate).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+function analyseOne(parse: Parse, source: SourceFile, modules: HelperModules | undefined): FileAnalysis {
   const result: FileAnalysis = { file: source.file, language: 'javascript', runner: source.runner, tests: [], fixtures: [], hits: [], imports: [] };
   let program: TSESTree.Program;
   try {
@@ -91,7 +167,7 @@ function analyseOne(parse: Parse, source: SourceFile): FileAnalysis {
     result.error = { line: parseError.lineNumber ?? 0, message: String(parseError.message ?? error).split('\n')[0]! };
     return result;
   }
-  new FileWalker(source, result).run(program);
+  new FileWalker(source, result, modules).run(program);
   return result;
 }
 
@@ -129,14 +205,69 @@ class FileWalker {
   /** Source text of each hook, by name: a test's set-up is part of what the test is. */
   private readonly hookText = new Map<string, string>();
 
+  /** Fixed paths held by names (`const TMP = path.join(__dirname, 'tmp')`), relative to the runner's directory. */
+  private readonly paths = new Map<string, string>();
+  /** The file's directory, relative to the runner's: what __dirname means in a fixed path. */
+  private readonly dir: string;
+
   constructor(
     private readonly source: SourceFile,
     private readonly result: FileAnalysis,
-  ) {}
+    private readonly modules?: HelperModules,
+  ) {
+    this.dir = path.posix.dirname(source.file);
+  }
+
+  private prepare(program: TSESTree.Program): void {
+    for (const statement of program.body) this.collectTopLevel(statement);
+    for (const statement of program.body) this.collectHelper(statement);
+  }
+
+  /** What the module's exported functions do (CommonJS and ES exports), for the tests that import them. */
+  exportedHelpers(program: TSESTree.Program): Map<string, Effect[]> {
+    this.prepare(program);
+    const out = new Map<string, Effect[]>();
+    const put = (name: string, value: Node | null | undefined) => {
+      if (!value) return;
+      const node = unwrap(value);
+      const effects = node.type === 'Identifier' ? this.helpers.get(node.name) : isFunction(node) ? this.effectsOf(node) : undefined;
+      if (effects?.length) out.set(name, effects);
+    };
+    const putObject = (object: TSESTree.ObjectExpression) => {
+      for (const property of object.properties) {
+        if (property.type === 'Property' && property.key.type === 'Identifier') put(property.key.name, property.value);
+      }
+    };
+    for (const statement of program.body) {
+      if (statement.type === 'ExportNamedDeclaration') {
+        const declaration = statement.declaration;
+        if (declaration?.type === 'FunctionDeclaration' && declaration.id) put(declaration.id.name, declaration.id);
+        if (declaration?.type === 'VariableDeclaration') for (const d of declaration.declarations) if (d.id.type === 'Identifier') put(d.id.name, d.id);
+        if (!statement.source) {
+          for (const specifier of statement.specifiers) {
+            if (specifier.local.type === 'Identifier') put(specifier.exported.type === 'Identifier' ? specifier.exported.name : String(specifier.exported.value), specifier.local);
+          }
+        }
+      } else if (statement.type === 'ExportDefaultDeclaration') {
+        const declaration = statement.declaration as Node;
+        if (declaration.type === 'ObjectExpression') putObject(declaration);
+        else put('default', declaration.type === 'FunctionDeclaration' && declaration.id ? declaration.id : declaration);
+      } else if (statement.type === 'ExpressionStatement' && statement.expression.type === 'AssignmentExpression') {
+        // module.exports = { runCli }, module.exports = function, module.exports.x = ..., exports.x = ...
+        const { left, right } = statement.expression;
+        const target = this.qualify(left) ?? (left.type === 'MemberExpression' ? `${rootIdentifier(left) ?? ''}.?` : '');
+        const value = unwrap(right);
+        if (target === 'module.exports') {
+          if (value.type === 'ObjectExpression') putObject(value);
+          else put('default', value);
+        } else if (/^(module\.)?exports\.[^.]+$/.test(target)) put(target.split('.').pop()!, value);
+      }
+    }
+    return out;
+  }
 
   run(program: TSESTree.Program): void {
-    for (const statement of program.body) this.collectTopLevel(statement);
-    for (const statement of program.body) this.collectSleeper(statement);
+    this.prepare(program);
     this.scopes.push(this.scopeOf(program.body, []));
     this.visit(program, { suite: [], owner: null, restore: false });
     for (const { fixture, suite } of this.fixtureSuites) {
@@ -232,57 +363,144 @@ class FileWalker {
     }
   }
 
-  /** Helpers of the file that wait for one of their parameters: `const sleep = (ms) => new Promise((r) => setTimeout(r, ms))`. */
-  private readonly sleepers = new Map<string, number>();
+  /** Helpers of the file (top-level functions) and what calling each does. */
+  private readonly helpers = new Map<string, Effect[]>();
 
-  private collectSleeper(statement: Node): void {
-    const candidates: Array<[string, TSESTree.FunctionDeclaration | TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression]> = [];
-    if (statement.type === 'FunctionDeclaration' && statement.id) candidates.push([statement.id.name, statement]);
-    if (statement.type === 'VariableDeclaration') {
-      for (const d of statement.declarations) {
+  private collectHelper(statement: Node): void {
+    const declaration = statement.type === 'ExportNamedDeclaration' && statement.declaration ? statement.declaration : statement;
+    const candidates: Array<[string, FunctionLike]> = [];
+    if (declaration.type === 'FunctionDeclaration' && declaration.id) candidates.push([declaration.id.name, declaration]);
+    if (declaration.type === 'VariableDeclaration') {
+      for (const d of declaration.declarations) {
         const init = d.init && unwrap(d.init);
         if (d.id.type === 'Identifier' && init && (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression')) candidates.push([d.id.name, init]);
       }
     }
     for (const [name, fn] of candidates) {
-      const params = fn.params.map((p) => (p.type === 'Identifier' ? p.name : p.type === 'AssignmentPattern' && p.left.type === 'Identifier' ? p.left.name : ''));
-      const find = (node: Node): number | undefined => {
-        if (node.type === 'CallExpression') {
-          const callee = this.qualify(node.callee);
-          const delay = callee === 'setTimeout' ? node.arguments[1] : callee === 'timers/promises.setTimeout' ? node.arguments[0] : undefined;
-          if (delay?.type === 'Identifier' && params.includes(delay.name)) return params.indexOf(delay.name);
-        }
-        for (const child of children(node)) {
-          const found = find(child);
-          if (found !== undefined) return found;
-        }
-        return undefined;
-      };
-      const index = find(fn.body);
-      if (index !== undefined) this.sleepers.set(name, index);
-      const spawns = this.processOrNetwork(fn.body);
-      if (spawns) this.spawners.set(name, spawns);
+      const effects = this.effectsOf(fn);
+      if (effects.length) this.helpers.set(name, effects);
     }
   }
 
-  /** Helpers of the file that start a process or go to the network (`const run = (args) => spawnSync(process.execPath, ...)`). */
-  private readonly spawners = new Map<string, { rule: 'subprocess' | 'real-network'; call: string }>();
+  /**
+   * What a helper does wherever it is called: `const sleep = (ms = 100) => new Promise((r) => setTimeout(r, ms))`
+   * waits what the call passes (or its default), a literal wait waits that, and the first process or network
+   * call it makes and the fixed paths it writes are the caller's.
+   */
+  private effectsOf(fn: FunctionLike): Effect[] {
+    const params = fn.params.map((p) => (p.type === 'Identifier' ? p.name : p.type === 'AssignmentPattern' && p.left.type === 'Identifier' ? p.left.name : ''));
+    const defaults = fn.params.map((p) => (p.type === 'AssignmentPattern' ? this.number(p.right) : undefined));
+    const effects: Effect[] = [];
+    const seen = new Set<string>();
+    const add = (effect: Effect) => {
+      const key = JSON.stringify(effect);
+      if (!seen.has(key)) effects.push(effect);
+      seen.add(key);
+    };
+    let outside = false;
+    const walk = (node: Node): void => {
+      if (node.type === 'CallExpression') {
+        const callee = this.qualify(node.callee);
+        const delay = callee === 'setTimeout' || callee === 'timers.setTimeout' || callee === 'globalThis.setTimeout' ? node.arguments[1] : callee === 'timers/promises.setTimeout' ? node.arguments[0] : undefined;
+        if (delay) {
+          const value = unwrap(delay as Node);
+          const index = value.type === 'Identifier' ? params.indexOf(value.name) : -1;
+          if (index >= 0) add({ rule: 'sleep', call: 'setTimeout', param: index, fallback: defaults[index] });
+          else {
+            const ms = this.number(value);
+            if (ms !== undefined) add({ rule: 'sleep', call: 'setTimeout', seconds: ms / 1000 });
+          }
+        }
+        for (const written of this.pathsWritten(node, callee)) add({ rule: 'parallel-unsafe', path: written });
+      }
+      if (!outside && (node.type === 'CallExpression' || node.type === 'NewExpression')) {
+        const found = this.processOrNetwork(node);
+        if (found) {
+          add(found);
+          outside = true;
+        }
+      }
+      for (const child of children(node)) walk(child);
+    };
+    walk(fn.body);
+    return effects;
+  }
 
-  private processOrNetwork(node: Node): { rule: 'subprocess' | 'real-network'; call: string } | undefined {
-    if (node.type === 'CallExpression' || node.type === 'NewExpression') {
-      const name = this.qualify(node.callee);
-      if (name !== undefined) {
-        const parts = name.split('.');
-        const module = parts.slice(0, -1).join('.');
-        if ((module === 'child_process' && SUBPROCESS_MODULE_FUNCTIONS.has(parts.at(-1)!)) || SUBPROCESS.has(name)) return { rule: 'subprocess', call: name };
-        if (NETWORK.has(name)) return { rule: 'real-network', call: name };
+  private processOrNetwork(node: TSESTree.CallExpression | TSESTree.NewExpression): { rule: 'subprocess' | 'real-network'; call: string } | undefined {
+    const name = this.qualify(node.callee);
+    if (name === undefined) return undefined;
+    const parts = name.split('.');
+    const module = parts.slice(0, -1).join('.');
+    if ((module === 'child_process' && SUBPROCESS_MODULE_FUNCTIONS.has(parts.at(-1)!)) || SUBPROCESS.has(name)) return { rule: 'subprocess', call: name };
+    if (NETWORK.has(name)) return { rule: 'real-network', call: name };
+    return undefined;
+  }
+
+  /** The helper a call reaches, of this file or imported from a module of the tests, and what it does. */
+  private helperCall(callee: Node): { shown: string; effects: Effect[] } | undefined {
+    if (callee.type === 'Identifier' && this.helpers.has(callee.name)) return { shown: callee.name, effects: this.helpers.get(callee.name)! };
+    const root = rootIdentifier(callee);
+    const binding = root === undefined ? undefined : this.bindings.get(root);
+    if (!this.modules || !this.source.abs || !binding?.imported || !binding.module?.startsWith('.')) return undefined;
+    const name = this.qualify(callee);
+    if (name === undefined || !name.startsWith(binding.module)) return undefined;
+    const rest = name.slice(binding.module.length);
+    const exported = rest === '' ? 'default' : /^\.[^.]+$/.test(rest) ? rest.slice(1) : undefined;
+    const effects = exported === undefined ? undefined : this.modules.exports(this.source.abs, binding.module)?.get(exported);
+    if (!effects) return undefined;
+    return { shown: callee.type === 'Identifier' ? callee.name : `${root}.${exported}`, effects };
+  }
+
+  /** A call of a helper: what the helper does, at the call, with the duration the call passes. */
+  private helperHits(node: TSESTree.CallExpression, shown: string, effects: Effect[], context: Context): void {
+    for (const effect of effects) {
+      if (effect.rule === 'sleep') {
+        let seconds: number | null = effect.seconds ?? null;
+        if (effect.param !== undefined) {
+          const argument = node.arguments[effect.param] as Node | undefined;
+          // No argument: the parameter's default, else undefined, which setTimeout takes as 0.
+          const delay = argument ? this.number(argument) : (effect.fallback ?? 0);
+          seconds = delay === undefined ? null : delay / 1000;
+        }
+        this.hit('sleep', node, context, { call: effect.param !== undefined ? shown : `${shown} → ${effect.call}`, seconds });
+      } else if (effect.rule === 'parallel-unsafe') this.hit('parallel-unsafe', node, context, { kind: 'fixed-path', name: effect.path });
+      else this.hit(effect.rule, node, context, { call: `${shown} → ${effect.call}` });
+    }
+  }
+
+  /** The fixed paths a call writes: fs writes, rimraf and its kind, and shell commands (`rm -rf test/tmp`). */
+  private pathsWritten(node: TSESTree.CallExpression, name: string | undefined): string[] {
+    if (name === undefined) return [];
+    const parts = name.split('.');
+    const last = parts.at(-1)!;
+    const module = parts.slice(0, -1).join('.');
+    const argument = (index: number) => node.arguments[index] as Node | undefined;
+    const fixed = (index: number) => {
+      const found = argument(index) && this.fixedPath(argument(index)!);
+      return found === undefined ? [] : [found];
+    };
+    if (FS_MODULES.has(module) && FS_WRITES_FIRST.has(last)) return fixed(0);
+    if (FS_MODULES.has(module) && FS_WRITES_SECOND.has(last)) return fixed(1);
+    if (REMOVERS.has(name)) return fixed(0);
+    const shell = SHELL_CALLS.has(name);
+    if (!shell && !ARGV_CALLS.has(name)) return [];
+    // Relative paths are relative to the command's cwd: the runner's, unless the call names another.
+    const options = [...node.arguments].reverse().find((arg) => arg.type === 'ObjectExpression') as TSESTree.ObjectExpression | undefined;
+    const cwdOption = options?.properties.find((p): p is TSESTree.Property => p.type === 'Property' && p.key.type === 'Identifier' && p.key.name === 'cwd');
+    const cwd = cwdOption ? this.fixedPath(cwdOption.value as Node) : '.';
+    let written: string[] = [];
+    if (shell) {
+      const line = argument(0) && this.fixedText(argument(0)!);
+      if (line !== undefined) written = shellWrites(line);
+    } else {
+      const file = argument(0) && staticString(argument(0)!);
+      const list = argument(1) && unwrap(argument(1)!);
+      if (file !== undefined && list?.type === 'ArrayExpression') {
+        const words = list.elements.map((e) => (e && e.type !== 'SpreadElement' ? this.fixedText(e) : undefined));
+        if (words.every((w) => w !== undefined)) written = argvWrites([file, ...words]);
       }
     }
-    for (const child of children(node)) {
-      const found = this.processOrNetwork(child);
-      if (found) return found;
-    }
-    return undefined;
+    return written.flatMap((p) => (p.startsWith('/') || p.startsWith('<tmp>') ? [p] : cwd === undefined ? [] : [normalisePath(path.posix.join(cwd, p))]));
   }
 
   /** Records what a declared name refers to: a require()d module, an instance, a numeric constant. */
@@ -312,6 +530,9 @@ class FileWalker {
       const value = this.number(init);
       if (value !== undefined) this.constants.set(name, value);
     }
+    const fixed = init && this.fixedPath(init);
+    if (fixed !== undefined) this.paths.set(name, fixed);
+    else this.paths.delete(name);
     const kind = init && (init.type === 'CallExpression' || init.type === 'NewExpression') ? this.qualify(init) : undefined;
     this.bindings.set(name, { qualified: kind ?? '', imported: false });
   }
@@ -493,15 +714,9 @@ class FileWalker {
     if (!context.owner) return;
     const callee = unwrap(node.callee);
 
-    if (callee.type === 'Identifier' && this.sleepers.has(callee.name)) {
-      const argument = node.arguments[this.sleepers.get(callee.name)!] as Node | undefined;
-      const delay = argument ? this.number(argument) : undefined;
-      this.hit('sleep', node, context, { call: callee.name, seconds: delay === undefined ? null : delay / 1000 });
-      return;
-    }
-    const spawner = callee.type === 'Identifier' ? this.spawners.get(callee.name) : undefined;
-    if (spawner) {
-      this.hit(spawner.rule, node, context, { call: `${(callee as TSESTree.Identifier).name} → ${spawner.call}` });
+    const helper = this.helperCall(callee);
+    if (helper) {
+      this.helperHits(node, helper.shown, helper.effects, context);
       return;
     }
     if (context.owner.kind === 'test' && callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && MUTATORS.has(callee.property.name)) {
@@ -512,6 +727,7 @@ class FileWalker {
     // Point at the called name itself: in a chain spread over lines (`http\n.get(...)`) that is the line of `.get`.
     const at = node.callee.type === 'MemberExpression' ? node.callee.property : node;
     if (name === undefined) return;
+    for (const written of this.pathsWritten(node, name)) this.hit('parallel-unsafe', node, context, { kind: 'fixed-path', name: written }, at);
     const parts = name.split('.');
     const last = parts[parts.length - 1]!;
     const module = parts.slice(0, -1).join('.');
@@ -536,10 +752,8 @@ class FileWalker {
       const target = node.arguments[0] as Node;
       if (this.qualify(target) === 'process.env') this.hit('parallel-unsafe', node, context, { kind: 'env', name: '*' }, at);
       else this.globalMutation(target, node, context, at);
-    } else if (FS_MODULES.has(module) && (FS_WRITES_FIRST.has(last) || FS_WRITES_SECOND.has(last))) {
-      const target = node.arguments[FS_WRITES_FIRST.has(last) ? 0 : 1] as Node | undefined;
-      const fixed = target && this.fixedPath(target);
-      if (fixed !== undefined) this.hit('parallel-unsafe', node, context, { kind: 'fixed-path', name: fixed }, at);
+    } else if (FS_MODULES.has(module) || REMOVERS.has(name)) {
+      // What they write is read above (pathsWritten).
     } else if (last === 'listen' && node.arguments[0]) {
       const port = this.number(node.arguments[0] as Node);
       if (port) this.hit('parallel-unsafe', node, context, { kind: 'fixed-port', name: String(port) }, at);
@@ -562,19 +776,54 @@ class FileWalker {
     this.hit('real-database', node, context, { call: name }, at);
   }
 
-  /** A path every run (and every worker) writes to: a literal, or path.join/resolve of literals, __dirname and os.tmpdir(). */
+  /**
+   * A path every run (and every worker) writes to, relative to the runner's directory: a literal, a name
+   * holding one, __dirname and import.meta.dirname (this file's directory), process.cwd(), os.tmpdir()
+   * (`<tmp>`), and path.join/resolve, templates and + of those.
+   */
   private fixedPath(node: Node): string | undefined {
+    const text = this.fixedText(node);
+    return text === undefined ? undefined : normalisePath(text);
+  }
+
+  private fixedText(node: Node): string | undefined {
     node = unwrap(node);
     const literal = staticString(node);
     if (literal !== undefined) return literal;
-    if (node.type === 'Identifier' && node.name === '__dirname') return '<dir>';
-    if (node.type === 'CallExpression') {
+    if (node.type === 'Identifier') {
+      if (node.name === '__dirname') return this.dir;
+      if (node.name === '__filename') return this.source.file;
+      return this.paths.get(node.name);
+    }
+    if (node.type === 'MemberExpression' && node.object.type === 'MetaProperty' && node.property.type === 'Identifier') {
+      return node.property.name === 'dirname' ? this.dir : node.property.name === 'filename' || node.property.name === 'url' ? this.source.file : undefined;
+    }
+    if (node.type === 'TemplateLiteral') {
+      const parts = node.expressions.map((e) => this.fixedText(e as Node));
+      if (parts.some((p) => p === undefined)) return undefined;
+      return node.quasis.map((q, i) => q.value.cooked + (parts[i] ?? '')).join('');
+    }
+    if (node.type === 'BinaryExpression' && node.operator === '+') {
+      const left = this.fixedText(node.left);
+      const right = this.fixedText(node.right);
+      return left === undefined || right === undefined ? undefined : left + right;
+    }
+    if (node.type === 'CallExpression' || node.type === 'NewExpression') {
       const name = this.qualify(node.callee);
+      const args = node.arguments.map((arg) => this.fixedText(arg as Node));
       if (name === 'os.tmpdir') return '<tmp>';
-      if (name === 'path.join' || name === 'path.resolve' || name === 'path.posix.join') {
-        const parts = node.arguments.map((arg) => this.fixedPath(arg as Node));
-        if (parts.length && parts.every((part) => part !== undefined)) return parts.join('/');
+      if (name === 'process.cwd') return '.';
+      if (args.length === 0 || args.some((a) => a === undefined)) return undefined;
+      const parts = args as string[];
+      if (name === 'path.join' || name === 'path.posix.join') return path.posix.join(...parts);
+      if (name === 'path.resolve' || name === 'path.posix.resolve') {
+        const from = parts.findLastIndex((p) => p.startsWith('/') || p.startsWith('<tmp>'));
+        return path.posix.join(...parts.slice(Math.max(0, from)));
       }
+      if (name === 'path.dirname' || name === 'path.posix.dirname') return path.posix.dirname(parts[0]!);
+      if (name === 'url.fileURLToPath' || name === 'String') return parts[0];
+      // new URL('./tmp/', import.meta.url)
+      if (name === 'URL' && parts.length === 2) return path.posix.join(path.posix.dirname(parts[1]!), parts[0]!);
     }
     return undefined;
   }
@@ -642,6 +891,8 @@ class FileWalker {
     return createHash('sha1').update(parts.join(' ')).digest('hex');
   }
 }
+
+const isFunction = (node: Node): node is FunctionLike => node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
 
 function isScopedHelper(callee: Node): boolean {
   const last = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && callee.property.type === 'Identifier' ? callee.property.name : '';

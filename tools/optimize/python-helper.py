@@ -9,6 +9,7 @@ import ast
 import hashlib
 import json
 import os
+import shlex
 import sys
 
 SLEEPS = {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep", "eventlet.sleep"}
@@ -38,6 +39,14 @@ PATH_WRITES = {"write_text", "write_bytes", "touch", "mkdir", "unlink", "rmdir",
 FILE_FUNCS_DEST0 = {"os.remove", "os.unlink", "os.mkdir", "os.makedirs", "os.rmdir", "shutil.rmtree", "os.rename",
                     "os.replace"}
 FILE_FUNCS_DEST1 = {"shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree", "shutil.move"}
+# Shell commands that write their operands (all of them, or the last: the destination).
+SHELL_WRITES_ALL = {"touch", "mkdir", "tee", "rm", "rmdir", "truncate"}
+SHELL_WRITES_LAST = {"cp", "mv", "ln", "install", "rsync"}
+SHELL_SEPARATORS = {";", "&&", "||", "|", "&", "|&"}
+SHELL_REDIRECTS = {">", ">>", "&>", "&>>", ">|"}
+# Calls that run their first argument through a shell.
+SHELL_CALLS = {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput", "asyncio.create_subprocess_shell"}
+PATH_TYPES = {"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.PurePosixPath"}
 # Process-wide streams that context managers swap and put back (redirect_stdout, CliRunner.isolation).
 STREAMS = {"sys.stdout", "sys.stderr", "sys.stdin"}
 # monkeypatch (and pytest-mock) calls that pytest undoes after the test: method -> what it patches.
@@ -77,6 +86,97 @@ def const_string(node):
     if isinstance(node, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in node.values):
         return "".join(str(v.value) for v in node.values)
     return None
+
+
+def const_path(node, scope, paths):
+    """A path that is the same in every run: a literal, a name holding one, __file__, os.path and pathlib of those.
+
+    Returns (the path relative to the working directory, whether it is a pathlib object), or None.
+    """
+    text = const_string(node)
+    if text is not None:
+        return text, False
+    if isinstance(node, ast.Name):
+        return paths.get(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        left, right = const_path(node.left, scope, paths), const_path(node.right, scope, paths)
+        if left is None or right is None or not (left[1] or right[1]):
+            return None
+        return os.path.join(left[0], right[0]), True
+    if isinstance(node, ast.Attribute) and node.attr == "parent":
+        inner = const_path(node.value, scope, paths)
+        return (os.path.dirname(inner[0]), True) if inner is not None and inner[1] else None
+    if not isinstance(node, ast.Call) or node.keywords:
+        return None
+    args = [const_path(arg, scope, paths) for arg in node.args]
+    if isinstance(node.func, ast.Attribute) and node.func.attr in ("resolve", "absolute", "expanduser", "joinpath"):
+        inner = const_path(node.func.value, scope, paths)
+        if inner is None or not inner[1] or None in args:
+            return None
+        return os.path.join(inner[0], *[arg[0] for arg in args]), True
+    name = qualname(node.func, scope) or (node.func.id if isinstance(node.func, ast.Name) else None)
+    if name == "tempfile.gettempdir":
+        return "<tmp>", False
+    if name in ("os.getcwd", "pathlib.Path.cwd"):
+        return ".", name != "os.getcwd"
+    if not args or None in args:
+        return None
+    texts = [arg[0] for arg in args]
+    if name in PATH_TYPES:
+        return os.path.join(*texts), True
+    if name == "os.path.join":
+        return os.path.join(*texts), False
+    if len(texts) == 1 and name == "os.path.dirname":
+        return os.path.dirname(texts[0]), False
+    if len(texts) == 1 and name in ("os.path.abspath", "os.path.realpath", "os.path.normpath", "os.fspath", "str"):
+        return texts[0], False
+    return None
+
+
+def module_paths(tree, path, scope):
+    """Module-level names holding a fixed path (TMP = os.path.join(os.path.dirname(__file__), "tmp"))."""
+    paths = {"__file__": (os.path.relpath(path), False)}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            found = const_path(node.value, scope, paths)
+            if found is not None:
+                paths[node.targets[0].id] = found
+    return paths
+
+
+def command_writes(words):
+    """The paths a command line writes, split into words: rm -rf x, mkdir x, cp a x, > x."""
+    out, command, redirect = [], [], False
+    for word in list(words) + [";"]:
+        if redirect:
+            out.append(word)
+            redirect = False
+        elif word in SHELL_REDIRECTS:
+            # 2>/dev/null: the descriptor belongs to the redirection.
+            if command and command[-1].isdigit():
+                command.pop()
+            redirect = True
+        elif word in SHELL_SEPARATORS:
+            names = [w for w in command if not ("=" in w and w.split("=")[0].isidentifier())]
+            name = os.path.basename(names[0]) if names else ""
+            operands = [w for w in names[1:] if not w.startswith("-")]
+            if name in SHELL_WRITES_ALL:
+                out += operands
+            elif name in SHELL_WRITES_LAST and len(operands) >= 2:
+                out.append(operands[-1])
+            command = []
+        else:
+            command.append(word)
+    return [w for w in out if w and "$" not in w and not w.startswith("/dev/")]
+
+
+def shell_words(line):
+    try:
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        return list(lexer)
+    except ValueError:
+        return []
 
 
 class Scope:
@@ -151,8 +251,10 @@ def collect_imports(body, aliases, modules):
 class Walker(ast.NodeVisitor):
     """Finds the calls and writes of one test or fixture body."""
 
-    def __init__(self, scope, owner, consts, imported, hits, helpers=None, modules=None):
+    def __init__(self, scope, owner, consts, imported, hits, helpers=None, modules=None, paths=None):
         self.helpers = helpers or {}
+        # Names holding a fixed path: the module's, and locals bound to one (rebinding a name forgets it).
+        self.paths = dict(paths or {})
         # Local names bound by `import x`: calling x.clear() is the module's API, not a mutation of x.
         self.modules = modules or set()
         self.with_depth = 0
@@ -179,11 +281,13 @@ class Walker(ast.NodeVisitor):
                           "detail": detail, "restore": restore})
 
     def visit_FunctionDef(self, node):
-        inner = Walker(Scope({}, self.scope), self.owner, self.consts, self.imported, self.hits, self.helpers, self.modules)
+        inner = Walker(Scope({}, self.scope), self.owner, self.consts, self.imported, self.hits, self.helpers, self.modules,
+                       self.paths)
         inner.restoring = self.restoring
         inner.local_names |= self.local_names
         for arg in node.args.args + node.args.kwonlyargs:
             inner.local_names.add(arg.arg)
+            inner.paths.pop(arg.arg, None)
         for statement in node.body:
             inner.visit(statement)
 
@@ -211,6 +315,11 @@ class Walker(ast.NodeVisitor):
     def bind(self, target, value):
         if isinstance(target, ast.Name):
             self.local_names.add(target.id)
+            found = const_path(value, self.scope, self.paths)
+            if found is not None:
+                self.paths[target.id] = found
+            else:
+                self.paths.pop(target.id, None)
             snapshot = self.state_read(value)
             if snapshot is not None:
                 self.snapshots[target.id] = snapshot
@@ -344,6 +453,9 @@ class Walker(ast.NodeVisitor):
         line = node.func.end_lineno if isinstance(node.func, ast.Attribute) else node.lineno
         if isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS and root_name(node.func.value) in self.params:
             self.mutated.add(root_name(node.func.value))
+        if isinstance(node.func, ast.Attribute) and node.func.attr in PATH_WRITES:
+            # Path("tests/tmp").mkdir(), (Path(__file__).parent / "out.txt").write_text(...): a pathlib object only.
+            self.fixed(node.func.value, line, path_object=True)
         if name is None:
             if isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS:
                 self.check_global_mutation(node.func.value, node, node.func.attr)
@@ -354,6 +466,7 @@ class Walker(ast.NodeVisitor):
             self.hit("sleep", node, {"call": name, "seconds": seconds}, line)
         elif name in SUBPROCESS or name.startswith(SUBPROCESS_PREFIXES):
             self.hit("subprocess", node, {"call": name}, line)
+            self.command_paths(node, name, line)
         elif name in DATABASE:
             target = const_string(node.args[0]) if node.args else None
             if name == "sqlite3.connect" and target is not None and (target == ":memory:" or "mode=memory" in target):
@@ -374,28 +487,54 @@ class Walker(ast.NodeVisitor):
         elif name == "os.chdir":
             self.hit("parallel-unsafe", node, {"kind": "chdir", "name": "cwd"}, line)
         elif name == "open":
-            path = const_string(node.args[0]) if node.args else None
             mode = const_string(node.args[1]) if len(node.args) > 1 else None
             for keyword in node.keywords:
                 if keyword.arg == "mode":
                     mode = const_string(keyword.value)
-            if path is not None and mode is not None and any(c in mode for c in "wax+"):
-                self.hit("parallel-unsafe", node, {"kind": "fixed-path", "name": path}, line)
-        elif name.startswith("pathlib.Path().") and last in PATH_WRITES:
-            call = node.func.value
-            path = const_string(call.args[0]) if isinstance(call, ast.Call) and call.args else None
-            if path is not None:
-                self.hit("parallel-unsafe", node, {"kind": "fixed-path", "name": path}, line)
+            if node.args and mode is not None and any(c in mode for c in "wax+"):
+                self.fixed(node.args[0], line)
         elif name in FILE_FUNCS_DEST0 or name in FILE_FUNCS_DEST1:
             index = 0 if name in FILE_FUNCS_DEST0 else 1
-            path = const_string(node.args[index]) if len(node.args) > index else None
-            if path is not None:
-                self.hit("parallel-unsafe", node, {"kind": "fixed-path", "name": path}, line)
+            self.fixed(node.args[index] if len(node.args) > index else None, line)
         elif last in MUTATORS and isinstance(node.func, ast.Attribute):
             self.check_global_mutation(node.func.value, node, last, node.args[0] if last == "update" and node.args else None)
         elif last.startswith(RESETS) and "." in name:
             # structlog.threadlocal.clear_threadlocal(): the module's own reset of its state.
             self.hit("parallel-unsafe", node, {"kind": "reset", "name": last, "key": name.rsplit(".", 1)[0]}, line, restore=True)
+
+    def fixed(self, node, line, path_object=False):
+        """Reports a write to `node` when it is a fixed path (a pathlib object, where the call is a Path method)."""
+        found = const_path(node, self.scope, self.paths) if node is not None else None
+        if found is not None and (found[1] or not path_object):
+            self.hit("parallel-unsafe", node, {"kind": "fixed-path", "name": os.path.normpath(found[0])}, line)
+
+    def command_paths(self, node, name, line):
+        """The fixed paths a command a test runs writes: os.system("rm -rf tests/tmp"), run(["rm", "-rf", TMP])."""
+        if not node.args:
+            return
+        shell = name in SHELL_CALLS or any(k.arg == "shell" and isinstance(k.value, ast.Constant) and k.value.value
+                                           for k in node.keywords)
+        first = node.args[0]
+        words = None
+        if isinstance(first, (ast.List, ast.Tuple)):
+            parts = [const_path(e, self.scope, self.paths) for e in first.elts]
+            words = None if None in parts else [part[0] for part in parts]
+        elif shell:
+            text = const_path(first, self.scope, self.paths)
+            words = shell_words(text[0]) if text is not None else None
+        if not words:
+            return
+        # Relative paths are relative to the command's cwd: the test's, unless the call names another.
+        cwd = "."
+        for keyword in node.keywords:
+            if keyword.arg == "cwd":
+                found = const_path(keyword.value, self.scope, self.paths)
+                cwd = found[0] if found is not None else None
+        for written in command_writes(words):
+            if os.path.isabs(written) or written.startswith("<tmp>"):
+                self.hit("parallel-unsafe", node, {"kind": "fixed-path", "name": os.path.normpath(written)}, line)
+            elif cwd is not None:
+                self.hit("parallel-unsafe", node, {"kind": "fixed-path", "name": os.path.normpath(os.path.join(cwd, written))}, line)
 
     def env_call(self, node, name, line):
         """os.environ.update({"A": ...}) / setdefault("A") / pop("A"): each variable it writes, by name."""
@@ -444,7 +583,8 @@ class Walker(ast.NodeVisitor):
         """A call to a helper of the file or of a project module it imports: the helper's own hits, here."""
         for found in self.helpers[helper]:
             detail = dict(found["detail"])
-            detail["call"] = helper + " → " + detail["call"]
+            if "call" in detail:
+                detail["call"] = helper + " → " + detail["call"]
             if found["rule"] == "sleep" and found.get("param") is not None:
                 index = found["param"]
                 detail["seconds"] = const_number(node.args[index], self.consts) if len(node.args) > index else None
@@ -568,17 +708,21 @@ def walk_body(node):
                 pending.append(child)
 
 
-def function_hits(function, module_scope, consts):
-    """What a helper does wherever it is called: its sleeps (literal, or of a parameter), processes, network, databases."""
+def function_hits(function, module_scope, consts, paths):
+    """What a helper does wherever it is called: its sleeps (literal, or of a parameter), processes, network,
+    databases, and the fixed paths it writes."""
     hits = []
-    walker = Walker(Scope({}, module_scope), None, consts, {}, hits)
+    walker = Walker(Scope({}, module_scope), None, consts, {}, hits, paths=paths)
     params = [arg.arg for arg in function.args.args]
     walker.local_names |= set(params)
+    for param in params:
+        walker.paths.pop(param, None)
     for statement in function.body:
         walker.visit(statement)
     found = []
     for hit in hits:
-        if hit["rule"] not in ("sleep", "subprocess", "real-network", "real-database"):
+        fixed_path = hit["rule"] == "parallel-unsafe" and hit["detail"].get("kind") == "fixed-path"
+        if hit["rule"] not in ("sleep", "subprocess", "real-network", "real-database") and not fixed_path:
             continue
         entry = {"rule": hit["rule"], "detail": hit["detail"]}
         if hit["rule"] == "sleep" and hit["detail"]["seconds"] is None:
@@ -608,9 +752,10 @@ def module_helpers(path):
         aliases = {}
         collect_imports(tree.body, aliases, set())
         scope = Scope(aliases)
+        paths = module_paths(tree, path, scope)
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("test"):
-                found = function_hits(node, scope, {})
+                found = function_hits(node, scope, {}, paths)
                 if found:
                     MODULE_CACHE[path][node.name] = found
     return MODULE_CACHE[path]
@@ -635,7 +780,7 @@ def project_module(importer, module, level):
     return None
 
 
-def project_helpers(tree, path, module_scope, consts):
+def project_helpers(tree, path, module_scope, consts, paths):
     """Helpers a test can call by a bare name: the file's own functions, and those imported from project modules."""
     helpers = {}
     for node in tree.body:
@@ -650,7 +795,7 @@ def project_helpers(tree, path, module_scope, consts):
     for node in tree.body:
         is_function = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         if is_function and not node.name.startswith("test") and fixture_info(node, module_scope) is None:
-            found = function_hits(node, module_scope, consts)
+            found = function_hits(node, module_scope, consts, paths)
             if found:
                 helpers[node.name] = found
     return helpers
@@ -687,14 +832,16 @@ def analyse(path):
     result = {"file": path, "imports": sorted(modules), "importLines": import_lines, "tests": [], "fixtures": [], "hits": []}
 
     modules_bound = {alias.asname or alias.name.split(".")[0] for node in tree.body if isinstance(node, ast.Import) for alias in node.names}
-    helpers = project_helpers(tree, path, module_scope, consts)
+    paths = module_paths(tree, path, module_scope)
+    helpers = project_helpers(tree, path, module_scope, consts, paths)
 
     def walk_function(function, owner, restoring=False):
-        walker = Walker(Scope({}, module_scope), owner, consts, imported, result["hits"], helpers, modules_bound)
+        walker = Walker(Scope({}, module_scope), owner, consts, imported, result["hits"], helpers, modules_bound, paths)
         walker.restoring = restoring
         for arg in function.args.args + function.args.kwonlyargs:
             walker.local_names.add(arg.arg)
             walker.params.add(arg.arg)
+            walker.paths.pop(arg.arg, None)
         for statement in function.body:
             walker.visit(statement)
             # A fixture's code after its yield is its teardown.

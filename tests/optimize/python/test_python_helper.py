@@ -95,3 +95,41 @@ def test_bodies_with_none_in_lists_hash(analyse):
         """
     )
     assert [bool(t["hash"]) for t in result["tests"]] == [True, True]
+
+
+def test_fixed_paths_are_resolved_in_the_project_and_pathlib_writes_need_a_path(analyse, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    result = analyse(
+        """
+        import os
+        import shutil
+        import subprocess
+        from pathlib import Path
+
+        HERE = Path(__file__).parent
+        OUT = os.path.join(os.path.dirname(__file__), "out")
+
+        def test_writes(tmp_path):
+            (HERE / "data" / "x.txt").write_text("x")
+            shutil.rmtree(OUT)
+            subprocess.run("mkdir -p build/a 2>/dev/null && cp a.txt build/b", shell=True)
+            subprocess.run(["touch", "c.txt"], cwd=tmp_path)
+            "a-b".replace("-", "_")
+            (tmp_path / "mine").mkdir()
+        """
+    )
+    assert [(h["line"], h["detail"]["name"]) for h in result["hits"] if h["rule"] == "parallel-unsafe"] == [
+        (11, "data/x.txt"),
+        (12, "out"),
+        (13, "build/a"),
+        (13, "build/b"),
+    ]
+
+
+def test_a_shell_command_line_writes_its_operands_and_redirections():
+    assert helper.command_writes(helper.shell_words("rm -rf test/tmp; echo hi > log.txt 2>&1 | tee -a out.txt")) == [
+        "test/tmp",
+        "log.txt",
+        "out.txt",
+    ]
+    assert helper.command_writes(["FOO=1", "rm", "$TMP/x", "/dev/null"]) == []
