@@ -58,7 +58,7 @@ export async function main<Options>(spec: CommandSpec<Options>, argv: string[], 
     for (const [command, description] of spec.examples) parser.example(command, description);
 
     const parsed = await new Promise<{ args: Record<string, unknown>; output: string }>((resolve, reject) => {
-      parser.parse(argv, {}, (error: Error | null | undefined, args: Record<string, unknown>, output: string) => {
+      parser.parse(joinLoneDash(argv, parser), {}, (error: Error | null | undefined, args: Record<string, unknown>, output: string) => {
         if (error) reject(new UsageError(error.message, `see testpace-${spec.tool} --help`));
         else resolve({ args, output });
       });
@@ -74,6 +74,31 @@ export async function main<Options>(spec: CommandSpec<Options>, argv: string[], 
     io.stderr.write(formatError(spec.tool, error, debug));
     return ExitCode.usage;
   }
+}
+
+/**
+ * `--profile -` as `--profile=-`: yargs will not take a lone `-` as an option's value and hands it to
+ * the positionals, so stdin named either way reads the same. Only options that take one string value
+ * (array options collect `-` themselves) and only before `--` (the command's own arguments).
+ */
+export function joinLoneDash(argv: readonly string[], parser: Argv): string[] {
+  // getOptions() is public in yargs but missing from its types.
+  const options = (parser as unknown as { getOptions(): { string: string[]; array: string[] } }).getOptions();
+  const single = new Set(options.string.filter((name) => !options.array.includes(name)));
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') {
+      joined.push(...argv.slice(i));
+      break;
+    }
+    const name = /^--?([^=-][^=]*)$/.exec(token)?.[1];
+    if (name !== undefined && single.has(name) && argv[i + 1] === '-') {
+      joined.push(`${token}=-`);
+      i++;
+    } else joined.push(token);
+  }
+  return joined;
 }
 
 /** The command after `--` (tools that run one); a usage error naming `usage` when there is none. */

@@ -1,4 +1,5 @@
 // The small error taxonomy every tool shares. Anything else that reaches the top is a bug.
+import { printable } from './printable.ts';
 
 /** Exit codes, the same for all five tools. */
 export const ExitCode = {
@@ -54,14 +55,15 @@ export class SubprocessError extends TestpaceError {
  */
 export function formatError(tool: string, error: unknown, debug: boolean): string {
   const prefix = `testpace-${tool}: `;
+  // Messages name files, tests and commands from outside: shown escaped, never acting on the terminal.
   if (error instanceof TestpaceError) {
-    const lines = [prefix + error.message];
-    if (error.hint) lines.push(`  ${error.hint}`);
+    const lines = [prefix + printable(error.message)];
+    if (error.hint) lines.push(`  ${printable(error.hint)}`);
     if (debug && error.stack) lines.push(error.stack);
     return lines.join('\n') + '\n';
   }
   const message = error instanceof Error ? error.message : String(error);
-  const lines = [`${prefix}internal error: ${message}`];
+  const lines = [`${prefix}internal error: ${printable(message)}`];
   if (debug && error instanceof Error && error.stack) lines.push(error.stack);
   else lines.push('  this is a bug in testpace; run again with --debug for the stack trace');
   return lines.join('\n') + '\n';

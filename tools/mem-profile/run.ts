@@ -16,6 +16,7 @@ import { checkWritable, formatDocument, writeProduct } from '../../lib/output.ts
 import { type RunnerName, detectRunner, instrument } from '../../lib/runners/index.ts';
 import { RUNTIME_FILE_ENV, reportedPython } from '../../lib/runners/pytest-plugin.ts';
 import { EVENT_RSS_ENV } from '../../lib/runners/events.ts';
+import { printable } from '../../lib/printable.ts';
 import type { MemProfileOptions } from './options.ts';
 import { type Status, buildDocument } from './document.ts';
 import { followEventsSync } from './events-follower.ts';
@@ -156,7 +157,7 @@ export async function startSession(options: MemProfileOptions, io: Io): Promise<
         state.limitHit = hit;
         io.stderr.write(
           paint.red(`testpace-mem-profile: the tree reached ${formatBytes(hit.rssBytes)}, over --max-rss ${formatBytes(options.maxRssBytes!)}`) +
-            (hit.testInFlight ? ` (test in flight: ${hit.testInFlight})` : '') +
+            (hit.testInFlight ? ` (test in flight: ${printable(hit.testInFlight)})` : '') +
             '; stopping the run\n',
         );
         running.stop('limit');

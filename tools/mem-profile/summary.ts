@@ -1,5 +1,6 @@
 // The stderr summary: peak, average, leak verdict, top tests and a sparkline of the timeline.
 import type { Palette } from '../../lib/colour.ts';
+import { printable } from '../../lib/printable.ts';
 import { topTests } from './attribution.ts';
 import type { MemoryDocument } from './document.ts';
 import { formatBytes, formatMs, sparkline } from './format.ts';
@@ -24,28 +25,28 @@ export function renderSummary(document: MemoryDocument, top: number, paint: Pale
   }
   const verdict = document.leak.verdict;
   const shown = verdict === 'suspected-leak' ? paint.red('suspected leak') : verdict === 'no-leak' ? paint.green('no leak') : paint.yellow('no verdict');
-  lines.push(`  leak: ${shown}: ${document.leak.basis}`);
+  lines.push(`  leak: ${shown}: ${printable(document.leak.basis)}`);
   for (const process of document.processes) {
-    if (process.leak?.verdict === 'suspected-leak') lines.push(`  leak: ${paint.red('suspected leak')} in ${process.leak.basis}`);
+    if (process.leak?.verdict === 'suspected-leak') lines.push(`  leak: ${paint.red('suspected leak')} in ${printable(process.leak.basis)}`);
   }
   if (document.tests.length > 0 && top > 0) {
     lines.push(`  top tests by growth (RSS of their process, end minus start; ${document.tests.length} tests):`);
     for (const test of topTests(document.tests, 'growthBytes', top)) {
-      lines.push(`    ${(test.growthBytes >= 0 ? '+' : '') + formatBytes(test.growthBytes)}  ${test.file}::${test.name}`);
+      lines.push(`    ${(test.growthBytes >= 0 ? '+' : '') + formatBytes(test.growthBytes)}  ${printable(test.file)}::${printable(test.name)}`);
     }
     lines.push('  top tests by peak (highest RSS of their process while they ran):');
     for (const test of topTests(document.tests, 'peakRssBytes', top)) {
-      lines.push(`    ${formatBytes(test.peakRssBytes)}  ${test.file}::${test.name}`);
+      lines.push(`    ${formatBytes(test.peakRssBytes)}  ${printable(test.file)}::${printable(test.name)}`);
     }
   }
   if (document.limit?.exceeded) {
     lines.push(
       paint.red(
         `  limit exceeded: ${formatBytes(document.limit.rssBytes ?? 0)} > --max-rss ${formatBytes(document.limit.maxRssBytes)} at ${formatMs(document.limit.atMs ?? 0)}` +
-          (document.limit.testInFlight ? `, test in flight: ${document.limit.testInFlight}` : ', no test in flight'),
+          (document.limit.testInFlight ? `, test in flight: ${printable(document.limit.testInFlight)}` : ', no test in flight'),
       ),
     );
   }
-  for (const warning of document.warnings ?? []) lines.push(paint.yellow(`  warning: ${warning}`));
+  for (const warning of document.warnings ?? []) lines.push(paint.yellow(`  warning: ${printable(warning)}`));
   return lines.join('\n') + '\n';
 }

@@ -10,6 +10,7 @@ import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
 import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { testKey } from '../../lib/test-id.ts';
+import { printable } from '../../lib/printable.ts';
 import { analyseFiles } from './analyse.ts';
 import { configLocation } from './config-location.ts';
 import type { OptimizeOptions } from './options.ts';
@@ -111,7 +112,7 @@ export async function run(options: OptimizeOptions, io: Io, now: Date = new Date
     },
     ...(warnings.length ? { warnings } : {}),
   };
-  for (const warning of warnings) io.stderr.write(`testpace-optimize: warning: ${warning}\n`);
+  for (const warning of warnings) io.stderr.write(`testpace-optimize: warning: ${printable(warning)}\n`);
   await writeProduct(io, options.out, formatDocument(document));
   printSummary(io, document);
   return ExitCode.ok;

@@ -1,6 +1,7 @@
 // The summary people read on stderr: findings by place, savings by rule, the parallel plan.
 import { palette, colourEnabled } from '../../lib/colour.ts';
 import type { Io } from '../../lib/io.ts';
+import { printable } from '../../lib/printable.ts';
 import type { Finding } from './findings.ts';
 import type { ParallelPlan } from './parallel.ts';
 
@@ -19,14 +20,14 @@ export function printSummary(io: Io, document: Summary): void {
   const c = palette(colourEnabled(io.stderr, io.env));
   const lines: string[] = [];
   lines.push(c.bold(`testpace-optimize: ${document.files.analysed} files analysed, ${document.findings.length} findings`));
-  for (const failed of document.files.failed) lines.push(c.red(`  not parsed: ${failed.file}${failed.line ? `:${failed.line}` : ''}: ${failed.error}`));
+  for (const failed of document.files.failed) lines.push(c.red(`  not parsed: ${printable(failed.file)}${failed.line ? `:${failed.line}` : ''}: ${printable(failed.error)}`));
   // The most costly first; a big suite's full list is in the document.
   const rank = { high: 0, medium: 1, low: 2 } as const;
   const shown = [...document.findings].sort((a, b) => rank[a.severity] - rank[b.severity] || (b.savings.ms ?? 0) - (a.savings.ms ?? 0)).slice(0, SHOWN);
   for (const f of shown) {
     const saved = f.savings.ms === null ? '' : c.dim(` (saves ${seconds(f.savings.ms)}, ${f.savings.basis})`);
     const tone = f.severity === 'high' ? c.red : f.severity === 'medium' ? c.yellow : c.dim;
-    lines.push(`  ${tone(f.rule.padEnd(16))} ${f.file}${f.line ? `:${f.line}` : ''}  ${f.message}${saved}`);
+    lines.push(`  ${tone(f.rule.padEnd(16))} ${printable(f.file)}${f.line ? `:${f.line}` : ''}  ${printable(f.message)}${saved}`);
   }
   if (document.findings.length > SHOWN) lines.push(c.dim(`  … and ${document.findings.length - SHOWN} more in the document`));
   const rules = Object.entries(document.summary.byRule);
@@ -38,8 +39,8 @@ export function printSummary(io: Io, document: Summary): void {
   if (document.parallel) {
     const p = document.parallel;
     lines.push(c.bold(`parallel plan (${p.policy}), predicted wall time by workers:`) + ' ' + p.predictions.map((x) => `${x.workers}: ${seconds(x.predictedWallMs)}${x.lowMs !== undefined ? ` (${seconds(x.lowMs)}–${seconds(x.highMs!)})` : ''}`).join(', '));
-    lines.push(`  basis: ${p.basis}`);
-    lines.push(`  recommended: ${c.cyan(p.recommended.command)} (${p.recommended.reason})`);
+    lines.push(`  basis: ${printable(p.basis)}`);
+    lines.push(`  recommended: ${c.cyan(printable(p.recommended.command))} (${printable(p.recommended.reason)})`);
     if (document.summary.parallelGainMs !== null) lines.push(`  predicted gain, apart from the findings: ${seconds(document.summary.parallelGainMs)}`);
     if (p.serialTests.length) lines.push(`  ${p.serialTests.length} tests must stay serial (parallel-unsafe findings)`);
   }

@@ -1,5 +1,6 @@
 // The human summary on stderr: totals, collection share, slowest tests, worker balance, flaky tests.
 import type { Palette } from '../../lib/colour.ts';
+import { printable } from '../../lib/printable.ts';
 import type { ProfileDocument } from './model.ts';
 
 const seconds = (ms: number) => (ms >= 100_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms >= 10 ? 0 : 1)} ms`);
@@ -39,7 +40,7 @@ export function formatSummary(document: ProfileDocument, colour: Palette, option
     lines.push(`  slowest tests (${measured > 1 ? 'median' : 'duration'}, share of the sum of test time ${seconds(total)}):`);
     for (const test of slowest) {
       const phases = test.setupMs && test.callMs ? colour.dim(` setup ${seconds(test.setupMs.median)} call ${seconds(test.callMs.median)}`) : '';
-      lines.push(`    ${seconds(test.durationMs.median).padStart(8)} ${percent(test.durationMs.median / total).padStart(5)}  ${test.file} › ${test.name}${phases}`);
+      lines.push(`    ${seconds(test.durationMs.median).padStart(8)} ${percent(test.durationMs.median / total).padStart(5)}  ${printable(test.file)} › ${printable(test.name)}${phases}`);
     }
   }
   const last = runs.filter((r) => !r.warmup).at(-1) ?? runs.at(-1);
@@ -54,10 +55,10 @@ export function formatSummary(document: ProfileDocument, colour: Palette, option
   const flaky = document.tests.filter((t) => t.flaky);
   if (flaky.length) {
     lines.push(colour.yellow(`  flaky (outcome differed between runs): ${flaky.length}`));
-    for (const test of flaky.slice(0, 10)) lines.push(`    ${test.file} › ${test.name}: ${test.outcomes.join(', ')}`);
+    for (const test of flaky.slice(0, 10)) lines.push(`    ${printable(test.file)} › ${printable(test.name)}: ${test.outcomes.join(', ')}`);
   }
   const outlying = document.tests.filter((t) => t.outlierRuns?.length).length;
   if (outlying) lines.push(`  ${outlying} tests had outlier runs (over 3 scaled MADs and 1 ms from their median; flagged in the document, still counted)`);
-  for (const warning of document.warnings ?? []) lines.push(colour.yellow(`  warning: ${warning}`));
+  for (const warning of document.warnings ?? []) lines.push(colour.yellow(`  warning: ${printable(warning)}`));
   return lines.join('\n') + '\n';
 }

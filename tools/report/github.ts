@@ -3,6 +3,7 @@
 // They go to stderr, which the runner reads for commands as it does stdout: stdout stays the product.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { printable } from '../../lib/printable.ts';
 import { formatDeltaMs, formatMs, formatP, formatRatio } from './format.ts';
 import { projectRoot } from './harness/index.ts';
 import { itemLabel } from './model-comparison.ts';
@@ -11,7 +12,8 @@ import type { BudgetResult, ComparisonDocument, Delta, Loaded, OptimizationDocum
 /** GitHub shows at most 10 annotations of each level per step; more would only be dropped. */
 const MAX_ANNOTATIONS = 10;
 
-const escapeData = (value: string) => value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+// The runner's own escapes for % and line breaks, after the terminal's (test names come from outside).
+const escapeData = (value: string) => printable(value).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (value: string) => escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 /** One workflow command line. */

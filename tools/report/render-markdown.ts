@@ -1,12 +1,13 @@
 // The report as GitHub-flavoured Markdown, for pull-request comments and $GITHUB_STEP_SUMMARY:
 // one headline line, then only what changed, and the whole report folded in <details>.
 // Every string from a document is escaped: test names are user-controlled and GitHub renders HTML.
+import { printable } from '../../lib/printable.ts';
 import { type Overview, changesTable, headline } from './model-comparison.ts';
 import { type Cell, type Section, type Table, type Tone, folded } from './model.ts';
 
 /** Escapes text so that Markdown shows it literally, also inside a table cell. */
 export function escapeMarkdown(value: string): string {
-  return value
+  return printable(value)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -2,6 +2,7 @@
 // the palette says so (a TTY without NO_COLOR).
 import Table from 'cli-table3';
 import type { Palette } from '../../lib/colour.ts';
+import { printable } from '../../lib/printable.ts';
 import { type Cell, type Section, type Table as ModelTable, type Tone, folded } from './model.ts';
 
 const MIN_FLEX = 10;
@@ -20,15 +21,6 @@ function paint(palette: Palette, value: string, tone: Tone | undefined): string 
     default:
       return value;
   }
-}
-
-/**
- * Shows control characters from documents as escapes: a test name must not be able to move the
- * cursor, clear the screen or colour the terminal.
- */
-export function printable(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' || c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
 const cellText = (cell: Cell) => printable(typeof cell === 'string' ? cell : cell.text);

@@ -7,6 +7,7 @@ import { parseJson, readSource, validateDocument } from '../../lib/documents.ts'
 import { ExitCode, InputError, UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
+import { printable } from '../../lib/printable.ts';
 import type { ProfileDocument } from '../../lib/profile-document.ts';
 import type { BenchmarkDocument } from './benchmark-document.ts';
 import { checkBudgets, configBudgets, flagBudgets, mergeBudgets } from './budgets.ts';
@@ -34,7 +35,7 @@ import type { Section } from './model.ts';
 import { checkRelated } from './relation.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
-import { printable, renderTerminal } from './render-terminal.ts';
+import { renderTerminal } from './render-terminal.ts';
 import { trendSeries } from './trend.ts';
 import type { BudgetResult, ComparisonDocument, Loaded, ReportDocument } from './types.ts';
 

@@ -9,6 +9,7 @@ import { ExitCode, InputError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
 import { toPosixRelative } from '../../lib/test-id.ts';
+import { printable } from '../../lib/printable.ts';
 import { type CacheEntry, RESOLUTION_INPUTS, cacheDirectory, packDeps, readCache, writeCache } from './cache.ts';
 import { type Changes, baseCandidates, gitChanges, gitSnapshot, listedChanges } from './changes.ts';
 import { createClassifier } from './classify.ts';
@@ -225,7 +226,7 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
   if (options.explain !== undefined) {
     const target = toPosixRelative(root, path.resolve(io.cwd, options.explain));
     const text = explain({ target, tests, selected, runAll, changes, graph, chosen, skipped, toCwd, runners: loadedProject.runners });
-    io.stdout.write(text.text);
+    io.stdout.write(text.text.split('\n').map(printable).join('\n'));
     return text.selected ? ExitCode.ok : ExitCode.fail;
   }
 
@@ -266,7 +267,7 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
       seconds: (performance.now() - started) / 1000,
     }),
   );
-  io.stderr.write(lines.join('\n') + '\n');
+  io.stderr.write(lines.map(printable).join('\n') + '\n');
   return ExitCode.ok;
 }
 
