@@ -1,5 +1,6 @@
 // Reading testpace documents from files or stdin, and validating any document against its schema.
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -7,6 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { InputError } from './errors.ts';
 import type { Io } from './io.ts';
 import { type DocumentKind, SCHEMA_VERSION, commonSchema, documentKinds, kindSchemas } from './schemas.ts';
+import { MAX_DOCUMENT_BYTES, decodeDocument, tooBig } from './text-input.ts';
 
 export type { DocumentKind } from './schemas.ts';
 
@@ -109,25 +111,43 @@ export function parseJson(text: string, source: string): unknown {
   }
 }
 
-async function readStream(stream: Readable): Promise<string> {
+/** Reads a stream's bytes, stopping with an InputError once they pass `limit`. */
+async function readStream(stream: Readable, source: string, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  let size = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += bytes.length;
+    if (size > limit) {
+      stream.destroy();
+      throw tooBig(source, limit, limit, true);
+    }
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks);
 }
 
-/** Reads the raw text of a file, or of stdin for '-'. */
-export async function readSource(source: string, io: Io): Promise<{ text: string; name: string }> {
+/**
+ * Reads the text of a file, or of stdin for '-': at most `limit` bytes (a larger input is an
+ * InputError giving its size and the limit), UTF-8 checked (see decodeDocument).
+ */
+export async function readSource(source: string, io: Io, limit = MAX_DOCUMENT_BYTES): Promise<{ text: string; name: string }> {
   if (source === '-') {
     if (io.stdin.isTTY) {
       throw new InputError('stdin', 'no document given; expected a file name or a document piped to stdin');
     }
-    return { text: await readStream(io.stdin), name: 'stdin' };
+    return { text: decodeDocument(await readStream(io.stdin, 'stdin', limit), 'stdin'), name: 'stdin' };
   }
+  const file = path.resolve(io.cwd, source);
   try {
-    return { text: await readFile(path.resolve(io.cwd, source), 'utf8'), name: source };
+    const { size } = await stat(file);
+    if (size > limit) throw tooBig(source, size, limit);
+    // A FIFO or device has no size to check: its bytes are counted as they come.
+    return { text: decodeDocument(size > 0 ? await readFile(file) : await readStream(createReadStream(file), source, limit), source), name: source };
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const what = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a JSON file' : `cannot read (${code})`;
+    const what = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a JSON file' : `cannot read (${code ?? (error as Error).message})`;
     throw new InputError(source, what, { cause: error });
   }
 }

@@ -29,7 +29,8 @@ export interface TestResult {
   name: string;
   id?: string;
   outcome: Outcome;
-  durationMs: number;
+  /** Absent when the runner's report gave no readable time (a JUnit time="abc"). */
+  durationMs?: number;
   phases?: Phases;
   startMs?: number;
   endMs?: number;
@@ -107,6 +108,8 @@ export interface TestSummary {
   worker?: string;
   flaky: boolean;
   outlierRuns?: number[];
+  /** No run gave a readable time: durationMs is a placeholder of zeros, not a measurement. */
+  durationUnknown?: boolean;
 }
 
 /** The whole profile over its measured runs ($defs/summary). */

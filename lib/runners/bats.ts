@@ -73,7 +73,7 @@ function readUserReport(context: AdapterContext, reportFormatter: string, args: 
     // Loaded here, after the run (see junit.ts).
     const { readJunit } = await import('./junit.ts');
     const cases: JunitCase[] = [];
-    await readJunit(report, (testCase) => cases.push(testCase));
+    const read = await readJunit(report, (testCase) => cases.push(testCase));
     const base = basePath ? path.resolve(context.cwd, basePath) : context.cwd;
     const root = base.endsWith('.bats') ? path.dirname(base) : base;
     const lines: string[] = [];
@@ -87,13 +87,14 @@ function readUserReport(context: AdapterContext, reportFormatter: string, args: 
       const file = path.relative(context.cwd, path.resolve(root, testCase.classname ?? testCase.file)).split(path.sep).join('/');
       const identity = { file, name: testCase.name, id: `${file}::${testCase.name}`, worker: null, pid: 0 };
       const start: TestStartEvent = { event: 'start', ...identity, t: clock };
-      clock += testCase.durationMs;
-      const end: TestEndEvent = { event: 'end', ...identity, t: clock, outcome: testCase.outcome, durationMs: testCase.durationMs };
+      // Runner events need a duration: an unreadable one counts as none here, and read.warnings says so.
+      clock += testCase.durationMs ?? 0;
+      const end: TestEndEvent = { event: 'end', ...identity, t: clock, outcome: testCase.outcome, durationMs: testCase.durationMs ?? 0 };
       if (testCase.message) end.message = testCase.message;
       lines.push(JSON.stringify(start), JSON.stringify(end));
     }
     if (lines.length) await appendFile(context.eventsFile, lines.join('\n') + '\n');
-    return warnings;
+    return [...warnings, ...read.warnings];
   };
   return Promise.resolve({ command: [...context.command], env: context.env, afterExit });
 }

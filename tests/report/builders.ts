@@ -44,7 +44,7 @@ export function buildProfile(tests: TestSpec[], options: { collectionMs?: number
     });
     const wall = Math.max(...clocks.values()) + 50;
     const workers = [...clocks.keys()].map((id) => {
-      const busy = results.filter((t) => t.worker === id).reduce((sum, t) => sum + t.durationMs, 0);
+      const busy = results.filter((t) => t.worker === id).reduce((sum, t) => sum + (t.durationMs ?? 0), 0);
       return { id, tests: results.filter((t) => t.worker === id).length, busyMs: busy, utilisation: Math.round((busy / wall) * 1000) / 1000 };
     });
     const counts = { total: results.length, passed: 0, failed: 0, skipped: 0, error: 0 };
@@ -64,7 +64,7 @@ export function buildProfile(tests: TestSpec[], options: { collectionMs?: number
       id: `${t.file}::${t.name}`,
       outcome: outcomes.at(-1)!,
       outcomes,
-      durationMs: summarize(results.map((x) => x.durationMs)),
+      durationMs: summarize(results.map((x) => x.durationMs!)),
       ...phases,
       worker: t.worker ?? 'main',
       flaky: new Set(outcomes).size > 1,
@@ -87,7 +87,7 @@ export function buildProfile(tests: TestSpec[], options: { collectionMs?: number
       runs: runs.length,
       warmup: 0,
       wallMs: summarize(runs.map((run) => run.wallMs)),
-      testsMs: summarize(runs.map((run) => run.tests.reduce((sum, t) => sum + t.durationMs, 0))),
+      testsMs: summarize(runs.map((run) => run.tests.reduce((sum, t) => sum + (t.durationMs ?? 0), 0))),
       counts: last.counts!,
       flaky: summaries.filter((t) => t.flaky).length,
       workers: new Set(last.tests.map((t) => t.worker)).size,

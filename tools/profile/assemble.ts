@@ -111,7 +111,7 @@ export function workersOf(tests: readonly TestResult[], wallMs: number): WorkerU
     if (!test.worker) continue;
     const worker = workers.get(test.worker) ?? { id: test.worker, tests: 0, busyMs: 0, utilisation: 0 };
     worker.tests++;
-    worker.busyMs += test.durationMs;
+    worker.busyMs += test.durationMs ?? 0;
     workers.set(test.worker, worker);
   }
   return [...workers.values()]

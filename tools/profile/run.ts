@@ -111,7 +111,9 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
         try {
           // Loaded only here, after the run (see lib/runners/junit.ts).
           const { junitTests } = await import('./junit-results.ts');
-          tests = await junitTests(path.resolve(cwd, options.junit!), options.junit!, execution.startEpochMs);
+          const read = await junitTests(path.resolve(cwd, options.junit!), options.junit!, execution.startEpochMs);
+          tests = read.tests;
+          for (const warning of read.warnings) if (!warnings.includes(warning)) warnings.push(warning);
         } catch (error) {
           if (!(error instanceof InputError)) throw error;
           if (!execution.interruptedBy) unreadable ??= error;

@@ -52,16 +52,19 @@ export function summariseTests(runs: readonly RunRecord[]): TestSummary[] {
   for (const seen of byTest.values()) {
     const last = seen[seen.length - 1]!.result;
     const outcomes: TestOutcome[] = seen.map((s) => s.result.outcome);
-    const durations = seen.map((s) => s.result.durationMs);
+    // Runs whose time was unreadable (a JUnit time="abc") are left out, not counted as 0.
+    const timed = seen.filter((s) => s.result.durationMs !== undefined);
+    const durations = timed.map((s) => s.result.durationMs!);
     const summary: TestSummary = {
       file: last.file,
       name: last.name,
       ...(last.id ? { id: last.id } : {}),
       outcome: last.outcome,
       outcomes,
-      durationMs: stats(durations, keepValues),
+      durationMs: stats(durations.length ? durations : [0], keepValues),
       flaky: new Set(outcomes).size > 1,
     };
+    if (durations.length === 0) summary.durationUnknown = true;
     for (const phase of ['setupMs', 'callMs', 'teardownMs'] as const) {
       const values = seen.flatMap((s) => (typeof s.result.phases?.[phase] === 'number' ? [s.result.phases[phase]!] : []));
       if (values.length === seen.length && values.length > 0) summary[phase] = stats(values, keepValues);
@@ -73,7 +76,7 @@ export function summariseTests(runs: readonly RunRecord[]): TestSummary[] {
       const middle = median(durations);
       const flagged = outliers(durations)
         .filter((i) => Math.abs(durations[i]! - middle) > OUTLIER_FLOOR_MS)
-        .map((i) => seen[i]!.run);
+        .map((i) => timed[i]!.run);
       if (flagged.length) summary.outlierRuns = flagged;
     }
     summaries.push(summary);
@@ -100,7 +103,7 @@ export function summariseRuns(all: readonly RunRecord[], measured: readonly RunR
   if (cpu.length === measured.length) summary.cpuMs = summarize(cpu, keepValues);
   const collection = measured.flatMap((r) => (r.collectionMs === null ? [] : [r.collectionMs]));
   if (collection.length) summary.collectionMs = summarize(collection, keepValues);
-  const sums = measured.filter((r) => r.tests.length > 0).map((r) => r.tests.reduce((sum, t) => sum + t.durationMs, 0));
+  const sums = measured.filter((r) => r.tests.length > 0).map((r) => r.tests.reduce((sum, t) => sum + (t.durationMs ?? 0), 0));
   if (sums.length) summary.testsMs = summarize(sums, keepValues);
   const efficiencies = measured.flatMap((r) => (r.parallelEfficiency === null ? [] : [r.parallelEfficiency]));
   if (efficiencies.length) summary.parallelEfficiency = Math.round(median(efficiencies) * 1000) / 1000;
