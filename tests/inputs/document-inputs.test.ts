@@ -66,7 +66,7 @@ describe('document sizes', () => {
     const child = spawn(process.execPath, [binary('report')], { cwd: dir, stdio: [fd, 'pipe', 'pipe'] });
     closeSync(fd);
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(2);
     expect(stderr).toBe(`testpace-report: stdin: more than 256 MiB, over the limit of 256 MiB for a document\n${hint}`);
