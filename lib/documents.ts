@@ -136,7 +136,11 @@ export async function readSource(source: string, io: Io, limit = MAX_DOCUMENT_BY
     if (io.stdin.isTTY) {
       throw new InputError('stdin', 'no document given; expected a file name or a document piped to stdin');
     }
-    return { text: decodeDocument(await readStream(io.stdin, 'stdin', limit), 'stdin'), name: 'stdin' };
+    const bytes = await readStream(io.stdin, 'stdin', limit).catch((error: unknown) => {
+      if (error instanceof InputError) throw error;
+      throw new InputError('stdin', `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+    });
+    return { text: decodeDocument(bytes, 'stdin'), name: 'stdin' };
   }
   const file = path.resolve(io.cwd, source);
   try {
