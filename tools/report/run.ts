@@ -6,7 +6,7 @@ import { colourEnabled, palette, stderrPalette } from '../../lib/colour.ts';
 import { parseJson, readSource, validateDocument } from '../../lib/documents.ts';
 import { ExitCode, InputError, UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
-import { formatDocument, writeProduct } from '../../lib/output.ts';
+import { documentTarget, documentWritten, formatDocument, writeDocument, writeProduct } from '../../lib/output.ts';
 import type { ProfileDocument } from '../../lib/profile-document.ts';
 import type { BenchmarkDocument } from './benchmark-document.ts';
 import { checkBudgets, configBudgets, flagBudgets, mergeBudgets } from './budgets.ts';
@@ -228,7 +228,9 @@ export async function run(options: ReportOptions, io: Io): Promise<number> {
         throw new UsageError('--format json writes a comparison: give --baseline, two profiles or benchmark documents, a --history with records, or a comparison document');
       }
       if (verdicts.length > 1) throw new UsageError(`--format json writes one comparison document; this report has ${verdicts.length} (one per --baseline): write each with its own run`);
-      await writeProduct(io, options.out, formatDocument(verdicts[0]!.document));
+      const target = documentTarget(io, options.out, 'comparison');
+      await writeDocument(io, target, formatDocument(verdicts[0]!.document));
+      if (target.defaulted) io.stderr.write(documentWritten('report', target, [[`testpace-report ${target.out}`, 'the comparison as tables']]));
       break;
     }
   }

@@ -7,7 +7,7 @@ import { glob } from 'tinyglobby';
 import { collectEnvironment } from '../../lib/environment.ts';
 import { ExitCode, InputError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
-import { formatDocument, writeProduct } from '../../lib/output.ts';
+import { documentTarget, documentWritten, formatDocument, writeDocument, writeProduct } from '../../lib/output.ts';
 import { toPosixRelative } from '../../lib/test-id.ts';
 import { type CacheEntry, RESOLUTION_INPUTS, cacheDirectory, packDeps, readCache, writeCache } from './cache.ts';
 import { type Changes, baseCandidates, gitChanges, gitSnapshot, listedChanges } from './changes.ts';
@@ -243,7 +243,9 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
       counts: { changed: changes.changed.length, tests: allTests.length, selected: chosen.length, filesInGraph: built.filesInGraph, parsed: built.parsed },
       warnings,
     });
-    await writeProduct(io, options.out, formatDocument(document));
+    const target = documentTarget(io, options.out, 'selection');
+    await writeDocument(io, target, formatDocument(document));
+    if (target.defaulted) io.stderr.write(documentWritten('select', target));
   } else {
     const separator = options.nul ? '\0' : '\n';
     // A path that starts with `-` would be read as an option by the runner.
