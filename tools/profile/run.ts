@@ -8,6 +8,7 @@ import { documentHeader } from '../../lib/document.ts';
 import { pythonVersion } from '../../lib/environment.ts';
 import { listenForSignals } from '../../lib/command.ts';
 import { ExitCode, InputError, UsageError, formatError } from '../../lib/errors.ts';
+import { programExists, suggestProgram } from '../../lib/find-command.ts';
 import type { Io } from '../../lib/io.ts';
 import { checkWritable, documentTarget, documentWritten, formatDocument, writeDocument } from '../../lib/output.ts';
 import type { FileTiming, ProfileStatus, TestResult } from '../../lib/profile-document.ts';
@@ -25,11 +26,24 @@ import { measuredRuns, summariseRuns, summariseTests } from './statistics.ts';
 import { type RunSetup, environmentOnce, makeTmpRoot, startRun } from './start.ts';
 import { formatSummary } from './summary-text.ts';
 
-function resolveRunner(options: ProfileOptions): ProfileRunner {
+function resolveRunner(options: ProfileOptions, io: Io): ProfileRunner {
   if (options.junit) return 'junit';
-  if (options.runner) return options.runner as RunnerName;
   const detected = detectRunner(options.command);
+  if (options.runner) {
+    if (detected && detected !== options.runner) {
+      throw new UsageError(
+        `--runner ${options.runner}: the command "${options.command.join(' ')}" does not look like ${options.runner} (it runs ${detected})`,
+        `drop --runner to profile it as ${detected}, or give the command that runs ${options.runner}`,
+      );
+    }
+    return options.runner as RunnerName;
+  }
   if (detected) return detected;
+  const program = options.command[0]!;
+  if (!programExists(program, io.cwd, io.env)) {
+    const guess = suggestProgram(program, io.cwd);
+    throw new UsageError(`${program}: command not found`, guess ? `did you mean ${guess}?` : 'is it installed, and on PATH?');
+  }
   throw new UsageError(
     `cannot tell which test runner "${options.command.join(' ')}" runs`,
     'name it with --runner (pytest, vitest, jest, node-test, mocha, bats), or read its JUnit XML with --junit FILE',
@@ -52,7 +66,7 @@ function statusOf(runs: readonly RunRecord[], unreadable: boolean): ProfileStatu
 }
 
 export async function run(options: ProfileOptions, io: Io): Promise<number> {
-  const runner = resolveRunner(options);
+  const runner = resolveRunner(options, io);
   const cwd = io.cwd;
   const target = documentTarget(io, options.out, 'profile');
   const documentOnStdout = target.out === undefined;
