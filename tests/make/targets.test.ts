@@ -175,8 +175,8 @@ describe.skipIf(nested)('testpace.mk included by another project', () => {
     await writeFile(path.join(dir, 'Makefile'), `all: ## the project's own\n\t@echo all\ninclude ${repoRoot}/testpace.mk\n`);
     const result = await make(['help'], { cwd: dir });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^  all +the project's own$/m);
-    expect(result.stdout).toMatch(/^  test-profile +Profile the suite/m);
+    expect(result.stdout).toMatch(/^ {2}all +the project's own$/m);
+    expect(result.stdout).toMatch(/^ {2}test-profile +Profile the suite/m);
     // A project with a help of its own keeps it.
     await writeFile(path.join(dir, 'Makefile'), `TESTPACE_HELP =\nhelp:\n\t@echo own help\ninclude ${repoRoot}/testpace.mk\n`);
     const own = await make(['help'], { cwd: dir });
