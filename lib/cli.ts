@@ -32,6 +32,18 @@ export interface CommandSpec<Options> {
   passThrough?: boolean;
 }
 
+const EXIT_CODES = 'Exit codes: 0 success; 1 the result says fail; 2 usage or input error.';
+
+/**
+ * Adds the examples to yargs' help, each command on one line whatever the width (yargs wraps its own
+ * examples into lines that cannot be copied), its description on the next.
+ */
+function withExamples(help: string, examples: CommandSpec<unknown>['examples']): string {
+  const lines = examples.length ? ['Examples:'] : [];
+  for (const [command, description] of examples) lines.push(`  ${command}`, `      ${description}`);
+  return [help.trimEnd(), lines.join('\n'), EXIT_CODES].filter(Boolean).join('\n\n') + '\n';
+}
+
 /**
  * Parses `argv`, runs the tool and returns its exit code. Errors in the taxonomy print one
  * line (two with a hint) and return 2; other errors are bugs and say so.
@@ -53,9 +65,7 @@ export async function main<Options>(spec: CommandSpec<Options>, argv: string[], 
           .exitProcess(false)
           .wrap(Math.min(110, io.stdout.columns ?? 100))
           .parserConfiguration({ 'populate--': spec.passThrough ?? false, 'strip-dashed': true }),
-      )
-      .epilogue('Exit codes: 0 success; 1 the result says fail; 2 usage or input error.');
-    for (const [command, description] of spec.examples) parser.example(command, description);
+      );
 
     const known = knownOptions(parser);
     const parsed = await new Promise<{ args: Record<string, unknown>; output: string }>((resolve, reject) => {
@@ -66,7 +76,8 @@ export async function main<Options>(spec: CommandSpec<Options>, argv: string[], 
     });
     if (parsed.output) {
       // --help or --version: yargs hands its text over instead of printing it.
-      io.stdout.write(parsed.output.endsWith('\n') ? parsed.output : parsed.output + '\n');
+      const text = parsed.args.help ? withExamples(parsed.output, spec.examples) : parsed.output;
+      io.stdout.write(text.endsWith('\n') ? text : text + '\n');
       return ExitCode.ok;
     }
     if (spec.passThrough && (parsed.args._ as unknown[]).length > 0) {

@@ -80,3 +80,18 @@ describe('progress of several runs', () => {
   });
 });
 
+
+describe('--help', () => {
+  it('prints each example on one line, at any width', async () => {
+    const tools = ['profile', 'mem-profile', 'optimize', 'select', 'report'];
+    for (const columns of [40, 200]) {
+      const result = await runInTerminal(tools.map((name) => `${tool(name)} --help`).join(' && '), { cwd: repoRoot, columns });
+      expect(result.code).toBe(0);
+      const lines = result.screen.split('\n');
+      for (const name of tools) {
+        const { command } = await import(`../tools/${name}/cli.ts`);
+        for (const [example] of command.examples as Array<[string, string]>) expect(lines, `${name} at ${columns} columns`).toContain(`  ${example}`);
+      }
+    }
+  });
+});
