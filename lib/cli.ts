@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 import yargs from 'yargs';
 import { ExitCode, UsageError, formatError } from './errors.ts';
-import type { Io } from './io.ts';
+import { type Io, terminalColumns } from './io.ts';
 import { VERSION } from './version.ts';
 
 export type ToolName = 'profile' | 'mem-profile' | 'optimize' | 'select' | 'report';
@@ -63,7 +63,7 @@ export async function main<Options>(spec: CommandSpec<Options>, argv: string[], 
           .alias('V', 'version')
           .strictOptions()
           .exitProcess(false)
-          .wrap(Math.min(110, io.stdout.columns ?? 100))
+          .wrap(Math.min(110, terminalColumns(io.stdout, io.env)))
           .parserConfiguration({ 'populate--': spec.passThrough ?? false, 'strip-dashed': true }),
       );
 

@@ -95,3 +95,52 @@ describe('--help', () => {
     }
   });
 });
+
+/** The cells of a box-drawn table's rows, by column: one entry per table row, its wrapped lines joined. */
+function tableRows(screen: string, header: string): { headers: string[]; rows: string[][][] } {
+  const lines = screen.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('│') && line.split('│').map((c) => c.trim()).includes(header));
+  const headers = lines[start]!.split('│').slice(1, -1).map((c) => c.trim());
+  const rows: string[][][] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('│')) break;
+    const cells = line.split('│').slice(1, -1);
+    if (cells[0]!.trim() !== '' || rows.length === 0) rows.push(cells.map(() => []));
+    cells.forEach((cell, i) => cell.trim() && rows.at(-1)![i]!.push(cell.trim()));
+  }
+  return { headers, rows };
+}
+
+describe('terminal tables', () => {
+  const fixture = path.join(repoRoot, 'tests/fixtures/report/pytest-new.json');
+
+  it('at 80 columns, break names only between their parts and keep setup and call', async () => {
+    const result = await runInTerminal(`${tool('report')} ${fixture}`, { cwd: repoRoot, columns: 80 });
+    for (const line of result.screen.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+    const { headers, rows } = tableRows(result.screen, 'test');
+    expect(headers).toEqual(['#', 'test', 'median', 'setup', 'call', 'outcome']);
+    const names = JSON.parse(readFileSync(fixture, 'utf8')).tests.map((t: { id: string }) => t.id);
+    for (const row of rows) {
+      const parts = row[1]!;
+      expect(names).toContain(parts.join(''));
+      for (const part of parts.slice(0, -1)) expect(part).toMatch(/(::|\/|›|_)$/);
+    }
+    expect(rows.some((row) => row[1]!.length > 1)).toBe(true);
+  });
+
+  it('a single run shows no min–max or MAD', async () => {
+    const single = path.join(repoRoot, 'tests/fixtures/documents/profile.json');
+    const result = await runInTerminal(`${tool('report')} ${single}`, { cwd: repoRoot, columns: 120 });
+    expect(result.screen).toContain('Slowest tests (1 run)');
+    expect(result.screen).not.toMatch(/min–max|MAD/);
+  });
+
+  it('a terminal that reports 0 columns gets COLUMNS, else 80', async () => {
+    const plain = await runInTerminal(`${tool('report')} ${fixture}`, { cwd: repoRoot, columns: 0 });
+    const widths = plain.screen.split('\n').map((line) => [...line].length);
+    expect(Math.max(...widths)).toBeLessThanOrEqual(80);
+    expect(Math.max(...widths)).toBeGreaterThan(60);
+    const set = await runInTerminal(`${tool('report')} ${fixture}`, { cwd: repoRoot, columns: 0, env: { COLUMNS: '120' } });
+    expect(Math.max(...set.screen.split('\n').map((line) => [...line].length))).toBeGreaterThan(80);
+  });
+});

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { colourEnabled, palette, stderrPalette } from '../../lib/colour.ts';
 import { parseJson, readSource, validateDocument } from '../../lib/documents.ts';
 import { ExitCode, InputError, UsageError } from '../../lib/errors.ts';
-import type { Io } from '../../lib/io.ts';
+import { type Io, terminalColumns } from '../../lib/io.ts';
 import { documentTarget, documentWritten, formatDocument, writeDocument, writeProduct } from '../../lib/output.ts';
 import type { ProfileDocument } from '../../lib/profile-document.ts';
 import type { BenchmarkDocument } from './benchmark-document.ts';
@@ -210,7 +210,7 @@ export async function run(options: ReportOptions, io: Io): Promise<number> {
 
   switch (options.format) {
     case 'terminal': {
-      const columns = io.stdout.columns || Number(io.env.COLUMNS) || 100;
+      const columns = terminalColumns(io.stdout, io.env);
       const colour = !options.out && colourEnabled(io.stdout, io.env);
       await writeProduct(io, options.out, renderTerminal(sections, columns, palette(colour)));
       break;
