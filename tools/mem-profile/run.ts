@@ -226,6 +226,7 @@ export async function finishSession(session: Session, options: MemProfileOptions
       tracker,
       warmupMs: options.warmupMs,
       thresholds: { growthPct: options.leakGrowthPct, r2: options.leakR2 },
+      leakMinDurationMs: options.leakMinDurationMs,
       maxPoints: options.maxPoints,
       maxRssBytes: options.maxRssBytes,
       limitHit,
