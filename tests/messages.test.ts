@@ -53,6 +53,17 @@ describe('mistakes on the command line', () => {
     });
   });
 
+  it('report on a terminal without a document names those the tools left in .testpace/', async () => {
+    const dir = await tempDir();
+    const bare = memoryIo({ cwd: dir });
+    expect(await report([], bare)).toBe(2);
+    expect(bare.err()).toContain('  testpace-profile -- pytest | testpace-report\n');
+    await writeTree(dir, { '.testpace/profile.json': '{}', '.testpace/optimize.json': '{}' });
+    const io = memoryIo({ cwd: dir });
+    expect(await report([], io)).toBe(2);
+    expect(io.err()).toBe('testpace-report: stdin: no document given; expected a file name or a document piped to stdin\n  testpace-report .testpace/profile.json .testpace/optimize.json\n');
+  });
+
   it('under -q, a run that recorded no results quotes the last lines of the output', async () => {
     const dir = await tempDir();
     await writeTree(dir, { 'test_a.py': 'def test_a():\n    pass\n' });

@@ -1,5 +1,6 @@
 // testpace-report: reads documents (and benchmark harnesses' JSON), compares them with baselines or
 // a history, checks budgets, renders, and gates.
+import { existsSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { colourEnabled, palette, stderrPalette } from '../../lib/colour.ts';
@@ -72,7 +73,10 @@ function sourcesOf(options: ReportOptions, io: Io): string[] {
   }
   if (!io.stdin.isTTY) return ['-'];
   if (options.history) return [];
-  throw new InputError('stdin', 'no document given; expected a file name or a document piped to stdin', { hint: 'testpace-profile -- pytest | testpace-report' });
+  // On a terminal the tools leave their documents in .testpace/: name them.
+  const written = ['profile', 'mem-profile', 'optimize', 'comparison'].map((kind) => `.testpace/${kind}.json`).filter((file) => existsSync(path.resolve(io.cwd, file)));
+  const hint = written.length ? `testpace-report ${written.join(' ')}` : 'testpace-profile -- pytest | testpace-report';
+  throw new InputError('stdin', 'no document given; expected a file name or a document piped to stdin', { hint });
 }
 
 const isComparable = (loaded: Loaded): loaded is Loaded<Comparable> => loaded.document.kind === 'profile' || loaded.document.kind === 'benchmark';
