@@ -8,8 +8,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { VERSION } from '../../lib/version.ts';
 import { replaceFile } from './cache.ts';
+import { sealed, unsealed } from './cache-seal.ts';
 
-const FORMAT = 1;
+const FORMAT = 2;
 /** Entries kept at most: the oldest go first (a cache of symbol tables, not an archive). */
 const MAX_ENTRIES = 200_000;
 
@@ -25,7 +26,10 @@ export function openSymbolCache<T>(cacheDir: string | null, language: string): S
   let entries: Record<string, T> = {};
   if (file) {
     try {
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as { format?: number; version?: string; entries?: Record<string, T> };
+      const data = unsealed(readFileSync(file));
+      // Damaged, or written before the checksum: start empty, and write a sound file at the end.
+      if (!data) throw new Error('checksum');
+      const parsed = JSON.parse(data.toString('utf8')) as { format?: number; version?: string; entries?: Record<string, T> };
       if (parsed.format === FORMAT && parsed.version === VERSION && parsed.entries) entries = parsed.entries;
     } catch {
       // absent or unreadable: start empty
@@ -44,7 +48,7 @@ export function openSymbolCache<T>(cacheDir: string | null, language: string): S
       if (keys.length > MAX_ENTRIES) for (const key of keys.slice(0, keys.length - MAX_ENTRIES)) delete entries[key];
       try {
         mkdirSync(path.dirname(file), { recursive: true });
-        replaceFile(file, JSON.stringify({ format: FORMAT, version: VERSION, entries }));
+        replaceFile(file, sealed(JSON.stringify({ format: FORMAT, version: VERSION, entries })));
       } catch {
         // a cache that cannot be written costs the next run a parse, nothing else
       }
