@@ -117,19 +117,22 @@ describe('select: JavaScript and TypeScript symbols', () => {
     expect(document.selected.find((s) => s.file === 'test/table.test.ts')!.reasons[0]!.chain).toEqual(['src/util.ts::unused', 'src/table.ts', 'test/table.test.ts']);
   });
 
-  it('keeps the file rule through a file the tokenizer cannot read: JSX text, a regular expression read as a division', async () => {
+  it('keeps the file rule through a file the tokenizer cannot read: JSX (in .tsx and .js), a regular expression read as a division', async () => {
     const dir = await gitRepo({
       ...project,
       // JSX text with an apostrophe would hide the call to double from a reader of JS tokens.
       'src/view.tsx': "import { double } from './index';\nexport const View = () => <p>it's {double(1)} o'clock</p>;\n",
       'test/view.test.tsx': "import { View } from '../src/view';\ntest('view', () => expect(View()).toBeTruthy());\n",
+      // The same in a .js file, as some React projects write it.
+      'src/widget.js': "import { double } from './index';\nexport const Widget = () => <p>it's {double(1)} o'clock</p>; export const half = 1 / 2;\n",
+      'test/widget.test.js': "import { Widget } from '../src/widget';\ntest('widget', () => expect(Widget()).toBeTruthy());\n",
       // After `)`, `/'/` is a regular expression; read as a division, its quote opens a string.
       'src/mid.ts': "import { double } from './index';\nexport function go(x: string) {\n  if (x) /'/.test(x);\n  return double(1);\n}\n",
       'test/mid.test.ts': "import { go } from '../src/mid';\ntest('mid', () => expect(go('a')).toBe(2));\n",
     });
     await change(dir, { 'src/util.ts': util.replace('x * 2', 'x * 3') });
     const document = await selectJson(dir);
-    expect(document.selected.map((s) => s.file)).toEqual(['test/double.test.ts', 'test/mid.test.ts', 'test/run.test.ts', 'test/view.test.tsx']);
+    expect(document.selected.map((s) => s.file)).toEqual(['test/double.test.ts', 'test/mid.test.ts', 'test/run.test.ts', 'test/view.test.tsx', 'test/widget.test.js']);
     expect(document.selected.find((s) => s.file === 'test/mid.test.ts')!.reasons[0]!.chain).toEqual(['src/util.ts::helper', 'src/util.ts::*', 'src/mid.ts', 'test/mid.test.ts']);
   });
 

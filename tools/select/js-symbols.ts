@@ -92,8 +92,25 @@ function tokenize(source: string): Tokens {
     }
     throw new Error('unterminated template');
   };
+  // Whether the last token ends an operand: then `/` divides and `<` compares or opens type arguments.
+  const afterOperand = (): boolean => {
+    const last = kind.length - 1;
+    const prevKind = last >= 0 ? kind[last] : undefined;
+    const prev = last >= 0 ? text[last]! : '';
+    return (
+      prevKind === K.Number ||
+      prevKind === K.String ||
+      prevKind === K.Template ||
+      prevKind === K.Regex ||
+      (prevKind === K.Ident && !EXPRESSION_KEYWORDS.has(prev)) ||
+      (prevKind === K.Punct && (prev === ')' || prev === ']' || prev === '}'))
+    );
+  };
   while (i < n) {
     const c = source.charCodeAt(i);
+    // A `<` where an expression starts is JSX (in a .js file too), a type assertion or a generic
+    // arrow function: JSX text would be misread, so the file keeps the file rule.
+    if (c === 60 && !afterOperand()) throw new Error('JSX or a type assertion');
     if (c === 10) {
       pendingNewline = true;
       i++;
@@ -123,17 +140,7 @@ function tokenize(source: string): Tokens {
         i = end + 2;
         continue;
       }
-      const last = kind.length - 1;
-      const prevKind = last >= 0 ? kind[last] : undefined;
-      const prev = last >= 0 ? text[last]! : '';
-      const division =
-        prevKind === K.Number ||
-        prevKind === K.String ||
-        prevKind === K.Template ||
-        prevKind === K.Regex ||
-        (prevKind === K.Ident && !EXPRESSION_KEYWORDS.has(prev)) ||
-        (prevKind === K.Punct && (prev === ')' || prev === ']' || prev === '}'));
-      if (!division) {
+      if (!afterOperand()) {
         let k = i + 1;
         let inClass = false;
         for (; k < n; k++) {
