@@ -10,7 +10,7 @@ import { VERSION } from '../../lib/version.ts';
 import { replaceFile } from './cache.ts';
 import { sealed, unsealed } from './cache-seal.ts';
 
-const FORMAT = 2;
+const FORMAT = 3;
 /** Entries kept at most: the oldest go first (a cache of symbol tables, not an archive). */
 const MAX_ENTRIES = 200_000;
 
