@@ -136,6 +136,23 @@ describe('select: JavaScript and TypeScript symbols', () => {
     expect(document.selected.find((s) => s.file === 'test/mid.test.ts')!.reasons[0]!.chain).toEqual(['src/util.ts::helper', 'src/util.ts::*', 'src/mid.ts', 'test/mid.test.ts']);
   });
 
+  it('counts what a class runs when defined (static fields, decorators) as import-time code, and static method signatures as not', async () => {
+    const dir = await gitRepo({
+      ...project,
+      'src/model.ts': "import { helper, unused } from './util';\nexport class Model {\n  static limit = helper(1);\n  static make(x: number) {\n    return unused(x);\n  }\n}\nexport function plain() {\n  return 1;\n}\n",
+      'src/decorated.ts': "import { unused } from './util';\n@unused\nexport class Decorated {}\n",
+      'test/plain.test.ts': "import { plain } from '../src/model';\ntest('plain', () => expect(plain()).toBe(1));\n",
+      'test/make.test.ts': "import { Model } from '../src/model';\ntest('make', () => expect(Model.make(1)).toBe(1));\n",
+      'test/decorated.test.ts': "import { Decorated } from '../src/decorated';\ntest('decorated', () => expect(Decorated).toBeTruthy());\n",
+    });
+    // helper runs when Model is defined: every importer of model.ts.
+    await change(dir, { 'src/util.ts': util.replace('x * 2', 'x * 3') });
+    expect((await select(dir)).list).toEqual(['test/double.test.ts', 'test/make.test.ts', 'test/plain.test.ts', 'test/run.test.ts']);
+    // unused runs only when make is called, and as the decorator of Decorated (at import).
+    await change(dir, { 'src/util.ts': util.replace('  return x;\n', '  return +x;\n') });
+    expect((await select(dir)).list).toEqual(['test/decorated.test.ts', 'test/make.test.ts']);
+  });
+
   it('caches symbol tables by content: a second run parses nothing it has seen', async () => {
     const dir = await gitRepo(project);
     await change(dir, { 'src/util.ts': util.replace('x * 2', 'x * 4') });

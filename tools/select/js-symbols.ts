@@ -515,10 +515,38 @@ export function analyseJs(source: string): JsSymbolTable {
       classBody(q, name);
       own(start, q, name);
       evaluated.push([start, q]);
-      for (let r = q; r < close(q); r++) {
-        if (isWord(r, 'static') || text[r]!.startsWith('@')) {
-          evaluated.push([q, close(q)]);
-          break;
+      // What of the body runs when the class is defined: decorators, computed member names, static
+      // blocks and static field values. Method names and parameter lists are not calls: read as
+      // such, every method name of a class with one static member became code run at import.
+      for (let r = q + 1; r < close(q); r++) {
+        if (body[r]) continue;
+        if (kind[r] === K.Ident && text[r]!.startsWith('@')) {
+          let e = r;
+          while (isPunct(e + 1, '.') && kind[e + 2] === K.Ident) e += 2;
+          if (isPunct(e + 1, '(')) e = close(e + 1);
+          evaluated.push([r, e]);
+          r = e;
+        } else if (isPunct(r, '[')) {
+          evaluated.push([r, close(r)]);
+          r = close(r);
+        } else if (isWord(r, 'static') && isPunct(r + 1, '{')) {
+          evaluated.push([r, close(r + 1)]);
+          r = close(r + 1);
+        } else if (isWord(r, 'static')) {
+          // A static field's value, up to its end; a static method's signature is skipped.
+          let e = r + 1;
+          while (e < close(q) && !isPunct(e, '=') && !isPunct(e, ';') && !isPunct(e, '(') && !isPunct(e, '{') && !(newline[e] && e > r + 2)) e++;
+          if (!isPunct(e, '=')) continue;
+          for (e++; e < close(q); e++) {
+            if (kind[e] === K.Punct && (text[e] === '(' || text[e] === '[' || text[e] === '{')) {
+              e = close(e);
+              continue;
+            }
+            if (isPunct(e, ';')) break;
+            if (newline[e + 1] && !(kind[e] === K.Punct && CONTINUES.has(text[e]!)) && !(kind[e + 1] === K.Punct && CONTINUES.has(text[e + 1]!))) break;
+          }
+          evaluated.push([r, Math.min(e, close(q) - 1)]);
+          r = e;
         }
       }
       if (exported) exports.push([exportDefault ? 'default' : name, name]);
@@ -746,9 +774,11 @@ export function analyseJs(source: string): JsSymbolTable {
       if (name === '') doubt = true;
       else defDoubt.add(name);
     }
+    // A decorator `@deco` reads the name `deco`.
+    const word = t.startsWith('@') ? t.slice(1) : t;
     // ns[x]: a module object read by a computed name
-    if (isPunct(q + 1, '[')) add(name, `${t}.*`);
-    add(name, isPunct(q + 1, '.') && kind[q + 2] === K.Ident ? `${t}.${text[q + 2]}` : t);
+    if (isPunct(q + 1, '[')) add(name, `${word}.*`);
+    add(name, isPunct(q + 1, '.') && kind[q + 2] === K.Ident ? `${word}.${text[q + 2]}` : word);
   }
   const defs: JsSymbolTable['defs'] = {};
   for (const name of defNames) {
