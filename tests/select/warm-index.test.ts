@@ -93,7 +93,7 @@ describe('select: the warm index', () => {
     git(dir, '-c', 'user.name=T', '-c', 'user.email=t@example.invalid', 'commit', '-q', '-m', 'more');
     expect(await sameAsFull(dir)).toBe(false);
     expect(await sameAsFull(dir)).toBe(true);
-  }, 180_000); // 36 runs of select: over a minute on a loaded 2-core machine
+  });
 
   it('explains from the index as from the full build', async () => {
     const dir = await gitRepo(project);
