@@ -18,7 +18,7 @@ import { type Project, type RunnerProject, declaredRunners, discoverTests, loadP
 import { ignoredFiles } from './ignored.ts';
 import { type WarmBuild, dirtySignatures, loadWarm, warmKey, writeWarm } from './warm.ts';
 import { selectTests } from './select.ts';
-import { selectPythonSymbols } from './select-symbols.ts';
+import { selectSymbols } from './select-symbols.ts';
 import { type Timings, budget, order, readTimings, shard } from './schedule.ts';
 import type { SelectOptions } from './options.ts';
 import { explain } from './explain.ts';
@@ -184,9 +184,10 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
     }
   }
   const isTest = (file: string): boolean => tests.has(file) && !deleted.has(file);
+  const symbolStats = { parsed: 0, cached: 0 };
   const selected =
-    options.granularity === 'symbol' && !runAllReason && starts.some((file) => file.endsWith('.py'))
-      ? await selectPythonSymbols({ root, graph, starts, tests, deleted, changes, head: snapshot?.head ?? null, existing: built.existing, project: loadOnce(built.existing), isTest })
+    options.granularity === 'symbol' && !runAllReason && starts.some((file) => languageOf(file) === 'python' || languageOf(file) === 'js')
+      ? await selectSymbols({ root, graph, starts, tests, deleted, changes, head: snapshot?.head ?? null, existing: built.existing, project: loadOnce(built.existing), isTest, cacheDir: options.cache ? cacheDir : null, blobs: snapshot ? snapshot.listing().blobs : null, stats: symbolStats })
       : selectTests(graph, starts, isTest);
   phase('select');
 
@@ -253,7 +254,7 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
     if (text || options.out) await writeProduct(io, options.out, text);
   }
 
-  const lines = options.debug ? [`phases: ${phases.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ')}; ${graph.resolved} files resolved, ${built.filesInGraph - graph.resolved} from ${built.warm ? 'the warm index' : 'the cache'}`] : [];
+  const lines = options.debug ? [`phases: ${phases.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ')}; ${graph.resolved} files resolved, ${built.filesInGraph - graph.resolved} from ${built.warm ? 'the warm index' : 'the cache'}; symbols: ${symbolStats.parsed} parsed, ${symbolStats.cached} from the cache`] : [];
   lines.push(
     ...summary({
       changes,
