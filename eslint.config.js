@@ -1,5 +1,5 @@
 // Lint rules: typescript-eslint's recommended set, plus the layering rule of STYLE.md
-// (lib/ never imports a tool; tools never import each other), which tests/layering.test.ts also checks.
+// (lib/ never imports a tool; tools never import each other); tests/layering.test.ts checks it too, and cycles.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

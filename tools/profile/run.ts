@@ -16,7 +16,7 @@ import { inFlight, readRunEvents } from '../../lib/runners/events.ts';
 import { OutputTail } from '../../lib/runners/output-tail.ts';
 import { reportedPython } from '../../lib/runners/pytest-plugin.ts';
 import { assembleRun, filesFromEvents, inferLanes, testsFromEvents } from './assemble.ts';
-import type { ProfileOptions } from './cli.ts';
+import type { ProfileOptions } from './options.ts';
 import { type CpuProfiling, prepareCpuProfile } from './cpu-profile.ts';
 import { shellExitCode } from './execute.ts';
 import type { ProfileDocument, ProfileRunner, RunRecord } from './model.ts';

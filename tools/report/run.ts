@@ -10,7 +10,7 @@ import { formatDocument, writeProduct } from '../../lib/output.ts';
 import type { ProfileDocument } from '../../lib/profile-document.ts';
 import type { BenchmarkDocument } from './benchmark-document.ts';
 import { checkBudgets, configBudgets, flagBudgets, mergeBudgets } from './budgets.ts';
-import type { ReportOptions } from './cli.ts';
+import type { ReportOptions } from './options.ts';
 import { benchmarkSide, compare, profileSide } from './compare.ts';
 import { workflowCommands } from './github.ts';
 import { benchmarkDocument, harnessOf, projectRoot, readHarness } from './harness/index.ts';
