@@ -1,7 +1,7 @@
 // The profile document (schemas/profile.schema.json) as TypeScript types, once, for its producer
 // (profile) and its readers (report, optimize, select). Types only; optional here means optional in
 // the schema, so a reader must not rely on what one producer happens to always write.
-import type { DocumentHeader } from './document.ts';
+import type { DocumentHeader } from './document-header.ts';
 import type { Environment } from './environment.ts';
 import type { RunnerName } from './runners/detect.ts';
 import type { TestOutcome } from './runners/events.ts';

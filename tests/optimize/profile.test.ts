@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import { run } from '../../tools/optimize/run.ts';
 import { examplesDir, memoryIo, repoRoot, runBinary } from '../helpers.ts';
 import { options } from './options.ts';

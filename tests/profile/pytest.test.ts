@@ -3,10 +3,10 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import { binary, memoryIo, processAlive, tempDir, writeTree } from '../helpers.ts';
 import { cli } from '../../tools/profile/cli.ts';
-import type { ProfileDocument } from '../../tools/profile/model.ts';
+import type { ProfileDocument } from '../../tools/profile/built-document.ts';
 import { type Profiled, example, expectSleep, profile, testNamed } from './profile-helpers.ts';
 
 describe('profile on the pytest example', () => {

@@ -1,5 +1,5 @@
 // Building the memory document (schemas/memory.schema.json) from what a run recorded.
-import type { DocumentHeader } from '../../lib/document.ts';
+import type { DocumentHeader } from '../../lib/document-header.ts';
 import type { Environment } from '../../lib/environment.ts';
 import { type TestMemory, type TestWindow, attributeCoordinated, attributeTest } from './attribution.ts';
 import { argMax, downsampleIndices } from './downsample.ts';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { constants } from 'node:os';
 import { stderrPalette } from '../../lib/colour.ts';
 import { displayCwd } from '../../lib/display-cwd.ts';
-import { documentHeader } from '../../lib/document.ts';
+import { documentHeader } from '../../lib/document-header.ts';
 import { collectEnvironment, pythonVersion } from '../../lib/environment.ts';
 import { type CommandEnd, type RunningCommand, commandStdio, listenForSignals, startCommand } from '../../lib/command.ts';
 import { ExitCode, UsageError } from '../../lib/errors.ts';

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { SubprocessError } from '../../lib/errors.ts';
-import type { FileAnalysis, Hit, StaticFixture, StaticTest } from './model.ts';
+import type { FileAnalysis, Hit, StaticFixture, StaticTest } from './file-analysis.ts';
 import pythonHelperSource from './python-helper.py?raw';
 
 interface HelperFixture {

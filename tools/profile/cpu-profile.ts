@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CpuHotspot, CpuProfileSection } from '../../lib/profile-document.ts';
-import type { ProfileRunner } from './model.ts';
+import type { ProfileRunner } from './built-document.ts';
 import V8_PRELOAD from './cpu-profile-preload.cjs?raw';
 import PSTATS_SCRIPT from './pstats_summary.py?raw';
 

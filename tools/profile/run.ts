@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stderrPalette } from '../../lib/colour.ts';
-import { documentHeader } from '../../lib/document.ts';
+import { documentHeader } from '../../lib/document-header.ts';
 import { pythonVersion } from '../../lib/environment.ts';
 import { listenForSignals } from '../../lib/command.ts';
 import { ExitCode, InputError, UsageError, formatError } from '../../lib/errors.ts';
@@ -19,7 +19,7 @@ import { assembleRun, filesFromEvents, inferLanes, testsFromEvents } from './ass
 import type { ProfileOptions } from './options.ts';
 import { type CpuProfiling, prepareCpuProfile } from './cpu-profile.ts';
 import { shellExitCode } from './execute.ts';
-import type { ProfileDocument, ProfileRunner, RunRecord } from './model.ts';
+import type { ProfileDocument, ProfileRunner, RunRecord } from './built-document.ts';
 import { measuredRuns, summariseRuns, summariseTests } from './statistics.ts';
 import { type RunSetup, environmentOnce, makeTmpRoot, startRun } from './start.ts';
 import { formatSummary } from './summary-text.ts';

@@ -1,6 +1,6 @@
 // The human summary on stderr: totals, collection share, slowest tests, worker balance, flaky tests.
 import type { Palette } from '../../lib/colour.ts';
-import type { ProfileDocument } from './model.ts';
+import type { ProfileDocument } from './built-document.ts';
 
 const seconds = (ms: number) => (ms >= 100_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms >= 10 ? 0 : 1)} ms`);
 const percent = (fraction: number) => `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)}%`;

@@ -1,6 +1,6 @@
 // The benchmark document (schemas/benchmark.schema.json): micro-benchmark results read from a
 // harness's JSON, in milliseconds per iteration, with the raw samples where the harness kept them.
-import type { DocumentHeader } from '../../lib/document.ts';
+import type { DocumentHeader } from '../../lib/document-header.ts';
 import type { Environment } from '../../lib/environment.ts';
 
 export type Harness = 'pytest-benchmark' | 'hyperfine' | 'vitest-bench';

@@ -3,7 +3,7 @@
 import type { ProfileDocument, TestResult } from '../../lib/profile-document.ts';
 import { type BenchmarkDocument, benchmarkLabel } from './benchmark-document.ts';
 import { formatBytes, formatDeltaMs, formatMs, formatRatio } from './format.ts';
-import { fileTotals, medianRun } from './model.ts';
+import { fileTotals, medianRun } from './sections.ts';
 import type { TrendSeries } from './trend.ts';
 import type { ComparisonDocument, MemoryDocument, OptimizationDocument } from './types.ts';
 

@@ -1,6 +1,6 @@
 // Comparing measurements with a baseline: a profile's tests and total, or a benchmark document's
 // benchmarks. Both reduce to sides of items with values, judged by verdict.ts in one family.
-import { documentHeader } from '../../lib/document.ts';
+import { documentHeader } from '../../lib/document-header.ts';
 import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { type BenchmarkDocument, benchmarkKey } from './benchmark-document.ts';
 import { median } from '../../lib/stats.ts';

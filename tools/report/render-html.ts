@@ -19,8 +19,8 @@ import {
   trendChart,
 } from './charts.ts';
 import { formatBytes, formatMs, formatRatio, formatShare } from './format.ts';
-import { type Line, headline } from './model-comparison.ts';
-import type { Block, Cell, Column, Section, Table } from './model.ts';
+import { type Line, headline } from './comparison-sections.ts';
+import type { Block, Cell, Column, Section, Table } from './sections.ts';
 import type { TrendSeries } from './trend.ts';
 import type { BudgetResult, ComparisonDocument, Loaded, ReportDocument } from './types.ts';
 

@@ -2,7 +2,7 @@
 // the palette says so (a TTY without NO_COLOR).
 import Table from 'cli-table3';
 import type { Palette } from '../../lib/colour.ts';
-import { type Cell, type Section, type Table as ModelTable, type Tone, folded } from './model.ts';
+import { type Cell, type Section, type Table as ModelTable, type Tone, folded } from './sections.ts';
 
 const MIN_FLEX = 10;
 const COMFORTABLE = 30;

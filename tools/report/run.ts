@@ -3,7 +3,7 @@
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { colourEnabled, palette, stderrPalette } from '../../lib/colour.ts';
-import { parseJson, readSource, validateDocument } from '../../lib/documents.ts';
+import { parseJson, readSource, validateDocument } from '../../lib/read-document.ts';
 import { ExitCode, InputError, UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 import { formatDocument, writeProduct } from '../../lib/output.ts';
@@ -29,8 +29,8 @@ import {
   rollingBenchmarkBaseline,
 } from './history.ts';
 import { mergeProfiles } from './merge.ts';
-import { budgetSection, comparisonSection, documentSection, nextSteps, trendSection, verdictLines } from './model-comparison.ts';
-import type { Section } from './model.ts';
+import { budgetSection, comparisonSection, documentSection, nextSteps, trendSection, verdictLines } from './comparison-sections.ts';
+import type { Section } from './sections.ts';
 import { checkRelated } from './relation.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
