@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'examples/', 'coverage/', '**/fixtures/', '.testpace/'] },
+  { ignores: ['dist/', 'node_modules/', 'examples/', 'coverage/', '**/fixtures/', '.testpace/', 'lib/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
