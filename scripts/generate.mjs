@@ -21,16 +21,19 @@ const readSchema = async (name) => JSON.parse(await readFile(path.join(root, 'sc
 /** One schema holding every kind and definition, refs made local, each named for the type it becomes. */
 function combined(common, schemas) {
   const defs = {};
+  const local = (ref) => `#/$defs/${pascal(ref.slice(ref.indexOf('#/$defs/') + '#/$defs/'.length))}`;
   const rewrite = (node) => {
     if (Array.isArray(node)) return node.map(rewrite);
     if (node === null || typeof node !== 'object') return node;
     const out = {};
     for (const [key, value] of Object.entries(node)) {
-      // A $ref's siblings (a description) would make json-schema-to-typescript copy the type under a new name.
-      if (key === '$ref') return { $ref: `#/$defs/${pascal(value.slice(value.indexOf('#/$defs/') + '#/$defs/'.length))}` };
-      else if (key !== '$id' && key !== '$schema' && key !== '$defs') out[key] = rewrite(value);
+      if (key !== '$ref' && key !== '$id' && key !== '$schema' && key !== '$defs') out[key] = rewrite(value);
     }
-    return out;
+    if (node.$ref === undefined) return out;
+    // A $ref beside a description alone would make json-schema-to-typescript copy the type under a
+    // new name: the description is dropped. Beside constraints (properties), both apply: allOf.
+    const { description: _description, ...constraints } = out;
+    return Object.keys(constraints).length === 0 ? { $ref: local(node.$ref) } : { allOf: [{ $ref: local(node.$ref) }, constraints] };
   };
   const add = (name, schema) => {
     if (defs[name]) throw new Error(`two definitions named ${name}`);
@@ -49,7 +52,6 @@ async function types(common, schemas) {
   return compile(combined(common, schemas), 'AnyDocument', {
     bannerComment: banner,
     unreachableDefinitions: true,
-    additionalProperties: false,
     strictIndexSignatures: true,
     ignoreMinAndMaxItems: true,
     format: true,

@@ -529,6 +529,7 @@ export interface TestId {
    * The runner-native id (pytest nodeid, vitest task id, JUnit classname::name).
    */
   id?: string;
+  [k: string]: unknown | undefined;
 }
 /**
  * What fixing something would save, and what that figure rests on.
@@ -740,7 +741,10 @@ export interface ComparisonDocument {
     minEffect?: number;
   };
   verdict: 'regression' | 'improvement' | 'no-change' | 'inconclusive';
-  total?: Delta;
+  total?: Delta & {
+    status?: ComparisonStatus;
+    [k: string]: unknown | undefined;
+  };
   tests: (Delta & {
     /**
      * Empty for a benchmark without a file (hyperfine).
@@ -750,6 +754,7 @@ export interface ComparisonDocument {
     id?: string;
     status: 'regressed' | 'improved' | 'unchanged' | 'inconclusive' | 'new' | 'removed';
     newlyFlaky?: boolean;
+    [k: string]: unknown | undefined;
   })[];
   warnings?: string[];
   correction?: {
@@ -771,6 +776,7 @@ export interface ComparisonDocument {
       of: number;
       medianShiftMs: number;
     };
+    [k: string]: unknown | undefined;
   })[];
   budgets?: BudgetResult[];
 }
@@ -812,6 +818,7 @@ export interface Delta {
    * Inconclusive items: runs (or samples) per side that would detect a change of this size with 80% power.
    */
   runsNeeded?: number;
+  [k: string]: unknown | undefined;
 }
 export interface BudgetResult {
   limit: string;
@@ -865,11 +872,15 @@ export interface BenchmarkDocument {
     /**
      * pytest-benchmark's machine_info, carried over as written (CPU flags left out).
      */
-    machineInfo?: {};
+    machineInfo?: {
+      [k: string]: unknown | undefined;
+    };
     /**
      * pytest-benchmark's commit_info, carried over as written.
      */
-    commitInfo?: {};
+    commitInfo?: {
+      [k: string]: unknown | undefined;
+    };
   }[];
   benchmarks: BenchmarkEntry[];
   warnings?: string[];
@@ -894,7 +905,9 @@ export interface BenchmarkEntry {
   /**
    * Parameters as the harness records them (pytest-benchmark params, hyperfine parameters).
    */
-  params?: {};
+  params?: {
+    [k: string]: unknown | undefined;
+  };
   harness: Harness;
   stats: BenchmarkStats;
   /**
