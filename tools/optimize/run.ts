@@ -1,8 +1,8 @@
 // testpace-optimize: read the test code and a profile, write the optimization document.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { collectEnvironment, pythonVersion } from '../../lib/environment.ts';
+import { tryGit } from '../../lib/git.ts';
 import { documentHeader } from '../../lib/document-header.ts';
 import { readDocument } from '../../lib/read-document.ts';
 import { ExitCode } from '../../lib/errors.ts';
@@ -126,9 +126,7 @@ async function rebaseFromProfile(profileCwd: string, cwd: string): Promise<(file
   let dir: string;
   if (path.isAbsolute(profileCwd)) dir = profileCwd;
   else {
-    const top = await new Promise<string | null>((resolve) =>
-      execFile('git', ['rev-parse', '--show-toplevel'], { cwd, timeout: 5000 }, (error, stdout) => resolve(error ? null : stdout.trim())),
-    );
+    const top = (await tryGit(cwd, ['rev-parse', '--show-toplevel'], { timeoutMs: 5000 }))?.trim();
     dir = path.resolve(top ?? cwd, profileCwd);
   }
   if (!existsSync(dir) || path.resolve(dir) === path.resolve(cwd)) return identity;

@@ -3,9 +3,9 @@
 // function or class bodies selects only the tests that reach those names (python-symbols.ts). The
 // file's other edges (data files, scripts run, snapshots) and the tests that start subprocesses keep
 // the file-level rule, since no name shows what they use.
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { git, tryGit } from '../../lib/git.ts';
 import type { Changes } from './changes.ts';
 import { type Edge, type Graph, directoriesOf } from './graph.ts';
 import type { Project, RunnerProject } from './project.ts';
@@ -29,15 +29,11 @@ export interface SymbolSelectInput {
 
 /** The file's content at `ref` (null when it did not exist there). */
 function gitShow(root: string, ref: string, file: string): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile('git', ['show', `${ref}:${file}`], { cwd: root, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout) => resolve(error ? null : stdout));
-  });
+  return git(root, ['show', `${ref}:${file}`], { maxBuffer: 64 * 1024 * 1024 }).catch(() => null);
 }
 
-function gitLine(root: string, args: string[]): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile('git', args, { cwd: root, encoding: 'utf8' }, (error, stdout) => resolve(error ? null : stdout.trim() || null));
-  });
+async function gitLine(root: string, args: string[]): Promise<string | null> {
+  return (await tryGit(root, args))?.trim() || null;
 }
 
 /** Edges that an import states: the symbol graph stands for these when only bodies changed. */
