@@ -9,7 +9,7 @@ const node = process.execPath;
 const failure = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,
-    (error: SubprocessError) => ({ type: error.constructor.name, message: error.message, hint: error.hint, exitCode: error.exitCode, signal: error.signal }),
+    (error: SubprocessError) => ({ subprocessError: error instanceof SubprocessError, message: error.message, hint: error.hint, exitCode: error.exitCode, signal: error.signal }),
   );
 
 describe('helper processes', () => {
@@ -20,7 +20,7 @@ describe('helper processes', () => {
 
   it('says a helper cannot start, with the hint', async () => {
     expect(await failure(runHelper('/nonexistent/python3', ['-c', ''], { hint: 'install python3' }))).toEqual({
-      type: 'SubprocessError',
+      subprocessError: true,
       message: '/nonexistent/python3: cannot start (ENOENT)',
       hint: 'install python3',
       exitCode: undefined,
@@ -30,7 +30,7 @@ describe('helper processes', () => {
 
   it('names the exit status and the last line of stderr', async () => {
     expect(await failure(runHelper(node, ['-e', 'console.error("first\\nlast words"); process.exit(3)']))).toEqual({
-      type: 'SubprocessError',
+      subprocessError: true,
       message: `${node}: exited with 3: last words`,
       hint: undefined,
       exitCode: 3,
@@ -40,7 +40,7 @@ describe('helper processes', () => {
 
   it('names the signal that killed it', async () => {
     expect(await failure(runHelper(node, ['-e', 'process.kill(process.pid, "SIGKILL")']))).toEqual({
-      type: 'SubprocessError',
+      subprocessError: true,
       message: `${node}: killed by SIGKILL`,
       hint: undefined,
       exitCode: undefined,
@@ -60,7 +60,7 @@ describe('helper processes', () => {
 
   it('runs git, rejecting outside a repository and giving null where asked', async () => {
     const dir = await tempDir('testpace-git-');
-    expect(await failure(git(dir, ['rev-parse', '--show-toplevel']))).toMatchObject({ type: 'SubprocessError', exitCode: 128 });
+    expect(await failure(git(dir, ['rev-parse', '--show-toplevel']))).toMatchObject({ subprocessError: true, exitCode: 128 });
     expect(await tryGit(dir, ['rev-parse', '--show-toplevel'])).toBeNull();
     await git(dir, ['init', '-q']);
     expect(await tryGit(dir, ['rev-parse', '--show-toplevel'])).toMatch(new RegExp(`${dir.split('/').pop()}\\n$`));
