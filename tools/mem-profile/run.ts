@@ -20,7 +20,7 @@ import type { MemProfileOptions } from './options.ts';
 import { type Status, buildDocument } from './document.ts';
 import { followEventsSync } from './events-follower.ts';
 import { exitReportEnv, readExitReport } from './exit-report.ts';
-import { formatBytes } from './format.ts';
+import { formatBytes } from '../../lib/format.ts';
 import { type LimitHit, type Monitor, startMonitor } from './monitor.ts';
 import { createProcfsSampler, procfsAvailable } from './procfs-sampler.ts';
 import { createPsSampler } from './ps-sampler.ts';

@@ -5,7 +5,7 @@ import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { type BenchmarkDocument, benchmarkKey } from './benchmark-document.ts';
 import { median } from '../../lib/stats.ts';
 import { testKey } from '../../lib/test-id.ts';
-import { formatRatio } from './format.ts';
+import { formatRatio } from '../../lib/format.ts';
 import { smallestPValue } from './mann-whitney.ts';
 import type { Summary } from './statistics.ts';
 import type { ComparisonDocument, Delta, Phase, PhaseDelta, TestDelta, Thresholds, TotalDelta } from './types.ts';

@@ -3,7 +3,7 @@
 // They go to stderr, which the runner reads for commands as it does stdout: stdout stays the product.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatDeltaMs, formatMs, formatP, formatRatio } from './format.ts';
+import { formatDeltaMs, formatMs, formatP, formatRatio } from '../../lib/format.ts';
 import { projectRoot } from './harness/index.ts';
 import { itemLabel } from './comparison-sections.ts';
 import type { BudgetResult, ComparisonDocument, Delta, Loaded, OptimizationDocument } from './types.ts';

@@ -18,7 +18,7 @@ import {
   timelineFiles,
   trendChart,
 } from './charts.ts';
-import { formatBytes, formatMs, formatRatio, formatShare } from './format.ts';
+import { formatBytes, formatMs, formatRatio, formatShare } from '../../lib/format.ts';
 import { type Line, headline } from './comparison-sections.ts';
 import type { Block, Cell, Column, Section, Table } from './sections.ts';
 import type { TrendSeries } from './trend.ts';
