@@ -1,9 +1,10 @@
 // What the analysers of each language hand to the rules: tests, fixtures and raw hits, per file.
+import type { RunnerName } from '../../lib/runners/detect.ts';
 
 export type Language = 'python' | 'javascript' | 'bats';
 
 /** A test runner as documents name it. */
-export type Runner = 'pytest' | 'vitest' | 'jest' | 'node-test' | 'mocha' | 'bats';
+export type Runner = RunnerName;
 
 export type Rule =
   | 'sleep'
