@@ -21,7 +21,7 @@ describe('execute', () => {
     // The command sleeps (no CPU to speak of) while the work alongside burns 400 ms of CPU.
     const execution = await run(['sleep', '1'], () => burn(400));
     expect(execution.exitCode).toBe(0);
-    expect(execution.cpu).toBeDefined();
+    expect(execution.cpu).toEqual({ userMs: expect.any(Number), systemMs: expect.any(Number) });
     expect(execution.cpu!.userMs + execution.cpu!.systemMs).toBeLessThan(150);
   });
 
@@ -42,7 +42,7 @@ describe('execute', () => {
     const execution = await run(['true'], () => burn(300).then(() => (done = true)));
     expect(execution.exitCode).toBe(0);
     expect(done).toBe(true);
-    expect(execution.cpu).toBeDefined();
+    expect(execution.cpu).toEqual({ userMs: expect.any(Number), systemMs: expect.any(Number) });
     expect(execution.cpu!.userMs + execution.cpu!.systemMs).toBeLessThan(150);
   });
 });
