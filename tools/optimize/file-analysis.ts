@@ -6,16 +6,8 @@ export type Language = 'python' | 'javascript' | 'bats';
 /** A test runner as documents name it. */
 export type Runner = RunnerName;
 
-export type Rule =
-  | 'sleep'
-  | 'real-network'
-  | 'real-database'
-  | 'subprocess'
-  | 'costly-fixture'
-  | 'parallel-unsafe'
-  | 'duplicate-test'
-  | 'slow-collection'
-  | 'slow-test';
+/** The rules a finding names (schemas/optimization.schema.json: rule). */
+export type { Rule } from '../../lib/generated/documents.ts';
 
 /** Who a hit belongs to: the test or fixture (hook) whose body holds it; null at module level. */
 export interface Owner {
