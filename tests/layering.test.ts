@@ -35,7 +35,30 @@ function layerViolations(graph: Map<string, string[]>): string[] {
   return violations;
 }
 
-/** The import cycles: each strongly connected set of modules, as "a → b → a" (Tarjan's algorithm). */
+/** A real path of imports from the first of `members` back to it, within them (breadth first: the shortest). */
+function shortestCycle(graph: Map<string, string[]>, members: string[]): string[] {
+  const inside = new Set(members);
+  const start = members[0]!;
+  const cameFrom = new Map<string, string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    for (const next of graph.get(node) ?? []) {
+      if (next === start) {
+        const path = [node];
+        while (path[0] !== start) path.unshift(cameFrom.get(path[0]!)!);
+        return [...path, start];
+      }
+      if (inside.has(next) && !cameFrom.has(next)) {
+        cameFrom.set(next, node);
+        queue.push(next);
+      }
+    }
+  }
+  return [...members, start];
+}
+
+/** The import cycles: one per strongly connected set of modules (Tarjan's algorithm), as a path "a → b → a". */
 function importCycles(graph: Map<string, string[]>): string[] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
@@ -63,7 +86,7 @@ function importCycles(graph: Map<string, string[]>): string[] {
       members.push(member);
     } while (member !== node);
     members.sort();
-    if (members.length > 1 || graph.get(node)!.includes(node)) cycles.push([...members, members[0]].join(' → '));
+    if (members.length > 1 || graph.get(node)!.includes(node)) cycles.push(shortestCycle(graph, members).join(' → '));
   };
   for (const node of graph.keys()) if (!index.has(node)) visit(node);
   return cycles.sort();
