@@ -13,9 +13,6 @@ export COREPACK_INTEGRITY_KEYS := 0
 TESTPACE_PREREQS ?= build
 include $(ROOT)/testpace.mk
 
-help: ## List the targets
-	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-22s %s\n", $$1, $$2}'
-
 setup: ## Install what is missing: Node packages (pnpm), Python packages (pip), Debian packages (apt-get)
 	@scripts/setup.sh
 

@@ -29,8 +29,8 @@
       # the hash is the same on every system), and the sha256 of the lockfile it was computed for.
       # Both are written by `make nix-hash` (docs/nix.md); `make nix-check` fails when the lockfile
       # has changed since.
-      pnpmDepsHash = "sha256-U6pl7Pvzs3PjthtMgnTdJu0TVPaRL1YZRkJFxhdvUBQ=";
-      pnpmDepsLockSha256 = "bdb67e2a8a6c2fefffc98d30e42557816015664470fad5108664f73d876493b8";
+      pnpmDepsHash = "sha256-OrkvePNXXe5wqEcxSs1I/gjvyR7ro8X0rqWfQNbdIZg=";
+      pnpmDepsLockSha256 = "e27e9736d5404b353a2fc317113063e1195066b790d666ed03c520dc1e0151be";
 
       # What the build sees: the tracked files, less what a local build or install leaves behind
       # (matters only for a `path:` flake reference; a git checkout never holds them).

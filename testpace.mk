@@ -111,4 +111,14 @@ test-report: $(TESTPACE_PREREQS) ## Write .testpace/report.html from the latest 
 	  --format html --out '$(TESTPACE_DIR)/report.html' $(REPORT_ARGS)
 	@echo "$@: wrote $(TESTPACE_DIR)/report.html" >&2
 
+# `make help` lists the targets of the including Makefile and these (TESTPACE_HELP= leaves a help
+# target of the project's own alone; TESTPACE_HELP=testpace-help names this one differently).
+TESTPACE_HELP ?= help
+ifneq ($(TESTPACE_HELP),)
+.PHONY: $(TESTPACE_HELP)
+$(TESTPACE_HELP):
+	@printf '  %-22s %s\n' '$@' 'List the targets'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-22s %s\n", $$1, $$2}'
+endif
+
 .DEFAULT_GOAL := $(TESTPACE_SAVED_GOAL)

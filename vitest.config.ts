@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     // Tests drive real runners and real processes on a 2-core machine: give them room,
     // and keep files from competing for the CPU they measure.
-    testTimeout: 60_000,
+    testTimeout: 180_000,
     hookTimeout: 120_000,
     fileParallelism: false,
     globalSetup: ['tests/global-setup.ts'],

@@ -36,8 +36,8 @@ interface Counts {
 function ownCounts(text: string): Counts | undefined {
   const plain = stripVTControlCharacters(text);
   const last = (re: RegExp) => [...plain.matchAll(re)].at(-1);
-  // pytest: "== 3 failed, 1200 passed, 4 skipped, 2 errors in 12.3s =="
-  const pytest = last(/^=+ (.*\d+ (?:passed|failed|error|errors|skipped).*) in [\d.]+s/gm);
+  // pytest: "== 3 failed, 1200 passed, 4 skipped, 2 errors in 12.3s ==" (no rules under -q)
+  const pytest = last(/^(?:=+ )?(\d+ (?:passed|failed|error|errors|skipped).*) in [\d.]+s/gm);
   if (pytest) {
     const n = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(pytest[1]!)?.[1] ?? 0);
     return { total: n('passed') + n('failed') + n('skipped') + n('xfailed') + n('xpassed') + n('errors?'), failed: n('failed') };

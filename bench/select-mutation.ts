@@ -9,12 +9,16 @@
 //   node scripts/run-ts.mjs bench/select-mutation.ts --project attrs=/tmp/attrs --project ufo=/tmp/ufo
 //   node scripts/run-ts.mjs bench/select-mutation.ts --mirrors /work/.mirror attrs click ufo luxon
 // (--mirrors clones <dir>/<owner+name>/repo into a temp dir and installs Node dependencies with npm.)
-// Options: --mutate module|body|both (module: the file fails wherever it is imported; body: one
-// function or method of a Python file raises when called, the mutation of issue 15), --max N
-// mutations per project and kind (spread evenly over its sources; default 12), --select FILE
-// (the testpace-select bundle to measure; default dist/testpace-select.cjs), --json FILE (the results).
-// Exit 1 when a failing test file was not selected.
+// Options: --mutate module|body|both (module: the file fails wherever it is imported; body: the
+// function or method in the middle of a Python, JavaScript or TypeScript file throws when called,
+// the mutation of issue 15), --max N mutations per project and kind (a sample: the sources sorted by
+// path, then N of them taken at even steps; default 12), --select A.cjs[,B.cjs…] (the
+// testpace-select bundles to measure, each answering for the same mutated tree right after the
+// suite ran on it; the last one also answers with --granularity file; default
+// dist/testpace-select.cjs), --json FILE (the results). Exit 1 when a failing test file was not
+// selected by the last bundle.
 import { execFile } from 'node:child_process';
+import type { Node as TsNode } from 'typescript';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -28,7 +32,9 @@ const argv = process.argv.slice(2);
 const option = (name: string): string[] => argv.flatMap((arg, i) => (arg === name && argv[i + 1] !== undefined ? [argv[i + 1]!] : []));
 const valued = new Set(['--project', '--mirrors', '--max', '--select', '--json', '--mutate']);
 const positional = argv.filter((arg, i) => !arg.startsWith('--') && !valued.has(argv[i - 1] ?? ''));
-const selectBundle = path.resolve(option('--select')[0] ?? binary('select'));
+const selectBundles = (option('--select')[0] ?? binary('select')).split(',').map((file) => path.resolve(file));
+const selectBundle = selectBundles[selectBundles.length - 1]!;
+const label = (bundle: string): string => path.basename(bundle).replace(/\.cjs$/, '');
 const maxMutations = Number(option('--max')[0] ?? 12);
 const mutate = option('--mutate')[0] ?? 'module';
 const kinds = mutate === 'both' ? ['module', 'body'] : [mutate];
@@ -146,8 +152,8 @@ async function peerSelection(project: RealProject, dir: string, file: string): P
   return null;
 }
 
-async function selectFor(dir: string, file: string, extra: string[] = []): Promise<{ files: string[]; error: string | null }> {
-  const run = await exec(process.execPath, [selectBundle, '--files', file, '--no-cache', ...extra], dir);
+async function selectFor(bundle: string, dir: string, file: string, extra: string[] = []): Promise<{ files: string[]; error: string | null }> {
+  const run = await exec(process.execPath, [bundle, '--files', file, '--no-cache', ...extra], dir);
   if (run.code !== 0) return { files: [], error: run.stderr.trim().split('\n')[0] ?? `exit ${run.code}` };
   return { files: run.stdout.split('\n').filter(Boolean).map((f) => relative(dir, f)), error: null };
 }
@@ -178,7 +184,35 @@ if found:
     print(json.dumps([n.name, first.lineno, first.col_offset]))
 `;
 
+// The function in the middle of a JavaScript or TypeScript file (by position, among those with a
+// block body), through testpace's own TypeScript (a dev dependency): where its body starts.
+async function jsBodyMutation(file: string, original: string): Promise<{ text: string; name: string } | null> {
+  const ts = (await import('typescript')).default;
+  const source = ts.createSourceFile(file, original, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const found: Array<{ name: string; at: number }> = [];
+  const visit = (node: TsNode): void => {
+    if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isConstructorDeclaration(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node)) && node.body && ts.isBlock(node.body) && node.body.statements.length > 0) {
+      let name = node.name && ts.isIdentifier(node.name) ? node.name.text : '';
+      if (!name && ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name)) name = node.parent.name.text;
+      if (!name && ts.isPropertyAssignment(node.parent) && ts.isIdentifier(node.parent.name)) name = node.parent.name.text;
+      if (!name && ts.isBinaryExpression(node.parent)) name = node.parent.left.getText(source);
+      if (ts.isConstructorDeclaration(node)) name = 'constructor';
+      const first = node.body.statements[0]!;
+      // After a 'use strict' prologue, which must stay first.
+      const at = ts.isExpressionStatement(first) && ts.isStringLiteral(first.expression) && node.body.statements[1] ? node.body.statements[1].getStart(source) : first.getStart(source);
+      found.push({ name: name || `(line ${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1})`, at });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  if (found.length === 0) return null;
+  found.sort((a, b) => a.at - b.at);
+  const chosen = found[found.length >> 1]!;
+  return { text: `${original.slice(0, chosen.at)}throw new Error("testpace mutation"); ${original.slice(chosen.at)}`, name: `${file}::${chosen.name}` };
+}
+
 async function breakBody(file: string, original: string): Promise<{ text: string; name: string } | null> {
+  if (!file.endsWith('.py')) return /\.[cm]?[jt]sx?$/.test(file) ? jsBodyMutation(file, original) : null;
   const found = await new Promise<string>((resolve) => {
     const child = execFile('python3', ['-c', BODY_FINDER], (_, stdout) => resolve(String(stdout ?? '')));
     child.stdin?.end(original);
@@ -200,26 +234,38 @@ interface RealMutation {
   kind: string;
   file: string;
   failing: string[];
-  selected: string[];
-  /** What --granularity file selects (the file-level graph). */
+  /** What each bundle selects (by its label), and what it missed of the failing files. */
+  selected: Record<string, string[]>;
+  missed: Record<string, string[]>;
+  errors: Record<string, string>;
+  /** What the last bundle selects with --granularity file (the file-level graph). */
   fileLevel: string[] | null;
-  missed: string[];
   peer: string[] | null;
   peerMissed: string[] | null;
-  error: string | null;
 }
 
-async function realCheck(project: RealProject, dir: string): Promise<{ tests: string[]; mutations: RealMutation[]; baseline: string[] }> {
+async function realCheck(project: RealProject, dir: string): Promise<{ tests: string[]; mutations: RealMutation[]; baseline: string[]; discovered: string[] | null }> {
   const dirty = await exec('git', ['status', '--porcelain', '--untracked-files=no'], dir);
   if (dirty.stdout.trim()) throw new Error(`${dir} has uncommitted changes; the check breaks and restores files there`);
   const tests = await listTests(project, dir);
   const baseline = await failingFiles(project, dir, tests);
-  process.stderr.write(`  ${project.name}: ${tests.length} test files, ${baseline.length} failing before any mutation\n`);
+  // What the last bundle discovers as test files, to compare with the runner's own list.
+  const all = await exec(process.execPath, [selectBundle, '--files', 'package.json', '--no-cache', '--format', 'json'], dir);
+  let discovered: string[] | null = null;
+  try {
+    discovered = (JSON.parse(all.stdout) as { selected: Array<{ file: string }> }).selected.map((s) => s.file).sort();
+  } catch {
+    discovered = null;
+  }
+  const extra = discovered?.filter((f) => !tests.includes(f)) ?? [];
+  const lacking = discovered ? tests.filter((f) => !discovered.includes(f)) : [];
+  process.stderr.write(`  ${project.name}: ${tests.length} test files, ${baseline.length} failing before any mutation; select discovers ${discovered?.length ?? '?'} (${extra.length} the runner does not list: ${extra.slice(0, 3).join(', ')}; ${lacking.length} it lacks: ${lacking.slice(0, 3).join(', ')})\n`);
   const sources = (await glob(project.sources, { cwd: dir, ignore: ['**/node_modules/**'] }))
     .filter((file) => !tests.includes(file) && statSync(path.join(dir, file)).size > 0)
     .sort();
   const mutations: RealMutation[] = [];
-  for (const [kind, file] of kinds.flatMap((k) => spread(k === 'body' ? sources.filter((f) => f.endsWith('.py')) : sources, maxMutations).map((f) => [k, f] as const))) {
+  const bodyKind = (f: string): boolean => /\.(py|[cm]?[jt]sx?)$/.test(f) && !f.endsWith('.d.ts');
+  for (const [kind, file] of kinds.flatMap((k) => spread(k === 'body' ? sources.filter(bodyKind) : sources, maxMutations).map((f) => [k, f] as const))) {
     const absolute = path.join(dir, file);
     const original = await readFile(absolute, 'utf8');
     const body = kind === 'body' ? await breakBody(file, original) : null;
@@ -227,21 +273,29 @@ async function realCheck(project: RealProject, dir: string): Promise<{ tests: st
     await writeFile(absolute, body ? body.text : breakText(file, original));
     try {
       const failing = (await failingFiles(project, dir, tests)).filter((f) => !baseline.includes(f));
-      const selection = await selectFor(dir, file);
-      // The file-level graph's answer, side by side (builds without --granularity answer with an error).
-      const fileLevel = await selectFor(dir, file, ['--granularity', 'file']);
-      const peer = await peerSelection(project, dir, file);
-      const missed = failing.filter((f) => !selection.files.includes(f));
-      mutations.push({ kind, file: body?.name ?? file, failing, selected: selection.files, fileLevel: fileLevel.error ? null : fileLevel.files, missed, peer, peerMissed: peer && failing.filter((f) => !peer.includes(f)), error: selection.error });
+      const mutation: RealMutation = { kind, file: body?.name ?? file, failing, selected: {}, missed: {}, errors: {}, fileLevel: null, peer: null, peerMissed: null };
+      for (const bundle of selectBundles) {
+        const selection = await selectFor(bundle, dir, file);
+        mutation.selected[label(bundle)] = selection.files;
+        mutation.missed[label(bundle)] = failing.filter((f) => !selection.files.includes(f));
+        if (selection.error) mutation.errors[label(bundle)] = selection.error;
+      }
+      // The file-level graph's answer, side by side.
+      const fileLevel = await selectFor(selectBundle, dir, file, ['--granularity', 'file']);
+      mutation.fileLevel = fileLevel.error ? null : fileLevel.files;
+      mutation.peer = await peerSelection(project, dir, file);
+      mutation.peerMissed = mutation.peer && failing.filter((f) => !mutation.peer!.includes(f));
+      mutations.push(mutation);
+      const perBundle = selectBundles.map((b) => `${label(b)} ${mutation.selected[label(b)]!.length} selected, ${mutation.missed[label(b)]!.length} missed${mutation.errors[label(b)] ? ` (${mutation.errors[label(b)]})` : ''}`).join('; ');
       process.stderr.write(
-        `  ${project.name}: ${kind} ${body?.name ?? file}: ${failing.length} failing, ${selection.files.length} selected, ${missed.length} missed${fileLevel.error ? '' : ` (file level ${fileLevel.files.length})`}${peer ? `; ${project.peer} related ${peer.length}, missed ${failing.filter((f) => !peer.includes(f)).length}` : ''}${selection.error ? ` (select: ${selection.error})` : ''}\n`,
+        `  ${project.name}: ${kind} ${mutation.file}: ${failing.length} failing; ${perBundle}${mutation.fileLevel ? ` (file level ${mutation.fileLevel.length})` : ''}${mutation.peer ? `; ${project.peer} related ${mutation.peer.length}, missed ${mutation.peerMissed!.length}` : ''}\n`,
       );
     } finally {
       await writeFile(absolute, original);
     }
   }
   if (project.build) await exec('sh', ['-c', project.build], dir, project.env ?? {});
-  return { tests, mutations, baseline };
+  return { tests, mutations, baseline, discovered };
 }
 
 const percent = (n: number): string => `${(n * 100).toFixed(1)}%`;
@@ -277,33 +331,37 @@ async function realProjects(): Promise<number> {
   for (const { project, dir, temp } of targets) {
     const started = performance.now();
     try {
-      const { tests, mutations, baseline } = await realCheck(project, dir);
+      const { tests, mutations, baseline, discovered } = await realCheck(project, dir);
       for (const kind of kinds) {
-      const ofKind = mutations.filter((m) => m.kind === kind);
-      const effective = ofKind.filter((m) => m.failing.length > 0);
-      const failing = effective.reduce((n, m) => n + m.failing.length, 0);
-      const caught = effective.reduce((n, m) => n + m.failing.length - m.missed.length, 0);
-      const shares = effective.map((m) => m.selected.filter((s) => tests.includes(s)).length / Math.max(1, tests.length));
-      const peerRows = effective.filter((m) => m.peer !== null);
-      const fileShares = effective.filter((m) => m.fileLevel !== null).map((m) => m.fileLevel!.filter((s) => tests.includes(s)).length / Math.max(1, tests.length));
-      const peerCaught = peerRows.reduce((n, m) => n + m.failing.length - m.peerMissed!.length, 0);
-      const peerFailing = peerRows.reduce((n, m) => n + m.failing.length, 0);
-      const peerShares = peerRows.map((m) => m.peer!.length / Math.max(1, tests.length));
-      missed += effective.reduce((n, m) => n + m.missed.length, 0);
-      for (const m of ofKind) if (m.missed.length > 0) process.stderr.write(`MISSED ${project.name}/${m.file}: ${m.missed.join(', ')}\n`);
-      const seconds = ((performance.now() - started) / 1000).toFixed(0);
-      rows.push(
-        `| ${project.name} (${project.runner}) | ${kind} | ${tests.length} | ${ofKind.length} (${effective.length} failing) | ${caught}/${failing} = ${percent(failing === 0 ? 1 : caught / failing)} | ${percent(median(shares))} (mean ${percent(shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length))})${fileShares.length > 0 ? `; file level ${percent(median(fileShares))}` : ''} | ${peerRows.length > 0 ? `${project.peer}: ${peerCaught}/${peerFailing} = ${percent(peerFailing === 0 ? 1 : peerCaught / peerFailing)}, median share ${percent(median(peerShares))}` : '—'} | ${seconds} s |`,
-      );
+        const ofKind = mutations.filter((m) => m.kind === kind);
+        const effective = ofKind.filter((m) => m.failing.length > 0);
+        const failing = effective.reduce((n, m) => n + m.failing.length, 0);
+        const share = (files: string[]): number => files.filter((s) => tests.includes(s)).length / Math.max(1, tests.length);
+        const shareText = (shares: number[]): string => `${percent(median(shares))} (mean ${percent(shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length))})`;
+        const cells = selectBundles.map((bundle) => {
+          const name = label(bundle);
+          const caught = effective.reduce((n, m) => n + m.failing.length - m.missed[name]!.length, 0);
+          return `${caught}/${failing} = ${percent(failing === 0 ? 1 : caught / failing)}, ${shareText(effective.map((m) => share(m.selected[name]!)))}`;
+        });
+        const fileRows = effective.filter((m) => m.fileLevel !== null);
+        const peerRows = effective.filter((m) => m.peer !== null);
+        const peerCaught = peerRows.reduce((n, m) => n + m.failing.length - m.peerMissed!.length, 0);
+        const peerFailing = peerRows.reduce((n, m) => n + m.failing.length, 0);
+        missed += effective.reduce((n, m) => n + m.missed[label(selectBundle)]!.length, 0);
+        for (const m of ofKind) if (m.missed[label(selectBundle)]!.length > 0) process.stderr.write(`MISSED ${project.name}/${m.file}: ${m.missed[label(selectBundle)]!.join(', ')}\n`);
+        const seconds = ((performance.now() - started) / 1000).toFixed(0);
+        rows.push(
+          `| ${project.name} (${project.runner}) | ${kind} | ${tests.length}${discovered && discovered.join() !== tests.join() ? ` (select: ${discovered.length})` : ''} | ${ofKind.length} (${effective.length} failing) | ${cells.join(' | ')} | ${fileRows.length > 0 ? shareText(fileRows.map((m) => share(m.fileLevel!))) : '—'} | ${peerRows.length > 0 ? `${project.peer}: ${peerCaught}/${peerFailing} = ${percent(peerFailing === 0 ? 1 : peerCaught / peerFailing)}, ${shareText(peerRows.map((m) => m.peer!.length / Math.max(1, tests.length)))}` : '—'} | ${seconds} s |`,
+        );
       }
       results.push({ project: project.name, dir, tests: tests.length, baselineFailing: baseline, mutations });
     } finally {
       if (temp) await rm(temp, { recursive: true, force: true });
     }
   }
-  console.log(`select: ${selectBundle}`);
-  console.log('| project | mutation | test files | mutations | recall by failing file | share of test files selected: median (mean), over the mutations that broke a test | peer (recall, median share) | time |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log(`select: ${selectBundles.join(', ')}; each cell: recall by failing file, share of the test files selected (median, mean) over the mutations that broke a test`);
+  console.log(`| project | mutation | test files | mutations | ${selectBundles.map(label).join(' | ')} | ${label(selectBundle)} --granularity file | peer | time |`);
+  console.log(`| --- | --- | --- | --- | ${selectBundles.map(() => '---').join(' | ')} | --- | --- | --- |`);
   for (const row of rows) console.log(row);
   console.log(missed === 0 ? 'every failing test file was selected' : `${missed} failing test files were NOT selected`);
   const json = option('--json')[0];

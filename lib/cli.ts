@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 import yargs from 'yargs';
 import { ExitCode, UsageError, formatError } from './errors.ts';
-import type { Io } from './io.ts';
+import { type Io, terminalColumns } from './io.ts';
 import { VERSION } from './version.ts';
 
 export type ToolName = 'profile' | 'mem-profile' | 'optimize' | 'select' | 'report';
@@ -32,6 +32,18 @@ export interface CommandSpec<Options> {
   passThrough?: boolean;
 }
 
+const EXIT_CODES = 'Exit codes: 0 success; 1 the result says fail; 2 usage or input error.';
+
+/**
+ * Adds the examples to yargs' help, each command on one line whatever the width (yargs wraps its own
+ * examples into lines that cannot be copied), its description on the next.
+ */
+function withExamples(help: string, examples: CommandSpec<unknown>['examples']): string {
+  const lines = examples.length ? ['Examples:'] : [];
+  for (const [command, description] of examples) lines.push(`  ${command}`, `      ${description}`);
+  return [help.trimEnd(), lines.join('\n'), EXIT_CODES].filter(Boolean).join('\n\n') + '\n';
+}
+
 /**
  * Parses `argv`, runs the tool and returns its exit code. Errors in the taxonomy print one
  * line (two with a hint) and return 2; other errors are bugs and say so.
@@ -51,28 +63,130 @@ export async function main<Options>(spec: CommandSpec<Options>, argv: string[], 
           .alias('V', 'version')
           .strictOptions()
           .exitProcess(false)
-          .wrap(Math.min(110, io.stdout.columns ?? 100))
+          .wrap(Math.min(110, terminalColumns(io.stdout, io.env)))
           .parserConfiguration({ 'populate--': spec.passThrough ?? false, 'strip-dashed': true }),
-      )
-      .epilogue('Exit codes: 0 success; 1 the result says fail; 2 usage or input error.');
-    for (const [command, description] of spec.examples) parser.example(command, description);
+      );
 
+    const known = knownOptions(parser);
     const parsed = await new Promise<{ args: Record<string, unknown>; output: string }>((resolve, reject) => {
       parser.parse(argv, {}, (error: Error | null | undefined, args: Record<string, unknown>, output: string) => {
-        if (error) reject(new UsageError(error.message, `see testpace-${spec.tool} --help`));
+        if (error) reject(forgottenDashes(spec, argv, known) ?? unknownOption(spec.tool, error.message, known) ?? new UsageError(error.message, `see testpace-${spec.tool} --help`));
         else resolve({ args, output });
       });
     });
     if (parsed.output) {
       // --help or --version: yargs hands its text over instead of printing it.
-      io.stdout.write(parsed.output.endsWith('\n') ? parsed.output : parsed.output + '\n');
+      const text = parsed.args.help ? withExamples(parsed.output, spec.examples) : parsed.output;
+      io.stdout.write(text.endsWith('\n') ? text : text + '\n');
       return ExitCode.ok;
     }
+    if (spec.passThrough && (parsed.args._ as unknown[]).length > 0) {
+      const forgotten = forgottenDashes(spec, argv, known);
+      if (forgotten) throw forgotten;
+    }
+    notANumber(parsed.args, argv, known);
     const options = await spec.toOptions(parsed.args, io);
     return await spec.run(options, io);
   } catch (error) {
     io.stderr.write(formatError(spec.tool, error, debug));
     return ExitCode.usage;
+  }
+}
+
+/** The options a parser knows: every name and alias, and which of them take no value. */
+interface KnownOptions {
+  names: string[];
+  flags: Set<string>;
+  numbers: Set<string>;
+}
+
+function knownOptions(parser: Argv): KnownOptions {
+  // getOptions() is yargs' own (public in its docs, missing from its types).
+  const options = (parser as unknown as { getOptions(): { key: Record<string, unknown>; boolean: string[]; number: string[]; alias: Record<string, string[]> } }).getOptions();
+  const names = new Set<string>(Object.keys(options.key));
+  const flags = new Set<string>(options.boolean);
+  const numbers = new Set<string>(options.number);
+  for (const [name, aliases] of Object.entries(options.alias)) {
+    for (const alias of aliases) {
+      names.add(alias);
+      if (flags.has(name)) flags.add(alias);
+      if (numbers.has(name)) numbers.add(alias);
+    }
+  }
+  for (const flag of [...flags]) flags.add(`no-${flag}`);
+  names.delete('$0');
+  return { names: [...names], flags, numbers };
+}
+
+/** The option name of a raw argument (`--runs=3` → runs, `-q` → q), or undefined for a word. */
+const optionName = (arg: string): string | undefined => (arg.startsWith('-') && arg !== '-' ? arg.replace(/^--?/, '').split('=')[0] : undefined);
+
+/**
+ * A command given without the `--` before it (`testpace-profile pytest -q`): the first word that is
+ * neither an option nor an option's value starts it.
+ */
+function forgottenDashes(spec: CommandSpec<unknown>, argv: readonly string[], known: KnownOptions): UsageError | undefined {
+  if (!spec.passThrough || argv.includes('--')) return undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const name = optionName(arg);
+    if (name !== undefined) {
+      // An option that takes a value takes the next word, unless it came with `=` or is not ours.
+      if (!arg.includes('=') && !known.flags.has(name) && known.names.includes(name) && !/^-[^-]{2,}/.test(arg)) i++;
+      continue;
+    }
+    const options = argv.slice(0, i);
+    const suggestion = [`testpace-${spec.tool}`, ...options, '--', ...argv.slice(i)].join(' ');
+    return new UsageError(`"${arg}" is not an option; the command to run goes after --`, `did you mean \`${suggestion}\`?`);
+  }
+  return undefined;
+}
+
+/** Edit distance (insertions, deletions, substitutions, and swaps of neighbours). */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The candidate nearest to `word`, when near enough to be a slip of the fingers. */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(1, Math.min(3, Math.floor(word.length / 3))) ? best : undefined;
+}
+
+/** yargs' "Unknown argument: rnus" as one line naming the option, and the nearest known one. */
+function unknownOption(tool: string, message: string, known: KnownOptions): UsageError | undefined {
+  const match = /^Unknown arguments?: (.+)$/.exec(message);
+  if (!match) return undefined;
+  const unknown = match[1]!.split(', ')[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const shown = unknown.length === 1 ? `-${unknown}` : `--${unknown}`;
+  const long = known.names.filter((n) => n.length > 1 && !n.startsWith('no-') && !/[A-Z]/.test(n));
+  const guess = nearest(unknown, long);
+  return new UsageError(`unknown option ${shown}`, guess ? `did you mean --${guess}? (see testpace-${tool} --help)` : `see testpace-${tool} --help`);
+}
+
+/** A number option given text (`--runs=three`): yargs makes it NaN; say what was typed. */
+function notANumber(args: Record<string, unknown>, argv: readonly string[], known: KnownOptions): void {
+  for (const name of known.numbers) {
+    if (!(typeof args[name] === 'number' && Number.isNaN(args[name]))) continue;
+    const at = argv.findIndex((arg) => optionName(arg) === name);
+    if (at < 0) continue;
+    const arg = argv[at]!;
+    const typed = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[at + 1];
+    const shown = name.length === 1 ? `-${name}` : `--${name}`;
+    throw new UsageError(`${shown}: expected a number, received ${typed === undefined ? 'nothing' : `"${typed}"`}`);
   }
 }
 

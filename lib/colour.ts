@@ -19,7 +19,7 @@ export function colourEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEn
 }
 
 const wrap = (on: boolean, open: number, close: number) => (text: string) =>
-  on ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+  on && text ? `\u001b[${open}m${text}\u001b[${close}m` : text;
 
 export function palette(enabled: boolean): Palette {
   return {

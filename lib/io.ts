@@ -12,6 +12,14 @@ export interface Io {
   cwd: string;
 }
 
+/**
+ * The width of the terminal behind `stream`: a pseudo-terminal may report 0 columns (a container's
+ * console before it is sized), in which case COLUMNS or 80.
+ */
+export function terminalColumns(stream: { columns?: number }, env: NodeJS.ProcessEnv): number {
+  return stream.columns || Number(env.COLUMNS) || 80;
+}
+
 /** Sleeps the thread for `ms` without returning to the event loop (a descriptor that is not ready yet). */
 const pause = (ms: number): void => {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);

@@ -1,5 +1,6 @@
 // Writing the product: to stdout, or atomically to a file so a reader never sees half a document.
 import { constants } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { access, lstat, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from './errors.ts';
@@ -100,6 +101,49 @@ export async function writeProduct(io: Io, out: string | undefined, text: string
   await new Promise<void>((resolve, reject) => {
     io.stdout.write(text, (error) => (error ? reject(error) : resolve()));
   });
+}
+
+/** Where a tool's document goes: a file (`shown` as the user named it, or the default one) or stdout. */
+export interface DocumentTarget {
+  /** The file, relative to io.cwd or absolute; undefined for stdout. */
+  out: string | undefined;
+  /** Whether the file is the terminal default `.testpace/<name>.json` rather than one the user named. */
+  defaulted: boolean;
+}
+
+/**
+ * Where a document goes: `--out FILE`; stdout for `--out -` or when stdout is not a terminal (a pipe,
+ * a file, CI); on a terminal `.testpace/<name>.json`, since pages of JSON on a screen help nobody.
+ */
+export function documentTarget(io: Io, out: string | undefined, name: string): DocumentTarget {
+  // yargs reads `--out -` as an empty --out and a lone `-` positional.
+  if (out === '-' || out === '') return { out: undefined, defaulted: false };
+  if (out) return { out, defaulted: false };
+  if (io.stdout.isTTY) return { out: path.join('.testpace', `${name}.json`), defaulted: true };
+  return { out: undefined, defaulted: false };
+}
+
+/** Writes a document to its target; a .testpace/ directory made here ignores itself (as select's cache does). */
+export async function writeDocument(io: Io, target: DocumentTarget, text: string): Promise<void> {
+  if (target.defaulted) {
+    const dir = path.resolve(io.cwd, path.dirname(target.out!));
+    if (!existsSync(dir)) {
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, '.gitignore'), '*\n').catch(() => undefined);
+    }
+  }
+  await writeProduct(io, target.out, text);
+}
+
+/** The lines telling a person, on stderr, where the document went and what to run next. */
+export function documentWritten(tool: string, target: DocumentTarget, next: ReadonlyArray<readonly [string, string]> = []): string {
+  if (!target.out) return '';
+  const lines = [`testpace-${tool}: wrote ${target.out}`];
+  if (target.defaulted) {
+    lines[0] += ' (--out - puts the JSON on stdout)';
+    for (const [command, why] of next) lines.push(`  next: ${command}   # ${why}`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 /** Serialises a document the way every tool writes it. */

@@ -1,5 +1,5 @@
 // A single self-overwriting progress line on stderr, shown only on a terminal.
-import type { Io } from './io.ts';
+import { type Io, terminalColumns } from './io.ts';
 
 export interface Progress {
   update(text: string): void;
@@ -16,7 +16,7 @@ export function createProgress(io: Io, now: () => number = Date.now): Progress {
       const t = now();
       if (shown && t - last < 100) return; // redraw at most ten times a second
       last = t;
-      const width = (io.stderr.columns ?? 80) - 1;
+      const width = terminalColumns(io.stderr, io.env) - 1;
       io.stderr.write(`\r\u001b[K${text.length > width ? text.slice(0, width - 1) + '…' : text}`);
       shown = true;
     },

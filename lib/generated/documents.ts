@@ -392,6 +392,10 @@ export interface MemoryDocument {
     rssStartBytes?: number;
     rssEndBytes?: number;
     /**
+     * Time between the two readings growthBytes is the difference of: a growth over readings far longer than the test may be its neighbours'.
+     */
+    resolutionMs?: number;
+    /**
      * RSS growth of the test's worker process during the test (negative when it freed memory).
      */
     growthBytes: number;

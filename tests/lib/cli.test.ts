@@ -30,7 +30,7 @@ describe('the shared command line', () => {
   it('refuses unknown options with one line and exit 2', async () => {
     const io = memoryIo();
     expect(await main(spec(async () => 0), ['--nope'], io)).toBe(2);
-    expect(io.err()).toBe('testpace-report: Unknown argument: nope\n  see testpace-report --help\n');
+    expect(io.err()).toBe('testpace-report: unknown option --nope\n  see testpace-report --help\n');
   });
 
   it('prints input errors without a stack, and with one under --debug', async () => {

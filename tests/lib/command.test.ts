@@ -60,6 +60,15 @@ describe('startCommand', () => {
     for (const name of ['escaped.pid', 'member.pid']) expect(processRunning(readPid(dir, name)), name).toBe(false);
   });
 
+  it('lets what the command started finish within a moment of its end (bats\' report formatter does)', async () => {
+    const dir = await tempDir();
+    await writeTree(dir, { 'late.sh': ['(sleep 0.7; echo written > report.txt) &', 'exit 0', ''].join('\n') });
+    const command = await startCommand({ argv: ['sh', 'late.sh'], cwd: dir, env: process.env, ...quietly, killAfterMs: 5000 });
+    const end = await command.ended;
+    expect(end).toMatchObject({ exitCode: 0, stoppedBy: undefined, leftovers: 0 });
+    expect(readFileSync(path.join(dir, 'report.txt'), 'utf8')).toBe('written\n');
+  });
+
   it('stops a command at its timeout', async () => {
     const command = await startCommand({ argv: ['sleep', '30'], cwd: process.cwd(), env: process.env, ...quietly, killAfterMs: 5000, timeoutMs: 300 });
     const end = await command.ended;

@@ -170,6 +170,19 @@ describe.skipIf(nested)('testpace.mk included by another project', () => {
     expect(planned.stdout).toContain(` ${repoRoot}/dist/testpace-profile.cjs --out '${dir}/.testpace/profile.json'`);
   });
 
+  it("make help lists the project's targets and testpace's, without a help of its own", async () => {
+    const dir = await tempDir('testpace-make-');
+    await writeFile(path.join(dir, 'Makefile'), `all: ## the project's own\n\t@echo all\ninclude ${repoRoot}/testpace.mk\n`);
+    const result = await make(['help'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^ {2}all +the project's own$/m);
+    expect(result.stdout).toMatch(/^ {2}test-profile +Profile the suite/m);
+    // A project with a help of its own keeps it.
+    await writeFile(path.join(dir, 'Makefile'), `TESTPACE_HELP =\nhelp:\n\t@echo own help\ninclude ${repoRoot}/testpace.mk\n`);
+    const own = await make(['help'], { cwd: dir });
+    expect(own.stdout + own.stderr).toBe('own help\n');
+  });
+
   it('takes the tools from a dist/ that a prerequisite has just built', async () => {
     // A fresh checkout has no dist/ when make reads testpace.mk; the build prerequisite writes it.
     const dir = await tempDir('testpace-make-');

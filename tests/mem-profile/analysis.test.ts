@@ -5,7 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { median } from '../../lib/stats.ts';
-import { type ScopeSeries, attributeCoordinated, attributeTest } from '../../tools/mem-profile/attribution.ts';
+import { type ScopeSeries, attributeCoordinated, attributeTest, growthResolved } from '../../tools/mem-profile/attribution.ts';
 import { downsampleIndices } from '../../tools/mem-profile/downsample.ts';
 import { asciiSparkline } from '../../lib/format.ts';
 import { checkLeak, leastSquares } from '../../tools/mem-profile/leak.ts';
@@ -131,7 +131,8 @@ describe('the sampling loop', () => {
 });
 
 describe('the leak check', () => {
-  const times = Array.from({ length: 40 }, (_, i) => i * 100);
+  // 40 samples a second apart: a span long enough to judge a trend over.
+  const times = Array.from({ length: 40 }, (_, i) => i * 1000);
 
   it('fits a line exactly', () => {
     const fit = leastSquares([0, 1, 2, 3], [1, 3, 5, 7]);
@@ -141,11 +142,11 @@ describe('the leak check', () => {
   });
 
   it('suspects steady growth and gives slope, R² and growth in its basis', () => {
-    const rss = times.map((t) => 100 * MB + t * 50 * 1024); // +50 KiB per ms: 2.93 GB/min
+    const rss = times.map((t) => 100 * MB + t * 5 * 1024); // +5 KiB per ms: 293 MB/min
     const verdict = checkLeak('total RSS', times, rss, 0, thresholds);
     expect(verdict.verdict).toBe('suspected-leak');
     expect(verdict.r2).toBe(1);
-    expect(verdict.slopeMbPerMin).toBeCloseTo((50 / 1024) * 60_000, 1);
+    expect(verdict.slopeMbPerMin).toBeCloseTo((5 / 1024) * 60_000, 1);
     expect(verdict.growthPct).toBeGreaterThan(50);
     expect(verdict.basis).toMatch(/^total RSS: least-squares fit over 40 samples .* both thresholds met$/);
   });
@@ -153,11 +154,29 @@ describe('the leak check', () => {
   it('does not call a one-off jump a leak when it is not steady', () => {
     // Flat, one step up in the middle, flat again: a big growth, but a line through a step of two equal
     // halves has R² 0.75, under the 0.8 threshold.
-    const rss = times.map((t) => (t < 2000 ? 100 * MB : 300 * MB));
+    const rss = times.map((t) => (t < 20_000 ? 100 * MB : 300 * MB));
     const verdict = checkLeak('total RSS', times, rss, 0, thresholds);
     expect(verdict.r2).toBeCloseTo(0.75, 2);
     expect(verdict.verdict).toBe('no-leak');
-    expect(verdict.basis).toMatch(/grew, but not steadily/);
+    expect(verdict.basis).toMatch(/a step, not a slope/);
+  });
+
+  it('tells a step from a slope when a line fits both', () => {
+    // A slow rise and one allocation held to the end: R² 0.86 and +95%, both over the thresholds.
+    const rss = times.map((t) => 100 * MB + (t / 1000) * MB + (t >= 20_000 ? 60 * MB : 0));
+    const verdict = checkLeak('total RSS', times, rss, 0, thresholds);
+    expect(verdict.r2).toBeGreaterThanOrEqual(0.8);
+    expect(verdict.growthPct).toBeGreaterThanOrEqual(50);
+    expect(verdict.verdict).toBe('no-leak');
+    expect(verdict.basis).toMatch(/a step, not a slope: \+63 MB within a tenth of the span, ending at 20 s, is 66% of the growth$/);
+  });
+
+  it('judges no trend over a short run, however steady', () => {
+    // 2 s of a one-off 64 MiB allocation being touched (issue 19's pytest run): a line, but too short.
+    const short = Array.from({ length: 20 }, (_, i) => i * 100);
+    const verdict = checkLeak('total RSS', short, short.map((t) => 30 * MB + t * 32 * 1024), 0, thresholds);
+    expect(verdict.verdict).toBe('insufficient-data');
+    expect(verdict.basis).toBe('total RSS: 20 samples over 1.9 s after the 0 s warm-up; a trend needs at least 20 s (--leak-min-duration)');
   });
 
   it('clears a flat series and says why', () => {
@@ -168,7 +187,7 @@ describe('the leak check', () => {
   });
 
   it('gives no verdict on too few samples after the warm-up', () => {
-    const verdict = checkLeak('total RSS', times, times, 3500, thresholds);
+    const verdict = checkLeak('total RSS', times, times, 35_000, thresholds);
     expect(verdict).toMatchObject({ verdict: 'insufficient-data', samples: 5 });
     expect(verdict.basis).toContain('at least 10');
   });
@@ -207,6 +226,7 @@ describe('per-test attribution', () => {
       rssStartBytes: 51 * MB,
       rssEndBytes: 120 * MB,
       growthBytes: 69 * MB,
+      resolutionMs: 35,
       peakRssBytes: 150 * MB,
     });
   });
@@ -253,3 +273,19 @@ describe('small things', () => {
     expect(asciiSparkline([5, 5], 10)).toBe('@@');
   });
 });
+
+describe('growth the samples can resolve', () => {
+  // Readings every 100 ms; 42 MiB allocated between the second and the third.
+  const series = { tMs: [0, 100, 200, 300], rssBytes: [10, 10, 52, 52].map((m) => m * MB), hwmBytes: [null, null, null, null] };
+  const window = (startMs: number, endMs: number) => ({ file: 'a.test.ts', name: 't', id: 'a.test.ts::t', worker: null, pid: 1, startMs, endMs });
+
+  it('a test far shorter than the time between its readings is not charged its neighbours\' growth', () => {
+    const short = attributeTest(window(150, 150.1), series)!;
+    expect(short).toMatchObject({ growthBytes: 42 * MB, resolutionMs: 100 });
+    expect(growthResolved(short)).toBe(false);
+    const long = attributeTest(window(100, 200), series)!;
+    expect(long).toMatchObject({ growthBytes: 42 * MB, resolutionMs: 100 });
+    expect(growthResolved(long)).toBe(true);
+  });
+});
+

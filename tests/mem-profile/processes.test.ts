@@ -83,8 +83,8 @@ describe('testpace-mem-profile on real processes', () => {
 
   it('suspects a steadily growing process of leaking and clears a flat one', async () => {
     const [growing, flat] = [
-      await memProfile(['--warmup', '0.5s'], [node, 'grow.js', '3000'], { cwd: dir }),
-      await memProfile(['--warmup', '0.5s'], [node, 'flat.js', '3000'], { cwd: dir }),
+      await memProfile(['--warmup', '0.5s', '--leak-min-duration', '2s'], [node, 'grow.js', '3000'], { cwd: dir }),
+      await memProfile(['--warmup', '0.5s', '--leak-min-duration', '2s'], [node, 'flat.js', '3000'], { cwd: dir }),
     ];
     expect(growing.document.leak.verdict).toBe('suspected-leak');
     expect(growing.document.leak.growthPct).toBeGreaterThanOrEqual(50);

@@ -16,7 +16,7 @@ describe('profile on the bats example', () => {
   it('reads every test from the JUnit report bats writes alongside its usual output', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.document.runner).toBe('bats');
-    expect(result.document.tests).toHaveLength(17);
+    expect(result.document.tests, result.stderr).toHaveLength(17);
     expect(result.stderr).toMatch(/^ok 1 /m); // bats' own TAP output still reaches the user
     const receipt = testNamed(result.document, 'receipt prints after the printer warms up');
     expect(receipt.file).toBe('test/checkout.bats');

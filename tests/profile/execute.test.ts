@@ -18,8 +18,9 @@ const run = (command: string[], alongside?: () => Promise<unknown>) =>
 
 describe('execute', () => {
   it('leaves out of the run\'s CPU the processes of the work alongside it', async () => {
-    // The command sleeps (no CPU to speak of) while the work alongside burns 400 ms of CPU.
-    const execution = await run(['sleep', '1'], () => burn(400));
+    // The command sleeps (no CPU to speak of) while the work alongside burns 400 ms of CPU. The sleep
+    // leaves room for a loaded machine: the work must end before the command for its CPU to be told apart.
+    const execution = await run(['sleep', '4'], () => burn(400));
     expect(execution.exitCode).toBe(0);
     expect(execution.cpu).toEqual({ userMs: expect.any(Number), systemMs: expect.any(Number) });
     expect(execution.cpu!.userMs + execution.cpu!.systemMs).toBeLessThan(150);

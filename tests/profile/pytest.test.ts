@@ -53,7 +53,10 @@ describe('profile on the pytest example', () => {
     expect(run.workers.map((w) => w.id)).toEqual(['main']);
     expect(run.workers[0]!.busyMs).toBeGreaterThanOrEqual(1100); // 0.5 + 0.3 + 3 × 0.1 s of sleeps
     expect(run.workers[0]!.utilisation).toBeLessThanOrEqual(1);
-    expect(serial.document.tests[0]!.name).toBe('test_checkout_waits_for_payment_gateway'); // slowest first
+    // Slowest first. On a loaded machine the 64 MiB allocation can outlast the 500 ms sleep, so the
+    // order is checked, not which test leads it.
+    const medians = serial.document.tests.map((t) => t.durationMs.median);
+    expect(medians).toEqual([...medians].sort((a, b) => b - a));
     expect(serial.stderr).toContain('slowest tests');
     expect(serial.stderr).toMatch(/20 passed/);
   });

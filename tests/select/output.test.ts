@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, runBinary } from '../helpers.ts';
+import { unsealed } from '../../tools/select/cache-seal.ts';
 import { change, gitRepo, removeRepos, scratchDir, select, selectJson } from './select-helpers.ts';
 
 afterAll(removeRepos);
@@ -135,8 +136,10 @@ describe('select: the graph cache', () => {
     await change(dir, { 'src/mid.js': "export { core } from './core.js';\nexport const y = 1;\n" });
     const runs = await Promise.all([1, 2, 3, 4].map(() => runBinary('select', [], { cwd: dir })));
     expect(runs.map((r) => [r.code, r.stdout])).toEqual(Array.from({ length: 4 }, () => [0, 'tests/f.test.js\n']));
-    // Two JSON lines: the graph (file table, hashes, edges), then what the scanner found.
-    const [head, scans, rest] = (await readFile(path.join(dir, '.testpace', 'cache', 'graph.json'), 'utf8')).split('\n');
+    // Whole: its checksum matches. Two JSON lines: the graph (file table, hashes, edges), then what the scanner found.
+    const data = unsealed(await readFile(path.join(dir, '.testpace', 'cache', 'graph.json')));
+    expect(data).not.toBeNull();
+    const [head, scans, rest] = data!.toString('utf8').split('\n');
     expect(rest).toBe('');
     expect((JSON.parse(head!) as { paths: string[] }).paths).toHaveLength(8);
     expect(JSON.parse(scans!) as unknown[]).toHaveLength(8);

@@ -32,6 +32,10 @@ const project = {
   'tests/test_engine.py': 'from pkg import Engine\n\ndef test_engine():\n    assert Engine().stop() == "off"\n',
   'tests/test_helper.py': 'from pkg.util import helper\n\ndef test_helper():\n    assert helper(1) == 2\n',
   'tests/test_nothing.py': 'import pkg\n\ndef test_nothing():\n    assert True\n',
+  // An import inside a function (as click's formatting.py imports its TextWrapper).
+  'src/pkg/wrap.py': 'class Wrapper:\n    def wrap(self, x):\n        return [x]\n',
+  'src/pkg/formatting.py': 'def wrap_text(x):\n    from .wrap import Wrapper\n\n    return Wrapper().wrap(x)\n',
+  'tests/test_formatting.py': 'from pkg.formatting import wrap_text\n\ndef test_wrap():\n    assert wrap_text(1) == [1]\n',
 };
 
 const core = project['src/pkg/core.py'];
@@ -47,13 +51,20 @@ describe('select: Python symbols', () => {
     ]);
     expect(document.selected[1]!.reasons[0]!.edges).toEqual(['symbol', 'symbol']);
     // --granularity file keeps the importers' rule.
-    expect((await select(dir, ['--granularity', 'file'])).list).toHaveLength(5);
+    expect((await select(dir, ['--granularity', 'file'])).list).toHaveLength(6);
   });
 
   it('selects every importer for a module-level change', async () => {
     const dir = await gitRepo(project);
     await change(dir, { 'src/pkg/core.py': core.replace('LIMIT = 3', 'LIMIT = 4') });
-    expect((await select(dir)).list).toEqual(['tests/test_engine.py', 'tests/test_helper.py', 'tests/test_nothing.py', 'tests/test_other.py', 'tests/test_run.py']);
+    expect((await select(dir)).list).toEqual(['tests/test_engine.py', 'tests/test_formatting.py', 'tests/test_helper.py', 'tests/test_nothing.py', 'tests/test_other.py', 'tests/test_run.py']);
+  });
+
+  it('follows an import inside a function body to the users of that function', async () => {
+    const dir = await gitRepo(project);
+    await change(dir, { 'src/pkg/wrap.py': project['src/pkg/wrap.py'].replace('[x]', '[x, x]') });
+    const document = await selectJson(dir);
+    expect(document.selected.map((s) => [s.file, s.reasons[0]!.chain])).toEqual([['tests/test_formatting.py', ['src/pkg/wrap.py::Wrapper', 'src/pkg/formatting.py::wrap_text', 'tests/test_formatting.py']]]);
   });
 
   it('selects the users of a class when one of its methods changes, and finds attribute chains (pkg.core.other)', async () => {
@@ -86,6 +97,6 @@ describe('select: Python symbols', () => {
     git(dir, 'commit', '-q', '-am', 'helper');
     expect((await select(dir, ['--since', 'main'])).list).toEqual(['tests/test_helper.py', 'tests/test_run.py']);
     await change(dir, { 'src/pkg/util.py': 'def helper(x):\n    return x * (\n' });
-    expect((await select(dir, ['--since', 'main'])).list).toHaveLength(5);
+    expect((await select(dir, ['--since', 'main'])).list).toHaveLength(6);
   });
 });

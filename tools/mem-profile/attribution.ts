@@ -48,6 +48,8 @@ export interface TestMemory {
   rssStartBytes: number;
   rssEndBytes: number;
   growthBytes: number;
+  /** Time between the readings the growth is measured between. */
+  resolutionMs?: number;
   peakRssBytes: number;
   heapUsedBytes?: number;
   tracemallocPeakBytes?: number;
@@ -101,6 +103,7 @@ export function attributeTest(test: TestWindow, series: ScopeSeries | undefined)
     rssStartBytes: rssStart,
     rssEndBytes: rssEnd,
     growthBytes: rssEnd - rssStart,
+    resolutionMs: round(series.tMs[after]! - series.tMs[before]!),
     peakRssBytes: peak,
   };
   if (test.worker) memory.worker = test.worker;
@@ -124,6 +127,8 @@ export function attributeCoordinated(test: TestWindow, processes: readonly Proce
   const members = new Map(workers.map((p) => [p.pid, p]));
   let rssStart = 0;
   let rssEnd = 0;
+  let firstReading = test.startMs;
+  let lastReading = test.startMs;
   let main = workers[0]!;
   let mainGrowth = -Infinity;
   for (const p of members.values()) {
@@ -132,7 +137,11 @@ export function attributeCoordinated(test: TestWindow, processes: readonly Proce
     const start = before >= 0 ? series.rssBytes[before]! : 0;
     let end = before >= 0 ? series.rssBytes[before]! : 0;
     let highWater = before >= 0 ? (series.hwmBytes[before] ?? start) : 0;
-    for (let i = before + 1; i < series.tMs.length && series.tMs[i]! <= test.endMs; i++) end = Math.max(end, series.rssBytes[i]!);
+    if (before >= 0) firstReading = Math.min(firstReading, series.tMs[before]!);
+    for (let i = before + 1; i < series.tMs.length && series.tMs[i]! <= test.endMs; i++) {
+      end = Math.max(end, series.rssBytes[i]!);
+      lastReading = Math.max(lastReading, series.tMs[i]!);
+    }
     for (let i = 0; i < before; i++) highWater = Math.max(highWater, series.rssBytes[i]!);
     // A worker that exits within an interval of the test's end, with a peak above any it had reached
     // before the test: the test took it there (the samples missed the moment between allocation and exit).
@@ -155,11 +164,23 @@ export function attributeCoordinated(test: TestWindow, processes: readonly Proce
     rssStartBytes: rssStart,
     rssEndBytes: rssEnd,
     growthBytes: rssEnd - rssStart,
+    resolutionMs: round(Math.max(lastReading, test.endMs) - firstReading),
     peakRssBytes: Math.max(rssStart, rssEnd),
   };
   if (test.worker) memory.worker = test.worker;
   if (test.heapUsedBytes !== undefined) memory.heapUsedBytes = test.heapUsedBytes;
   return memory;
+}
+
+/** Slack for a reading dated at a test's event (the tracker reads within 5 ms of it). */
+const EVENT_SLACK_MS = 5;
+
+/**
+ * Whether the samples resolve a test's growth: its readings span little more than the test itself.
+ * A 0.1 ms test between readings 100 ms apart would be charged what its neighbours allocated.
+ */
+export function growthResolved(test: TestMemory): boolean {
+  return test.resolutionMs === undefined || test.resolutionMs <= 2 * (test.endMs - test.startMs) + EVENT_SLACK_MS;
 }
 
 /** The `count` tests with the highest `key`, highest first (ties in run order). */

@@ -24,6 +24,7 @@ export const command: CommandSpec<MemProfileOptions> = {
       .option('warmup', { type: 'string', describe: 'Leak check ignores samples before this (e.g. 2s); default: max(1 s, a tenth of the run)' })
       .option('leak-growth', { type: 'number', default: defaults.leakGrowthPct, describe: 'Leak check: minimum growth, first to last tenth, in percent' })
       .option('leak-r2', { type: 'number', default: defaults.leakR2, describe: 'Leak check: minimum R² of the fitted line' })
+      .option('leak-min-duration', { type: 'string', default: '20s', describe: 'Leak check: least time after the warm-up to judge a trend over' })
       .option('max-points', { type: 'number', default: defaults.maxPoints, describe: 'Most timeline points in the document (peaks keep full resolution)' })
       .option('top', { type: 'number', default: defaults.top, describe: 'How many tests the summary lists' })
       .option('tests', { type: 'boolean', default: defaults.tests, describe: 'Attribute memory to tests when the command runs a known runner (--no-tests: run bare)' })
@@ -54,6 +55,7 @@ export const command: CommandSpec<MemProfileOptions> = {
       warmupMs: argv.warmup === undefined ? undefined : parseDuration(String(argv.warmup), '--warmup'),
       leakGrowthPct,
       leakR2,
+      leakMinDurationMs: parseDuration(String(argv.leakMinDuration), '--leak-min-duration'),
       maxPoints,
       top,
       tests: Boolean(argv.tests),

@@ -37,6 +37,8 @@ export interface Facts extends Pick<MemoryDocument, 'environment' | 'command' | 
   tracker: TestTracker | undefined;
   warmupMs: number | undefined;
   thresholds: LeakThresholds;
+  /** Least time after the warm-up a trend is judged over. */
+  leakMinDurationMs?: number;
   maxPoints: number;
   maxRssBytes: number | undefined;
   limitHit: LimitHit | undefined;
@@ -75,6 +77,7 @@ export function buildDocument(facts: Facts): MemoryDocument {
     live.map((i) => timeline.rssBytes[i]!),
     warmupMs,
     facts.thresholds,
+    facts.leakMinDurationMs,
   );
   const processes: ProcessEntry[] = [...recorder.tracks.values()]
     .sort((a, b) => a.firstSeenMs - b.firstSeenMs || a.pid - b.pid)
@@ -93,7 +96,7 @@ export function buildDocument(facts: Facts): MemoryDocument {
       const tMs = track.tMs.slice(0, -1).map((t) => t - track.firstSeenMs);
       if (tMs.filter((t) => t >= warmupMs).length >= MIN_LEAK_SAMPLES) {
         const what = `pid ${track.pid} (${track.name}), times from its start`;
-        entry.leak = checkLeak(what, tMs, track.rssBytes.slice(0, -1), warmupMs, facts.thresholds);
+        entry.leak = checkLeak(what, tMs, track.rssBytes.slice(0, -1), warmupMs, facts.thresholds, facts.leakMinDurationMs);
       }
       return entry;
     });

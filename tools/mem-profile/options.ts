@@ -12,6 +12,8 @@ export interface MemProfileOptions {
   warmupMs: number | undefined;
   leakGrowthPct: number;
   leakR2: number;
+  /** Least time after the warm-up that a leak trend is judged over. */
+  leakMinDurationMs: number;
   /** Most timeline points kept in the document. */
   maxPoints: number;
   /** How many tests the summary lists. */
@@ -35,6 +37,7 @@ export const defaults = {
   warmupMs: undefined,
   leakGrowthPct: 50,
   leakR2: 0.8,
+  leakMinDurationMs: 20_000,
   maxPoints: 2000,
   top: 5,
   tests: true,

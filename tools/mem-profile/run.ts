@@ -12,7 +12,7 @@ import { collectEnvironment, pythonVersion } from '../../lib/environment.ts';
 import { type CommandEnd, type RunningCommand, commandStdio, listenForSignals, startCommand } from '../../lib/command.ts';
 import { ExitCode, UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
-import { checkWritable, formatDocument, writeProduct } from '../../lib/output.ts';
+import { checkWritable, documentTarget, documentWritten, formatDocument, writeDocument } from '../../lib/output.ts';
 import { type RunnerName, detectRunner, instrument } from '../../lib/runners/index.ts';
 import { RUNTIME_FILE_ENV, reportedPython } from '../../lib/runners/pytest-plugin.ts';
 import { EVENT_RSS_ENV } from '../../lib/runners/events.ts';
@@ -82,7 +82,8 @@ export async function startSession(options: MemProfileOptions, io: Io): Promise<
   const runner: RunnerName | undefined = options.tests ? detectRunner(options.command) : undefined;
   const kind = samplerKind(options);
   // Before the command runs: a document that cannot be written would waste the whole run.
-  if (options.out && options.out !== '-') await checkWritable(path.resolve(io.cwd, options.out), options.out);
+  const target = documentTarget(io, options.out, 'mem-profile');
+  if (target.out) await checkWritable(path.resolve(io.cwd, target.out), target.out);
   const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'testpace-mem-'));
   try {
     let command = options.command;
@@ -108,7 +109,7 @@ export async function startSession(options: MemProfileOptions, io: Io): Promise<
         env = tracemallocEnv(env, tmpDir, files.tracemalloc);
       } else warnings.push(`--tracemalloc applies to pytest runs only; ${runner ?? 'this command'} ran without it`);
     }
-    const documentOnStdout = !options.out || options.out === '-';
+    const documentOnStdout = target.out === undefined;
     const signals = listenForSignals();
     let running: RunningCommand;
     try {
@@ -225,14 +226,17 @@ export async function finishSession(session: Session, options: MemProfileOptions
       tracker,
       warmupMs: options.warmupMs,
       thresholds: { growthPct: options.leakGrowthPct, r2: options.leakR2 },
+      leakMinDurationMs: options.leakMinDurationMs,
       maxPoints: options.maxPoints,
       maxRssBytes: options.maxRssBytes,
       limitHit,
       warnings,
       tracemallocPeaks: options.tracemalloc && runner === 'pytest' ? await readTracemallocPeaks(files.tracemalloc) : undefined,
     });
-    await writeProduct(io, options.out, formatDocument(document));
+    const target = documentTarget(io, options.out, 'mem-profile');
+    await writeDocument(io, target, formatDocument(document));
     io.stderr.write(renderSummary(document, options.top, paint));
+    io.stderr.write(paint.dim(documentWritten('mem-profile', target, [[`testpace-report ${target.out}`, 'peaks, growth and the process table']])));
     if (status === 'limit-exceeded') return ExitCode.fail;
     if (interrupted) return 128 + (constants.signals[interrupted] ?? 2);
     if (exit.exitCode !== null) return exit.exitCode;

@@ -1,6 +1,6 @@
 // The stderr summary: peak, average, leak verdict, top tests and a sparkline of the timeline.
 import type { Palette } from '../../lib/colour.ts';
-import { topTests } from './attribution.ts';
+import { growthResolved, topTests } from './attribution.ts';
 import type { MemoryDocument } from './document.ts';
 import { asciiSparkline, formatBytes, formatMs } from '../../lib/format.ts';
 
@@ -29,8 +29,13 @@ export function renderSummary(document: MemoryDocument, top: number, paint: Pale
     if (process.leak?.verdict === 'suspected-leak') lines.push(`  leak: ${paint.red('suspected leak')} in ${process.leak.basis}`);
   }
   if (document.tests.length > 0 && top > 0) {
-    lines.push(`  top tests by growth (RSS of their process, end minus start; ${document.tests.length} tests):`);
-    for (const test of topTests(document.tests, 'growthBytes', top)) {
+    const resolved = document.tests.filter(growthResolved);
+    const unresolved = document.tests.length - resolved.length;
+    const resolution = unresolved
+      ? `; ${unresolved} of ${document.tests.length} tests left out: shorter than half the time between their readings (every ${document.intervalMs} ms), their growth could be their neighbours'`
+      : `; ${document.tests.length} tests, each between readings at most twice its length`;
+    lines.push(`  top tests by growth (RSS of their process, end minus start${resolution}):`);
+    for (const test of topTests(resolved, 'growthBytes', top)) {
       lines.push(`    ${(test.growthBytes >= 0 ? '+' : '') + formatBytes(test.growthBytes)}  ${test.file}::${test.name}`);
     }
     lines.push('  top tests by peak (highest RSS of their process while they ran):');

@@ -7,7 +7,7 @@ import { documentHeader } from '../../lib/document-header.ts';
 import { readDocument } from '../../lib/read-document.ts';
 import { ExitCode } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
-import { formatDocument, writeProduct } from '../../lib/output.ts';
+import { documentTarget, documentWritten, formatDocument, writeDocument, writeProduct } from '../../lib/output.ts';
 import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { testKey } from '../../lib/test-id.ts';
 import { analyseFiles } from './analyse.ts';
@@ -112,9 +112,25 @@ export async function run(options: OptimizeOptions, io: Io, now: Date = new Date
     ...(warnings.length ? { warnings } : {}),
   };
   for (const warning of warnings) io.stderr.write(`testpace-optimize: warning: ${warning}\n`);
-  await writeProduct(io, options.out, formatDocument(document));
+  const target = documentTarget(io, options.out, 'optimize');
+  await writeDocument(io, target, formatDocument(document));
   printSummary(io, document);
+  io.stderr.write(documentWritten('optimize', target, nextSteps(options.profile, profile)));
   return ExitCode.ok;
+}
+
+/** A word as a POSIX shell reads it back. */
+const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+/** After the findings: profile again once they are fixed, and compare the two profiles. */
+function nextSteps(source: string | undefined, profile: ProfileDocument | undefined): Array<[string, string]> {
+  if (!profile || !source || source === '-') return [];
+  const runs = profile.summary.runs;
+  const command = profile.command.map(shellWord).join(' ');
+  return [
+    [`testpace-profile${runs > 1 ? ` --runs ${runs}` : ''} --out .testpace/after.json -- ${command}`, 'once the findings are fixed'],
+    [`testpace-report ${shellWord(source)} .testpace/after.json`, 'what the fixes changed'],
+  ];
 }
 
 /**

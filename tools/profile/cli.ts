@@ -16,7 +16,7 @@ export const command: CommandSpec<ProfileOptions> = {
   usage: '[options] -- <test command...>',
   passThrough: true,
   examples: [
-    ['testpace-profile -- pytest -q', 'profile a pytest suite; the profile document goes to stdout'],
+    ['testpace-profile -- pytest -q', 'profile a pytest suite: on a terminal the summary, the document in .testpace/profile.json'],
     ['testpace-profile --runs 5 --warmup 1 --out profile.json -- npx vitest run', 'five measured runs with statistics'],
     ['testpace-profile -- python -m pytest -n 2', 'pytest under pytest-xdist: per-worker busy time and balance'],
     ['testpace-profile --junit report.xml -- gotestsum --junitfile report.xml', 'any runner through the JUnit XML it writes'],

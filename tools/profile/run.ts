@@ -8,8 +8,9 @@ import { documentHeader } from '../../lib/document-header.ts';
 import { pythonVersion } from '../../lib/environment.ts';
 import { listenForSignals } from '../../lib/command.ts';
 import { ExitCode, InputError, UsageError, formatError } from '../../lib/errors.ts';
+import { programExists, suggestProgram } from '../../lib/find-command.ts';
 import type { Io } from '../../lib/io.ts';
-import { checkWritable, formatDocument, writeProduct } from '../../lib/output.ts';
+import { checkWritable, documentTarget, documentWritten, formatDocument, writeDocument } from '../../lib/output.ts';
 import type { FileTiming, ProfileStatus, TestResult } from '../../lib/profile-document.ts';
 import { type RunnerName, detectRunner } from '../../lib/runners/detect.ts';
 import { inFlight, readRunEvents } from '../../lib/runners/events.ts';
@@ -20,15 +21,29 @@ import type { ProfileOptions } from './options.ts';
 import { type CpuProfiling, prepareCpuProfile } from './cpu-profile.ts';
 import { shellExitCode } from './execute.ts';
 import type { ProfileDocument, ProfileRunner, RunRecord } from './built-document.ts';
+import { runProgress } from './run-progress.ts';
 import { measuredRuns, summariseRuns, summariseTests } from './statistics.ts';
 import { type RunSetup, environmentOnce, makeTmpRoot, startRun } from './start.ts';
 import { formatSummary } from './summary-text.ts';
 
-function resolveRunner(options: ProfileOptions): ProfileRunner {
+function resolveRunner(options: ProfileOptions, io: Io): ProfileRunner {
   if (options.junit) return 'junit';
-  if (options.runner) return options.runner as RunnerName;
   const detected = detectRunner(options.command);
+  if (options.runner) {
+    if (detected && detected !== options.runner) {
+      throw new UsageError(
+        `--runner ${options.runner}: the command "${options.command.join(' ')}" does not look like ${options.runner} (it runs ${detected})`,
+        `drop --runner to profile it as ${detected}, or give the command that runs ${options.runner}`,
+      );
+    }
+    return options.runner as RunnerName;
+  }
   if (detected) return detected;
+  const program = options.command[0]!;
+  if (!programExists(program, io.cwd, io.env)) {
+    const guess = suggestProgram(program, io.cwd);
+    throw new UsageError(`${program}: command not found`, guess ? `did you mean ${guess}?` : 'is it installed, and on PATH?');
+  }
   throw new UsageError(
     `cannot tell which test runner "${options.command.join(' ')}" runs`,
     'name it with --runner (pytest, vitest, jest, node-test, mocha, bats), or read its JUnit XML with --junit FILE',
@@ -51,11 +66,12 @@ function statusOf(runs: readonly RunRecord[], unreadable: boolean): ProfileStatu
 }
 
 export async function run(options: ProfileOptions, io: Io): Promise<number> {
-  const runner = resolveRunner(options);
+  const runner = resolveRunner(options, io);
   const cwd = io.cwd;
-  const documentOnStdout = !options.out || options.out === '-';
+  const target = documentTarget(io, options.out, 'profile');
+  const documentOnStdout = target.out === undefined;
   // Before any test runs: a document that cannot be written would waste the whole run.
-  if (!documentOnStdout) await checkWritable(path.resolve(cwd, options.out!), options.out!);
+  if (target.out) await checkWritable(path.resolve(cwd, target.out), target.out);
   const cores = os.availableParallelism();
   // The environment (git state) is collected while the first run goes on, so that its git process
   // counts neither in the run's CPU (see execute) nor after the run. Python's version comes from the
@@ -71,6 +87,7 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
   let cpuProfiling: CpuProfiling | undefined;
   const tmpRoot = makeTmpRoot();
   const signals = listenForSignals();
+  const progress = runProgress(io, colour, { total, quiet: options.quiet });
   let interruptedBy: string | undefined;
   try {
     if (options.cpuProfile) {
@@ -94,11 +111,12 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
     };
     for (let index = 0; index < total && !signals.received; index++) {
       const warmup = index < options.warmup;
-      if (total > 1) io.stderr.write(colour.dim(`testpace-profile: run ${index + 1} of ${total}${warmup ? ' (warm-up)' : ''}\n`));
+      progress.start(index, warmup);
       outputTail.clear();
       const started = await startRun(setup, index, index === 0 ? startEnvironment : undefined);
       const { eventsFile, runtimeFile } = started;
       const execution = await started.execution;
+      progress.end();
       warnings.push(...((await started.afterExit?.()) ?? []));
       if (runner === 'pytest' && !runtimes.python) {
         const reported = reportedPython(runtimeFile);
@@ -143,6 +161,7 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
     rmSync(tmpRoot, { recursive: true, force: true });
     throw error;
   } finally {
+    progress.done();
     signals.dispose();
   }
   if (signals.received && !interruptedBy) interruptedBy = signals.received;
@@ -187,9 +206,16 @@ export async function run(options: ProfileOptions, io: Io): Promise<number> {
       }
     }
     if (warnings.length) document.warnings = warnings;
-    await writeProduct(io, options.out, formatDocument(document));
+    await writeDocument(io, target, formatDocument(document));
     io.stderr.write(formatSummary(document, colour, { cores }));
-    if (options.out) io.stderr.write(colour.dim(`testpace-profile: wrote ${options.out}\n`));
+    io.stderr.write(
+      colour.dim(
+        documentWritten('profile', target, [
+          [`testpace-report ${target.out}`, 'the slowest tests and files, setup vs call'],
+          [`testpace-optimize --profile ${target.out}`, 'what to fix and what it saves'],
+        ]),
+      ),
+    );
 
     if (interruptedBy === 'timeout') return ExitCode.fail;
     if (interruptedBy) return 128 + (os.constants.signals[interruptedBy as NodeJS.Signals] ?? 0);

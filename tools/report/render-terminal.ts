@@ -103,13 +103,35 @@ function renderTable(all: ModelTable, columns: number, palette: Palette): string
   return lines.join('\n');
 }
 
-/** Breaks a cell's text into lines of at most `room` columns: at spaces, and inside words too long for a line. */
+/**
+ * Breaks a cell's text into lines of at most `room` columns: at spaces, and a word too long for a
+ * line after `::`, `/` or `›`, else after `_` (inside an identifier's letters only when nothing else fits).
+ */
 export function wrapCell(value: string, room: number): string[] {
   if (width(value) <= room || room < 1) return [value];
   const lines: string[] = [];
   for (const line of wrapText(value, room)) {
-    const points = [...line];
-    for (let start = 0; start < points.length; start += room) lines.push(points.slice(start, start + room).join(''));
+    if (width(line) <= room) {
+      lines.push(line);
+      continue;
+    }
+    let current = '';
+    // Between a name's parts first; at `_` only inside a part too long for a line.
+    const pieces = line.split(/(?<=::|\/|›)/).flatMap((part) => (width(part) > room ? part.split(/(?<=_)/) : [part]));
+    for (const piece of pieces) {
+      if (current && width(current) + width(piece) > room) {
+        lines.push(current);
+        current = '';
+      }
+      current += piece;
+      // A piece wider than a line on its own: cut, as the last resort.
+      while (width(current) > room) {
+        const points = [...current];
+        lines.push(points.slice(0, room).join(''));
+        current = points.slice(room).join('');
+      }
+    }
+    if (current) lines.push(current);
   }
   return lines;
 }

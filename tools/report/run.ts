@@ -1,12 +1,13 @@
 // testpace-report: reads documents (and benchmark harnesses' JSON), compares them with baselines or
 // a history, checks budgets, renders, and gates.
+import { existsSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { colourEnabled, palette, stderrPalette } from '../../lib/colour.ts';
 import { parseJson, readSource, validateDocument } from '../../lib/read-document.ts';
 import { ExitCode, InputError, UsageError } from '../../lib/errors.ts';
-import type { Io } from '../../lib/io.ts';
-import { formatDocument, writeProduct } from '../../lib/output.ts';
+import { type Io, terminalColumns } from '../../lib/io.ts';
+import { documentTarget, documentWritten, formatDocument, writeDocument, writeProduct } from '../../lib/output.ts';
 import type { ProfileDocument } from '../../lib/profile-document.ts';
 import type { BenchmarkDocument } from './benchmark-document.ts';
 import { checkBudgets, configBudgets, flagBudgets, mergeBudgets } from './budgets.ts';
@@ -72,7 +73,10 @@ function sourcesOf(options: ReportOptions, io: Io): string[] {
   }
   if (!io.stdin.isTTY) return ['-'];
   if (options.history) return [];
-  throw new InputError('stdin', 'no document given; expected a file name or a document piped to stdin', { hint: 'testpace-profile -- pytest | testpace-report' });
+  // On a terminal the tools leave their documents in .testpace/: name them.
+  const written = ['profile', 'mem-profile', 'optimize', 'comparison'].map((kind) => `.testpace/${kind}.json`).filter((file) => existsSync(path.resolve(io.cwd, file)));
+  const hint = written.length ? `testpace-report ${written.join(' ')}` : 'testpace-profile -- pytest | testpace-report';
+  throw new InputError('stdin', 'no document given; expected a file name or a document piped to stdin', { hint });
 }
 
 const isComparable = (loaded: Loaded): loaded is Loaded<Comparable> => loaded.document.kind === 'profile' || loaded.document.kind === 'benchmark';
@@ -210,7 +214,7 @@ export async function run(options: ReportOptions, io: Io): Promise<number> {
 
   switch (options.format) {
     case 'terminal': {
-      const columns = io.stdout.columns || Number(io.env.COLUMNS) || 100;
+      const columns = terminalColumns(io.stdout, io.env);
       const colour = !options.out && colourEnabled(io.stdout, io.env);
       await writeProduct(io, options.out, renderTerminal(sections, columns, palette(colour)));
       break;
@@ -228,7 +232,9 @@ export async function run(options: ReportOptions, io: Io): Promise<number> {
         throw new UsageError('--format json writes a comparison: give --baseline, two profiles or benchmark documents, a --history with records, or a comparison document');
       }
       if (verdicts.length > 1) throw new UsageError(`--format json writes one comparison document; this report has ${verdicts.length} (one per --baseline): write each with its own run`);
-      await writeProduct(io, options.out, formatDocument(verdicts[0]!.document));
+      const target = documentTarget(io, options.out, 'comparison');
+      await writeDocument(io, target, formatDocument(verdicts[0]!.document));
+      if (target.defaulted) io.stderr.write(documentWritten('report', target, [[`testpace-report ${target.out}`, 'the comparison as tables']]));
       break;
     }
   }

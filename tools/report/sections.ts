@@ -133,8 +133,9 @@ export function profileSection(loaded: Loaded<ProfileDocument>, options: ModelOp
   if (summary.testsMs) overview.push(['sum of test durations', formatMs(summary.testsMs.median), formatSpread(summary.testsMs), formatMs(summary.testsMs.mad)]);
   blocks.push(
     table({
-      columns: [{ header: `over ${plural(summary.runs, 'run')}`, flexible: true }, { header: 'median', align: 'right' }, { header: 'min–max', align: 'right', optional: true }, { header: 'MAD', align: 'right', optional: true }],
-      rows: overview,
+      // One run has no spread to show.
+      columns: [{ header: `over ${plural(summary.runs, 'run')}`, flexible: true }, { header: summary.runs > 1 ? 'median' : 'measured', align: 'right' }, ...(summary.runs > 1 ? [{ header: 'min–max', align: 'right', optional: true } as const, { header: 'MAD', align: 'right', optional: true } as const] : [])],
+      rows: summary.runs > 1 ? overview : overview.map((row) => row.slice(0, 2)),
     }),
   );
   const facts = [
@@ -148,23 +149,26 @@ export function profileSection(loaded: Loaded<ProfileDocument>, options: ModelOp
   const testsTotal = doc.tests.reduce((sum, t) => sum + t.durationMs.median, 0);
   const slowest = [...doc.tests].sort((a, b) => b.durationMs.median - a.durationMs.median || testLabel(a).localeCompare(testLabel(b)));
   const hasPhases = slowest.slice(0, options.top).some((t) => t.setupMs || t.callMs || t.teardownMs);
-  const columns: Column[] = [
-    { header: '#', align: 'right' },
-    { header: 'test', flexible: true },
-    { header: 'median', align: 'right' },
-    { header: 'min–max', align: 'right', optional: true },
-    { header: 'share', align: 'right', optional: true },
-  ];
-  if (hasPhases) columns.push({ header: 'setup', align: 'right', optional: true }, { header: 'call', align: 'right', optional: true }, { header: 'teardown', align: 'right', optional: true });
-  columns.push({ header: 'outcome', flexible: true });
+  const spread = summary.runs > 1;
+  const hasTeardown = hasPhases && slowest.slice(0, options.top).some((t) => (t.teardownMs?.median ?? 0) >= 0.05);
+  // Optional columns are left out from the right when the terminal is narrow: setup and call (a
+  // fixture's cost) outlast the share and min–max; one run has no min–max.
+  const columns: Column[] = [{ header: '#', align: 'right' }, { header: 'test', flexible: true }, { header: spread ? 'median' : 'duration', align: 'right' }];
+  if (hasPhases) columns.push({ header: 'setup', align: 'right', optional: true }, { header: 'call', align: 'right', optional: true });
+  if (hasTeardown) columns.push({ header: 'teardown', align: 'right', optional: true });
+  columns.push({ header: 'outcome' }, { header: 'share', align: 'right', optional: true });
+  if (spread) columns.push({ header: 'min–max', align: 'right', optional: true });
   const rows = slowest.map((t, i): Cell[] => {
-    const row: Cell[] = [String(i + 1), testLabel(t), formatMs(t.durationMs.median), formatSpread(t.durationMs), formatShare(testsTotal ? t.durationMs.median / testsTotal : null)];
-    if (hasPhases) row.push(formatMs(t.setupMs?.median), formatMs(t.callMs?.median), formatMs(t.teardownMs?.median));
+    const row: Cell[] = [String(i + 1), testLabel(t), formatMs(t.durationMs.median)];
+    if (hasPhases) row.push(formatMs(t.setupMs?.median), formatMs(t.callMs?.median));
+    if (hasTeardown) row.push(formatMs(t.teardownMs?.median));
     const outcome = t.flaky ? `flaky: ${outcomeCounts(t.outcomes ?? [t.outcome])}` : t.outcome;
     row.push(t.flaky || t.outcome === 'failed' || t.outcome === 'error' ? { text: outcome, tone: 'bad' } : outcome);
+    row.push(formatShare(testsTotal ? t.durationMs.median / testsTotal : null));
+    if (spread) row.push(formatSpread(t.durationMs));
     return row;
   });
-  blocks.push(table({ caption: `Slowest tests (median over ${plural(summary.runs, 'run')})`, columns, rows, shown: options.top, what: 'tests' }));
+  blocks.push(table({ caption: spread ? `Slowest tests (median over ${plural(summary.runs, 'run')})` : 'Slowest tests (1 run)', columns, rows, shown: options.top, what: 'tests' }));
   blocks.push(fileRollUp(doc, testsTotal, options));
 
   const typical = medianRun(doc);

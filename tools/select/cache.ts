@@ -10,9 +10,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { VERSION } from '../../lib/version.ts';
+import { sealed, unsealed } from './cache-seal.ts';
 import type { Ref } from './scan-js.ts';
 
-export const CACHE_FORMAT = 7;
+export const CACHE_FORMAT = 8;
 
 /** Files whose content decides how specifiers resolve: a change to one re-resolves everything. */
 export const RESOLUTION_INPUTS = /(^|\/)(package\.json|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|(ts|js)config[\w.-]*\.json|(jest|vitest|vite)\.config\.[cm]?[jt]s|jest\.config\.json|\.mocharc[\w.]*|\.?pytest\.ini|pyproject\.toml|setup\.cfg|tox\.ini|testpace\.config\.json)$/;
@@ -172,7 +173,9 @@ export interface CacheView {
 
 export function readCache(dir: string): CacheView | null {
   try {
-    const text = readFileSync(path.join(dir, 'graph.json'), 'utf8');
+    const data = unsealed(readFileSync(path.join(dir, 'graph.json')));
+    if (!data) return null; // damaged, or written before the checksum: rebuilt from scratch
+    const text = data.toString('utf8');
     const split = text.indexOf('\n');
     if (split === -1) return null;
     const head = JSON.parse(text.slice(0, split)) as StoredHead;
@@ -236,7 +239,7 @@ export function writeCache(dir: string, cache: CacheWrite): void {
       const v = entry.v && Object.keys(entry.v).length > 0 ? entry.v : 0;
       scans.push([entry.r, y, v]);
     }
-    replaceFile(path.join(dir, 'graph.json'), `${JSON.stringify(head)}\n${JSON.stringify(scans)}\n`);
+    replaceFile(path.join(dir, 'graph.json'), sealed(`${JSON.stringify(head)}\n${JSON.stringify(scans)}\n`));
   } catch {
     // A cache that cannot be written (read-only checkout) only costs speed next time.
   }

@@ -185,6 +185,15 @@ def analyse(source):
             executed.refs |= executed.called
             module_parts.append(node)
 
+    # Imports inside functions, methods and class bodies (`from ._textwrap import TextWrapper` in a
+    # function, as click does): they bind names the def's code references, so they count as imports
+    # of the file; they do not run at import, so they are not executed.
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for inner in ast.walk(node):
+                if isinstance(inner, (ast.Import, ast.ImportFrom)):
+                    add_import(inner)
+
     every = set()
     for entry in defs.values():
         every |= set(entry["refs"])

@@ -104,7 +104,8 @@ export function buildSymbolGraph(input: SymbolGraphInput): Map<string, Set<strin
     const bindings = table.imports.filter(([local]) => local === head);
     if (bindings.length === 0 && table.defs[head]) return [node(file, head)];
     if (depth > 12) return [node(file, '*')];
-    const out: string[] = [];
+    // A name both defined and imported (a function-local import shadowing a module-level name): either.
+    const out: string[] = table.defs[head] ? [node(file, head)] : [];
     for (const [, module, level, name] of bindings) {
       if (name === null) {
         // `import a.b` binds a; `import a.b as c` binds c to a.b.

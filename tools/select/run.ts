@@ -7,7 +7,7 @@ import { glob } from 'tinyglobby';
 import { collectEnvironment } from '../../lib/environment.ts';
 import { ExitCode, InputError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
-import { formatDocument, writeProduct } from '../../lib/output.ts';
+import { documentTarget, documentWritten, formatDocument, writeDocument, writeProduct } from '../../lib/output.ts';
 import { toPosixRelative } from '../../lib/test-id.ts';
 import { type CacheEntry, RESOLUTION_INPUTS, cacheDirectory, packDeps, readCache, writeCache } from './cache.ts';
 import { type Changes, baseCandidates, gitChanges, gitSnapshot, listedChanges } from './changes.ts';
@@ -18,7 +18,7 @@ import { type Project, type RunnerProject, declaredRunners, discoverTests, loadP
 import { ignoredFiles } from './ignored.ts';
 import { type WarmBuild, dirtySignatures, loadWarm, warmKey, writeWarm } from './warm.ts';
 import { selectTests } from './select.ts';
-import { selectPythonSymbols } from './select-symbols.ts';
+import { selectSymbols } from './select-symbols.ts';
 import { type Timings, budget, order, readTimings, shard } from './schedule.ts';
 import type { SelectOptions } from './options.ts';
 import { explain } from './explain.ts';
@@ -184,9 +184,10 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
     }
   }
   const isTest = (file: string): boolean => tests.has(file) && !deleted.has(file);
+  const symbolStats = { parsed: 0, cached: 0 };
   const selected =
-    options.granularity === 'symbol' && !runAllReason && starts.some((file) => file.endsWith('.py'))
-      ? await selectPythonSymbols({ root, graph, starts, tests, deleted, changes, head: snapshot?.head ?? null, existing: built.existing, project: loadOnce(built.existing), isTest })
+    options.granularity === 'symbol' && !runAllReason && starts.some((file) => languageOf(file) === 'python' || languageOf(file) === 'js')
+      ? await selectSymbols({ root, graph, starts, tests, deleted, changes, head: snapshot?.head ?? null, existing: built.existing, project: loadOnce(built.existing), isTest, cacheDir: options.cache ? cacheDir : null, blobs: snapshot ? snapshot.listing().blobs : null, stats: symbolStats })
       : selectTests(graph, starts, isTest);
   phase('select');
 
@@ -243,7 +244,9 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
       counts: { changed: changes.changed.length, tests: allTests.length, selected: chosen.length, filesInGraph: built.filesInGraph, parsed: built.parsed },
       warnings,
     });
-    await writeProduct(io, options.out, formatDocument(document));
+    const target = documentTarget(io, options.out, 'selection');
+    await writeDocument(io, target, formatDocument(document));
+    if (target.defaulted) io.stderr.write(documentWritten('select', target));
   } else {
     const separator = options.nul ? '\0' : '\n';
     // A path that starts with `-` would be read as an option by the runner.
@@ -251,7 +254,7 @@ export async function run(options: SelectOptions, io: Io): Promise<number> {
     if (text || options.out) await writeProduct(io, options.out, text);
   }
 
-  const lines = options.debug ? [`phases: ${phases.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ')}; ${graph.resolved} files resolved, ${built.filesInGraph - graph.resolved} from ${built.warm ? 'the warm index' : 'the cache'}`] : [];
+  const lines = options.debug ? [`phases: ${phases.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ')}; ${graph.resolved} files resolved, ${built.filesInGraph - graph.resolved} from ${built.warm ? 'the warm index' : 'the cache'}; symbols: ${symbolStats.parsed} parsed, ${symbolStats.cached} from the cache`] : [];
   lines.push(
     ...summary({
       changes,

@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { VERSION } from '../../lib/version.ts';
+import { sealed, unsealed } from './cache-seal.ts';
 import { DEP_KINDS, RESOLUTION_INPUTS, packScan, replaceFile } from './cache.ts';
 import type { Change, Snapshot } from './changes.ts';
 import { languageOf, scanText } from './extract.ts';
@@ -26,7 +27,7 @@ import type { RunnerProject } from './project.ts';
 import { relevantIgnored } from './ignored.ts';
 
 const MAGIC = 'TPW1';
-const WARM_FORMAT = 2;
+const WARM_FORMAT = 3;
 const FILE = 'warm.bin';
 /** Beyond this many changed files, the full path (with its per-file cache) is as quick and simpler. */
 const MAX_PATCHED = 64;
@@ -248,7 +249,7 @@ export function writeWarm(dir: string, input: WarmWrite): void {
       at += bytes.length;
     }
     mkdirSync(dir, { recursive: true });
-    replaceFile(path.join(dir, FILE), buffer);
+    replaceFile(path.join(dir, FILE), sealed(buffer));
   } catch {
     // A read-only checkout: the next run takes the full path.
   }
@@ -256,7 +257,8 @@ export function writeWarm(dir: string, input: WarmWrite): void {
 
 function readWarm(dir: string, key: string): { header: Header; table: string[]; packed: Packed } | null {
   try {
-    const buffer = readFileSync(path.join(dir, FILE));
+    const buffer = unsealed(readFileSync(path.join(dir, FILE)));
+    if (!buffer) return null; // damaged, or written before the checksum: the full path rebuilds it
     if (buffer.toString('latin1', 0, 4) !== MAGIC) return null;
     const length = buffer.readUInt32LE(4);
     const header = JSON.parse(buffer.toString('utf8', 8, 8 + length)) as Header;
