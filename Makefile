@@ -6,7 +6,7 @@ BIN := $(ROOT)/node_modules/.bin
 export COREPACK_ENABLE_DOWNLOAD_PROMPT := 0
 export COREPACK_INTEGRITY_KEYS := 0
 
-.PHONY: help setup build check lint typecheck test demo examples bench clean nix-check nix-hash report-fixtures update-golden
+.PHONY: help setup build generate check lint typecheck test demo examples bench clean nix-check nix-hash report-fixtures update-golden
 
 # The testpace workflows (test-profile, test-benchmark, test-select, ...) on this project's own
 # suite by default, with freshly built tools; TEST_CMD=... SUITE_DIR=... for another suite.
@@ -19,7 +19,11 @@ setup: ## Install what is missing: Node packages (pnpm), Python packages (pip), 
 build: setup ## Bundle the five tools into dist/
 	@node scripts/build.mjs
 
-check: setup ## Lint (TypeScript and Python) and type-check
+generate: setup ## Regenerate the document types and validators in lib/generated/ from schemas/
+	node scripts/generate.mjs
+
+check: setup ## Lint (TypeScript and Python), type-check, and check lib/generated/ is up to date
+	node scripts/generate.mjs --check
 	$(BIN)/eslint .
 	python3 -m ruff check .
 	$(BIN)/tsc --noEmit -p tsconfig.json

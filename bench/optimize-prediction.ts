@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { median } from '../lib/stats.ts';
 import { commandFor, shellJoin } from '../tools/optimize/command.ts';
-import type { Runner } from '../tools/optimize/model.ts';
+import type { Runner } from '../tools/optimize/file-analysis.ts';
 import { privateCopy } from './private-copy.ts';
 
 interface Suite {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { privateCopy } from './private-copy.ts';
-import { validateDocument } from '../lib/documents.ts';
+import { validateDocument } from '../lib/read-document.ts';
 import { countShards, imbalanceOf } from '../tools/optimize/shards.ts';
 
 const root = path.resolve(import.meta.dirname, '..');

@@ -1,6 +1,7 @@
 // The run environment recorded in every document (schemas/common: environment).
-import { execFile } from 'node:child_process';
 import os from 'node:os';
+import { tryGit } from './git.ts';
+import { tryHelper } from './subprocess.ts';
 
 export interface Environment {
   os: { platform: string; release: string; arch: string };
@@ -11,18 +12,12 @@ export interface Environment {
   ci?: boolean;
 }
 
-function run(command: string, args: string[], cwd: string): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile(command, args, { cwd, timeout: 5000 }, (error, stdout) => resolve(error ? null : stdout.trim()));
-  });
-}
-
 /**
  * Git state of `cwd`, or null outside a repository, before the first commit, or without git.
  * One process: porcelain v2 carries the commit and branch in its header lines.
  */
 export async function gitState(cwd: string): Promise<Environment['git']> {
-  const out = await run('git', ['status', '--porcelain=v2', '--branch', '--untracked-files=no'], cwd);
+  const out = (await tryGit(cwd, ['status', '--porcelain=v2', '--branch', '--untracked-files=no'], { timeoutMs: 5000 }))?.trim() ?? null;
   if (out === null) return null;
   let commit: string | undefined;
   let branch: string | null = null;
@@ -40,7 +35,7 @@ export async function gitState(cwd: string): Promise<Environment['git']> {
 
 /** Version of python3 on PATH, or null. Only asked for by tools that run Python. */
 export async function pythonVersion(cwd: string): Promise<string | null> {
-  const out = await run('python3', ['-c', 'import platform; print(platform.python_version())'], cwd);
+  const out = (await tryHelper('python3', ['-c', 'import platform; print(platform.python_version())'], { cwd, timeoutMs: 5000 }))?.trim() ?? null;
   return out || null;
 }
 

@@ -2,15 +2,9 @@
 // because test timings have long tails.
 
 /** Timing statistics as stored in documents (schemas/common: timingStats). */
-export interface TimingStats {
-  runs: number;
-  min: number;
-  median: number;
-  max: number;
-  mad: number;
-  mean?: number;
-  values?: number[];
-}
+import type { TimingStats } from './generated/documents.ts';
+
+export type { TimingStats };
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('median of no values');

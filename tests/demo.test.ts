@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateDocument } from '../lib/documents.ts';
+import { validateDocument } from '../lib/read-document.ts';
 import { repoRoot, tempDir } from './helpers.ts';
 
 describe('the demo', () => {

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import { repoRoot, tempDir, writeTree } from '../helpers.ts';
 
 const nested = process.env.TESTPACE_MAKE_NESTED === '1';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { median } from '../../lib/stats.ts';
 import { type ScopeSeries, attributeCoordinated, attributeTest, growthResolved } from '../../tools/mem-profile/attribution.ts';
 import { downsampleIndices } from '../../tools/mem-profile/downsample.ts';
-import { sparkline } from '../../tools/mem-profile/format.ts';
+import { asciiSparkline } from '../../lib/format.ts';
 import { checkLeak, leastSquares } from '../../tools/mem-profile/leak.ts';
 import { createProcfsSampler, parseStatus } from '../../tools/mem-profile/procfs-sampler.ts';
 import { createPsSampler, parsePsOutput } from '../../tools/mem-profile/ps-sampler.ts';
@@ -269,8 +269,8 @@ describe('the command line', () => {
 
 describe('small things', () => {
   it('draws a sparkline scaled from zero', () => {
-    expect(sparkline([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 10)).toBe(' .:-=+*#%@');
-    expect(sparkline([5, 5], 10)).toBe('@@');
+    expect(asciiSparkline([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 10)).toBe(' .:-=+*#%@');
+    expect(asciiSparkline([5, 5], 10)).toBe('@@');
   });
 });
 

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import type { MemoryDocument } from '../../tools/mem-profile/document.ts';
 import { cli } from '../../tools/mem-profile/cli.ts';
 import { memoryIo, tempDir, writeTree } from '../helpers.ts';

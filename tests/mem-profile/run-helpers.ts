@@ -1,6 +1,6 @@
 // Shared by the mem-profile tests: running the built tool on real processes and checking its document.
 import { spawn } from 'node:child_process';
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import type { MemoryDocument } from '../../tools/mem-profile/document.ts';
 import { type ProcessResult, binary, runBinary } from '../helpers.ts';
 

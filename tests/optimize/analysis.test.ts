@@ -2,7 +2,7 @@
 // and files that do not parse (reported, never skipped).
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import { run } from '../../tools/optimize/run.ts';
 import { memoryIo, tempDir, writeTree } from '../helpers.ts';
 import { options } from './options.ts';

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import { crossesFiles, hazardOf } from '../../tools/optimize/findings.ts';
-import type { Runner } from '../../tools/optimize/model.ts';
+import type { Runner } from '../../tools/optimize/file-analysis.ts';
 import { run } from '../../tools/optimize/run.ts';
 import { examplesDir, memoryIo } from '../helpers.ts';
 import { options } from './options.ts';

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import { binary, processRunning, tempDir, waitUntil, writeTree } from '../helpers.ts';
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { TestResult } from '../../lib/profile-document.ts';
 import type { TestEndEvent } from '../../lib/runners/events.ts';
 import { inferLanes, testsFromEvents } from '../../tools/profile/assemble.ts';
-import type { RunRecord } from '../../tools/profile/model.ts';
+import type { RunRecord } from '../../tools/profile/built-document.ts';
 import { summariseTests } from '../../tools/profile/statistics.ts';
 
 const end = (file: string, name: string, t: number, durationMs: number, extra: Partial<TestEndEvent> = {}): TestEndEvent => ({

@@ -2,8 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateDocument } from '../../lib/documents.ts';
-import type { ProfileDocument } from '../../tools/profile/model.ts';
+import { validateDocument } from '../../lib/read-document.ts';
+import type { ProfileDocument } from '../../tools/profile/built-document.ts';
 import { repoRoot } from '../helpers.ts';
 
 describe('profile fixtures', () => {

@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateDocument } from '../../lib/documents.ts';
-import type { ProfileDocument } from '../../tools/profile/model.ts';
+import { validateDocument } from '../../lib/read-document.ts';
+import type { ProfileDocument } from '../../tools/profile/built-document.ts';
 import { binary, processAlive, repoRoot, tempDir, writeTree } from '../helpers.ts';
 
 async function until(probe: () => Promise<boolean>, ms: number): Promise<void> {

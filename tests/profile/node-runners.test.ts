@@ -50,7 +50,7 @@ describe.each(Object.entries(runners))('profile on the %s example', (runner, set
     for (const test of run.tests) {
       expect(test.startMs!).toBeGreaterThanOrEqual(0);
       expect(test.endMs!).toBeLessThanOrEqual(run.wallMs + 1);
-      expect(test.worker).toBeDefined();
+      expect(test.worker).toMatch(/\S/);
     }
     expect(run.workers.reduce((sum, w) => sum + w.tests, 0)).toBe(setup.tests);
     expect(run.cpu!.userMs).toBeGreaterThan(0);

@@ -1,8 +1,8 @@
 // Shared by the profile tests: run the built tool on a project and validate what it wrote.
 import path from 'node:path';
 import { expect } from 'vitest';
-import { validateDocument } from '../../lib/documents.ts';
-import type { ProfileDocument, TestSummary } from '../../tools/profile/model.ts';
+import { validateDocument } from '../../lib/read-document.ts';
+import type { ProfileDocument, TestSummary } from '../../tools/profile/built-document.ts';
 import { type ProcessResult, examplesDir, runBinary } from '../helpers.ts';
 
 export interface Profiled extends ProcessResult {

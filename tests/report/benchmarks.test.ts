@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import type { BenchmarkDocument } from '../../tools/report/benchmark-document.ts';
 import type { ComparisonDocument } from '../../tools/report/types.ts';
 import { repoRoot, runBinary, tempDir, writeTree } from '../helpers.ts';

@@ -1,7 +1,7 @@
 // Builds valid profile documents from a compact description, for report tests that need exact,
 // known timings (golden outputs, verdict edge cases). Real profiles come from testpace-profile in
 // the tests that run it; these are checked against the same schema.
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import type { Outcome, ProfileDocument, Run, TestResult, TestSummary } from '../../lib/profile-document.ts';
 import { summarize } from '../../lib/stats.ts';
 

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { cli } from '../../tools/report/cli.ts';
 import { memoryIo, repoRoot, runBinary, tempDir } from '../helpers.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import { compare, defaultThresholds, profileSide } from '../../tools/report/compare.ts';
 import { historyRecord, rollingBaseline } from '../../tools/report/history.ts';
 import type { ComparisonDocument } from '../../tools/report/types.ts';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../../tools/report/cli.ts';
 import { memoryIo, repoRoot, runBinary, tempDir, writeTree } from '../helpers.ts';
-import { formatMs } from '../../tools/report/format.ts';
+import { formatMs } from '../../lib/format.ts';
 import { around, buildProfile } from './builders.ts';
 
 const fixtures = path.join(repoRoot, 'tests', 'fixtures');

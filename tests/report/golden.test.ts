@@ -3,7 +3,7 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import { cli } from '../../tools/report/cli.ts';
 import { memoryIo, repoRoot, tempDir } from '../helpers.ts';
 import { around, buildProfile } from './builders.ts';

@@ -7,7 +7,7 @@ import { appendHistory, benchmarkRecord, historyRecord, keepSamples, otherMachin
 import { trendSeries } from '../../tools/report/trend.ts';
 import { defaultThresholds } from '../../tools/report/compare.ts';
 import type { BenchmarkDocument } from '../../tools/report/benchmark-document.ts';
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import { memoryIo, repoRoot, runBinary, tempDir } from '../helpers.ts';
 import { around, buildProfile } from './builders.ts';
 

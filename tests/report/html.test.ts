@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { cli } from '../../tools/report/cli.ts';
-import { medianRun } from '../../tools/report/model.ts';
+import { medianRun } from '../../tools/report/sections.ts';
 import { memoryIo, repoRoot, tempDir } from '../helpers.ts';
 import { around, buildProfile } from './builders.ts';
 import { visit } from './chromium.ts';

@@ -3,7 +3,7 @@
 // must be flagged, and profiling the same suite twice must not be.
 import { execFile } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import type { ComparisonDocument } from '../../tools/report/types.ts';
 import { binary, tempDir, writeTree } from '../helpers.ts';
 

@@ -3,7 +3,7 @@
 // verdict, and the phase that moved. The statistics are checked against known values, and the
 // gate's error rates on simulated suites drawn from a fixed seed.
 import { describe, expect, it } from 'vitest';
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import { compare, defaultThresholds, profileSide } from '../../tools/report/compare.ts';
 import { holm, incompleteBeta, normalQuantile, runsToDetect, studentTwoSidedP, summaryTest } from '../../tools/report/statistics.ts';
 import type { ComparisonDocument } from '../../tools/report/types.ts';

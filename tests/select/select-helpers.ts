@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { validateDocument } from '../../lib/documents.ts';
+import { validateDocument } from '../../lib/read-document.ts';
 import { cli } from '../../tools/select/cli.ts';
 import { memoryIo, tempDir, writeTree } from '../helpers.ts';
 

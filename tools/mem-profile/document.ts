@@ -1,6 +1,6 @@
 // Building the memory document (schemas/memory.schema.json) from what a run recorded.
-import type { DocumentHeader } from '../../lib/document.ts';
-import type { Environment } from '../../lib/environment.ts';
+import type { DocumentHeader } from '../../lib/document-header.ts';
+import type { MemoryDocument as SchemaMemoryDocument } from '../../lib/generated/documents.ts';
 import { type TestMemory, type TestWindow, attributeCoordinated, attributeTest } from './attribution.ts';
 import { argMax, downsampleIndices } from './downsample.ts';
 import { type LeakThresholds, type LeakVerdict, MIN_LEAK_SAMPLES, checkLeak } from './leak.ts';
@@ -8,7 +8,7 @@ import type { LimitHit } from './monitor.ts';
 import type { Recorder } from './recorder.ts';
 import type { TestTracker } from './test-tracker.ts';
 
-export type Status = 'passed' | 'failed' | 'interrupted' | 'limit-exceeded' | 'error';
+export type Status = SchemaMemoryDocument['status'];
 
 export interface ProcessEntry {
   pid: number;
@@ -21,30 +21,14 @@ export interface ProcessEntry {
   leak?: LeakVerdict;
 }
 
-export interface MemoryDocument extends DocumentHeader<'memory'> {
-  environment: Environment;
-  command: string[];
-  cwd: string;
-  runner: string;
-  status: Status;
-  exitCode: number | null;
-  signal: string | null;
-  wallMs: number;
-  intervalMs: number;
-  sampler: 'procfs' | 'ps';
-  timeline: { samplesTaken: number; tMs: number[]; rssBytes: number[]; processes: number[] };
-  peak: {
-    sampledRssBytes: number;
-    atMs: number;
-    largestProcessHwmBytes: number | null;
-    averageRssBytes: number;
-  };
-  processes: ProcessEntry[];
-  leak: LeakVerdict;
+/**
+ * The memory document as this tool builds it: the type generated from schemas/memory.schema.json,
+ * with what mem-profile always writes made required, so that its own code need not guard it.
+ */
+export type MemoryDocument = SchemaMemoryDocument & {
+  peak: SchemaMemoryDocument['peak'] & Required<Pick<SchemaMemoryDocument['peak'], 'largestProcessHwmBytes' | 'averageRssBytes'>>;
   tests: TestMemory[];
-  limit?: { maxRssBytes: number; exceeded: boolean; atMs?: number; rssBytes?: number; testInFlight?: string | null };
-  warnings?: string[];
-}
+};
 
 /** What a run hands over to become a document: the fields taken as they are, and the record to analyse. */
 export interface Facts extends Pick<MemoryDocument, 'environment' | 'command' | 'cwd' | 'runner' | 'status' | 'exitCode' | 'signal' | 'wallMs' | 'intervalMs' | 'sampler'> {

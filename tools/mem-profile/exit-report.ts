@@ -4,37 +4,9 @@
 // fresh fork, which ends with its last test); the kernel's figure can. Used for Node runners only.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import PRELOAD_SOURCE from './exit-report-preload.cjs?raw';
 
 export const EXIT_REPORT_ENV = 'TESTPACE_EXIT_REPORT';
-
-// Workers are often ended by a signal (vitest terminates its forks with SIGTERM), which skips 'exit'.
-// So the preload also listens for SIGTERM/SIGINT/SIGHUP: it reports, removes itself and, when nobody
-// else listens, raises the signal again, so the process still dies of it as it would have.
-const PRELOAD_SOURCE = String.raw`'use strict';
-var testpaceFs = require('fs');
-var testpaceReport = process.env.TESTPACE_EXIT_REPORT;
-var testpaceReported = false;
-function testpaceWrite() {
-  if (testpaceReported) return;
-  testpaceReported = true;
-  try {
-    var line = JSON.stringify({ pid: process.pid, maxRssBytes: process.resourceUsage().maxRSS * 1024 }) + '\n';
-    testpaceFs.appendFileSync(testpaceReport, line);
-  } catch (error) {
-    // Never let the report change how the process ends.
-  }
-}
-if (testpaceReport) {
-  process.on('exit', testpaceWrite);
-  ['SIGTERM', 'SIGINT', 'SIGHUP'].forEach(function (signal) {
-    process.on(signal, function testpaceOnSignal() {
-      testpaceWrite();
-      process.removeListener(signal, testpaceOnSignal);
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
-  });
-}
-`;
 
 /** Writes the preload into `tmpDir` and returns the environment that loads it in every Node process. */
 export async function exitReportEnv(env: NodeJS.ProcessEnv, tmpDir: string, out: string): Promise<NodeJS.ProcessEnv> {

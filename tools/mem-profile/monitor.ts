@@ -33,12 +33,9 @@ export interface Monitor {
 /**
  * Between full samples the loop glances this often (never more often than it samples) while processes
  * are being created anywhere (the pid counter moves), any of the tree is young, or a coordinator's
- * workers are followed. Otherwise the gap doubles, up to 50 ms. Every wake-up of the tool costs
- * ~0.17 ms of CPU here (perf stat, 3 runs each of the tool over `sleep 5` with 20 and with 100 ms
- * glances: +34 ms for 200 more wake-ups), and a command that keeps the cores busy pays for it
- * (bench/mem-profile-overhead.ts, both cores busy, 15 interleaved runs each: 20 ms glances throughout
- * +1.8% wall time, 33 ms +1.3%, none +0.9%). A process created after a quiet spell is still found
- * within LONGEST_GAP_MS, whatever the interval.
+ * workers are followed. Otherwise the gap doubles, up to 50 ms: every wake-up of the tool costs CPU
+ * that a command keeping the cores busy pays for (measured in bench/RESULTS.md, mem-profile). A
+ * process created after a quiet spell is still found within LONGEST_GAP_MS, whatever the interval.
  */
 const GLANCE_MS = 20;
 const LONGEST_GAP_MS = 50;

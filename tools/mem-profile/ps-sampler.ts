@@ -1,6 +1,6 @@
 // Portable sampler for systems without /proc (macOS): one `ps` call per sample. `ps` reports RSS but
 // no high-water mark, and sees only processes alive at the moment it runs.
-import { execFile } from 'node:child_process';
+import { runHelper } from '../../lib/subprocess.ts';
 import { type ProcessReading, type Sampler, TreeMembers } from './sampler.ts';
 
 /** Arguments that make BSD (macOS) and procps (Linux) `ps` print the same columns. */
@@ -29,10 +29,8 @@ function shortName(command: string): string {
   return first.slice(first.lastIndexOf('/') + 1) || command;
 }
 
-function runPs(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('ps', PS_ARGS, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
-  });
+async function runPs(): Promise<string> {
+  return (await runHelper('ps', PS_ARGS, { maxBuffer: 16 * 1024 * 1024 })).stdout;
 }
 
 export interface PsOptions {

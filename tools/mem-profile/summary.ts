@@ -3,7 +3,7 @@ import type { Palette } from '../../lib/colour.ts';
 import { printable } from '../../lib/printable.ts';
 import { growthResolved, topTests } from './attribution.ts';
 import type { MemoryDocument } from './document.ts';
-import { formatBytes, formatMs, sparkline } from './format.ts';
+import { asciiSparkline, formatBytes, formatMs } from '../../lib/format.ts';
 
 const SPARK_WIDTH = 60;
 
@@ -21,7 +21,7 @@ export function renderSummary(document: MemoryDocument, top: number, paint: Pale
     lines.push(`  no full sample caught the tree (a run shorter than one interval): the kernel figures and processes[] are what was seen`);
   }
   if (timeline.rssBytes.length > 0) {
-    lines.push(`  timeline |${sparkline(timeline.rssBytes, SPARK_WIDTH)}| 0 .. ${formatBytes(Math.max(...timeline.rssBytes))}, 0 .. ${formatMs(document.wallMs)}`);
+    lines.push(`  timeline |${asciiSparkline(timeline.rssBytes, SPARK_WIDTH)}| 0 .. ${formatBytes(Math.max(...timeline.rssBytes))}, 0 .. ${formatMs(document.wallMs)}`);
   }
   const verdict = document.leak.verdict;
   const shown = verdict === 'suspected-leak' ? paint.red('suspected leak') : verdict === 'no-leak' ? paint.green('no leak') : paint.yellow('no verdict');

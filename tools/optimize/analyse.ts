@@ -5,7 +5,7 @@ import path from 'node:path';
 import { analyseBats } from './bats-analyse.ts';
 import { type Candidate, jsRunner, toPosix } from './discover.ts';
 import { analyseJavaScript } from './js-analyse.ts';
-import type { FileAnalysis, Runner } from './model.ts';
+import type { FileAnalysis, Runner } from './file-analysis.ts';
 import { analysePython } from './python-analyse.ts';
 
 /** `runner`: the profile's runner, the fallback for JS files whose own imports do not name one. */

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { normalisePath } from './fixed-paths.ts';
-import type { FileAnalysis, Hit, Owner, StaticFixture, StaticTest } from './model.ts';
+import type { FileAnalysis, Hit, Owner, StaticFixture, StaticTest } from './file-analysis.ts';
 
 const NETWORK = new Set(['curl', 'wget', 'nc', 'ncat', 'netcat', 'telnet', 'ssh', 'scp', 'sftp', 'http', 'https', 'xh', 'dig', 'nslookup', 'ping', 'grpcurl']);
 const DATABASE = new Set(['sqlite3', 'psql', 'pg_dump', 'pg_restore', 'mysql', 'mariadb', 'redis-cli', 'mongo', 'mongosh', 'cqlsh']);

@@ -1,6 +1,6 @@
 // The command to run with N workers, built from the profiled command: its own worker flags (and what
 // only a profiled run needs, such as a JUnit report file) replaced, not repeated, so it runs as printed.
-import type { Runner } from './model.ts';
+import type { Runner } from './file-analysis.ts';
 
 /** A flag and how many words it spans: 1 (`--x` or `--x=v`), or 2 when its value is the next word. */
 interface Flag {

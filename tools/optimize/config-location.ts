@@ -3,7 +3,7 @@
 // named), else the nearest conftest.py or package.json.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Runner } from './model.ts';
+import type { Runner } from './file-analysis.ts';
 
 export interface Place {
   file: string;

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { InputError } from '../../lib/errors.ts';
-import type { Language, Runner } from './model.ts';
+import type { Language, Runner } from './file-analysis.ts';
 
 const JS_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx']);
 const IGNORED = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/build/**', '**/.venv/**', '**/venv/**', '**/__pycache__/**', '**/site-packages/**', '**/coverage/**'];

@@ -3,7 +3,7 @@
 import type { TestId } from '../../lib/test-id.ts';
 import { testKey } from '../../lib/test-id.ts';
 import * as fixes from './fixes.ts';
-import type { FileAnalysis, Hit, Rule, Runner, StaticFixture } from './model.ts';
+import type { FileAnalysis, Hit, Rule, Runner, StaticFixture } from './file-analysis.ts';
 import type { Place } from './config-location.ts';
 import type { ImportCost } from './import-time.ts';
 import { SharedPaths } from './fixed-paths.ts';

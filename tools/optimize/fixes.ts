@@ -1,5 +1,5 @@
 // The concrete fix each rule suggests, in the words and APIs of the runner at hand.
-import type { Runner } from './model.ts';
+import type { Runner } from './file-analysis.ts';
 
 const js = (runner: Runner) => runner === 'vitest' || runner === 'jest' || runner === 'mocha' || runner === 'node-test';
 

@@ -1,11 +1,11 @@
 // The heaviest imports of the Python test modules, measured by `python3 -X importtime`: the modules the
 // test files import are imported (not the test files, and no test runs) in one fresh interpreter, with
 // the pytest `pythonpath` setting and the rootdir on sys.path as pytest would have them.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseIni } from 'ini';
 import { parse as parseToml } from 'smol-toml';
+import { runHelper } from '../../lib/subprocess.ts';
 
 export interface ImportCost {
   module: string;
@@ -33,7 +33,7 @@ export function pytestPythonPath(cwd: string): string[] {
 }
 
 /** Cumulative import time of each requested top-level module, heaviest first; modules that fail to import are left out. */
-export function measureImports(modules: readonly string[], cwd: string, python: string, env: NodeJS.ProcessEnv): Promise<ImportCost[]> {
+export async function measureImports(modules: readonly string[], cwd: string, python: string, env: NodeJS.ProcessEnv): Promise<ImportCost[]> {
   const paths = [cwd, ...pytestPythonPath(cwd).map((p) => path.resolve(cwd, p))];
   const program = [
     'import sys',
@@ -45,25 +45,19 @@ export function measureImports(modules: readonly string[], cwd: string, python: 
     '    except BaseException:',
     '        pass',
   ].join('\n');
-  return new Promise((resolve) => {
-    const child = spawn(python, ['-X', 'importtime', '-c', program], { cwd, env: { ...env, PYTHONDONTWRITEBYTECODE: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', () => resolve([]));
-    child.on('close', () => {
-      // Lines: "import time:  self [us] | cumulative | imported package"; nesting is indentation of the name.
-      const costs = new Map<string, number>();
-      for (const line of err.split('\n')) {
-        if (!line.startsWith('import time:')) continue;
-        const parts = line.slice('import time:'.length).split('|');
-        if (parts.length !== 3) continue;
-        const cumulative = Number(parts[1]!.trim());
-        const name = parts[2]!.slice(1);
-        if (name.startsWith(' ') || !Number.isFinite(cumulative)) continue;
-        // A top-level line covers the module asked for and the package it belongs to.
-        if (modules.some((m) => m === name || m.startsWith(name + '.'))) costs.set(name, Math.max(costs.get(name) ?? 0, cumulative / 1000));
-      }
-      resolve([...costs].map(([module, cumulativeMs]) => ({ module, cumulativeMs })).sort((a, b) => b.cumulativeMs - a.cumulativeMs));
-    });
-  });
+  const output = await runHelper(python, ['-X', 'importtime', '-c', program], { cwd, env: { ...env, PYTHONDONTWRITEBYTECODE: '1' }, anyExit: true }).catch(() => null);
+  if (output === null) return [];
+  // Lines: "import time:  self [us] | cumulative | imported package"; nesting is indentation of the name.
+  const costs = new Map<string, number>();
+  for (const line of output.stderr.split('\n')) {
+    if (!line.startsWith('import time:')) continue;
+    const parts = line.slice('import time:'.length).split('|');
+    if (parts.length !== 3) continue;
+    const cumulative = Number(parts[1]!.trim());
+    const name = parts[2]!.slice(1);
+    if (name.startsWith(' ') || !Number.isFinite(cumulative)) continue;
+    // A top-level line covers the module asked for and the package it belongs to.
+    if (modules.some((m) => m === name || m.startsWith(name + '.'))) costs.set(name, Math.max(costs.get(name) ?? 0, cumulative / 1000));
+  }
+  return [...costs].map(([module, cumulativeMs]) => ({ module, cumulativeMs })).sort((a, b) => b.cumulativeMs - a.cumulativeMs);
 }

@@ -5,7 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type * as TSESTreeModule from '@typescript-eslint/typescript-estree';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import type { FileAnalysis, Hit, Owner, Runner, StaticFixture, StaticTest } from './model.ts';
+import type { FileAnalysis, Hit, Owner, Runner, StaticFixture, StaticTest } from './file-analysis.ts';
 import { argvWrites, shellWrites } from './bats-analyse.ts';
 import { TEST_DIRS, toPosix } from './discover.ts';
 import { loadEstree } from './estree.ts';

@@ -1,6 +1,6 @@
 // Test names as the runner adapters write them (lib/runners), so findings join with profiles:
 // pytest `Class::test_x` (the nodeid after the file), JS runners `describe > test`, bats the test's title.
-import type { Runner } from './model.ts';
+import type { Runner } from './file-analysis.ts';
 
 export function joinTestName(runner: Runner, path: readonly string[]): string {
   return path.join(runner === 'pytest' ? '::' : ' > ');

@@ -3,7 +3,7 @@
 import type { ProfileDocument, TestResult } from '../../lib/profile-document.ts';
 import { median } from '../../lib/stats.ts';
 import { testKey } from '../../lib/test-id.ts';
-import type { Runner } from './model.ts';
+import type { Runner } from './file-analysis.ts';
 import { baseName } from './names.ts';
 
 /** The parts of a profile document optimize reads (validated against schemas/profile first). */

@@ -1,8 +1,7 @@
 // Analysis of Python test files: one python3 process for all of them, running python-helper.py (its ast walk).
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { SubprocessError } from '../../lib/errors.ts';
-import type { FileAnalysis, Hit, StaticFixture, StaticTest } from './model.ts';
+import { runJsonHelper } from '../../lib/subprocess.ts';
+import type { FileAnalysis, Hit, StaticFixture, StaticTest } from './file-analysis.ts';
 import pythonHelperSource from './python-helper.py?raw';
 
 interface HelperFixture {
@@ -28,7 +27,7 @@ interface HelperResult {
 /** Runs the helper over `files` (absolute paths); `relative` maps each back to its document path. */
 export async function analysePython(files: readonly string[], relative: (file: string) => string, python: string, cwd: string): Promise<FileAnalysis[]> {
   if (files.length === 0) return [];
-  const results = await runHelper(files, python, cwd);
+  const results = await runAnalysisHelper(files, python, cwd);
   const analyses = results.map((entry): FileAnalysis => ({
     file: relative(entry.file),
     language: 'python',
@@ -44,30 +43,12 @@ export async function analysePython(files: readonly string[], relative: (file: s
   return analyses;
 }
 
-function runHelper(files: readonly string[], python: string, cwd: string): Promise<HelperResult[]> {
-  return new Promise((resolve, reject) => {
-    // -I: isolated from PYTHON* variables and the user's site-packages; the helper needs only the stdlib.
-    const child = spawn(python, ['-I', '-c', pythonHelperSource], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error) =>
-      reject(new SubprocessError(python, `cannot start (${(error as NodeJS.ErrnoException).code ?? error.message})`, { hint: 'Python files are parsed by python3 and its ast module; install python3 or set TESTPACE_PYTHON', cause: error })),
-    );
-    child.on('close', (code, signal) => {
-      if (code !== 0) {
-        const last = Buffer.concat(err).toString().trim().split('\n').pop() ?? '';
-        reject(new SubprocessError(python, `the analysis helper exited with ${signal ?? code}: ${last}`, { exitCode: code ?? undefined, signal: signal ?? undefined }));
-        return;
-      }
-      try {
-        resolve(JSON.parse(Buffer.concat(out).toString()) as HelperResult[]);
-      } catch (error) {
-        reject(new SubprocessError(python, 'the analysis helper wrote no JSON', { cause: error }));
-      }
-    });
-    child.stdin.end(JSON.stringify({ files }));
+function runAnalysisHelper(files: readonly string[], python: string, cwd: string): Promise<HelperResult[]> {
+  // -I: isolated from PYTHON* variables and the user's site-packages; the helper needs only the stdlib.
+  return runJsonHelper<HelperResult[]>(python, ['-I', '-c', pythonHelperSource], {
+    cwd,
+    input: JSON.stringify({ files }),
+    hint: 'Python files are parsed by python3 and its ast module; install python3 or set TESTPACE_PYTHON',
   });
 }
 

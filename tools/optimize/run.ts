@@ -1,10 +1,10 @@
 // testpace-optimize: read the test code and a profile, write the optimization document.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { collectEnvironment, pythonVersion } from '../../lib/environment.ts';
-import { documentHeader } from '../../lib/document.ts';
-import { readDocument } from '../../lib/documents.ts';
+import { tryGit } from '../../lib/git.ts';
+import { documentHeader } from '../../lib/document-header.ts';
+import { readDocument } from '../../lib/read-document.ts';
 import { ExitCode } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 import { documentTarget, documentWritten, formatDocument, writeDocument, writeProduct } from '../../lib/output.ts';
@@ -17,7 +17,7 @@ import type { OptimizeOptions } from './options.ts';
 import { discover, toPosix } from './discover.ts';
 import { buildFindings, byRule, collectionIsSlow, totalSavings } from './findings.ts';
 import { type ImportCost, measureImports } from './import-time.ts';
-import type { FileAnalysis, Runner } from './model.ts';
+import type { FileAnalysis, Runner } from './file-analysis.ts';
 import { planParallel } from './parallel.ts';
 import { type Measured, readMeasured } from './profile-data.ts';
 import { type ShardItem, planShards } from './shards.ts';
@@ -143,9 +143,7 @@ async function rebaseFromProfile(profileCwd: string, cwd: string): Promise<(file
   let dir: string;
   if (path.isAbsolute(profileCwd)) dir = profileCwd;
   else {
-    const top = await new Promise<string | null>((resolve) =>
-      execFile('git', ['rev-parse', '--show-toplevel'], { cwd, timeout: 5000 }, (error, stdout) => resolve(error ? null : stdout.trim())),
-    );
+    const top = (await tryGit(cwd, ['rev-parse', '--show-toplevel'], { timeoutMs: 5000 }))?.trim();
     dir = path.resolve(top ?? cwd, profileCwd);
   }
   if (!existsSync(dir) || path.resolve(dir) === path.resolve(cwd)) return identity;

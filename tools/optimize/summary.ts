@@ -1,5 +1,6 @@
 // The summary people read on stderr: findings by place, savings by rule, the parallel plan.
 import { palette, colourEnabled } from '../../lib/colour.ts';
+import { formatMs } from '../../lib/format.ts';
 import type { Io } from '../../lib/io.ts';
 import { printable } from '../../lib/printable.ts';
 import type { Finding } from './findings.ts';
@@ -14,7 +15,6 @@ interface Summary {
 
 const SHOWN = 30;
 
-const seconds = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 
 export function printSummary(io: Io, document: Summary): void {
   const c = palette(colourEnabled(io.stderr, io.env));
@@ -25,7 +25,7 @@ export function printSummary(io: Io, document: Summary): void {
   const rank = { high: 0, medium: 1, low: 2 } as const;
   const shown = [...document.findings].sort((a, b) => rank[a.severity] - rank[b.severity] || (b.savings.ms ?? 0) - (a.savings.ms ?? 0)).slice(0, SHOWN);
   for (const f of shown) {
-    const saved = f.savings.ms === null ? '' : c.dim(` (saves ${seconds(f.savings.ms)}, ${f.savings.basis})`);
+    const saved = f.savings.ms === null ? '' : c.dim(` (saves ${formatMs(f.savings.ms)}, ${f.savings.basis})`);
     const tone = f.severity === 'high' ? c.red : f.severity === 'medium' ? c.yellow : c.dim;
     lines.push(`  ${tone(f.rule.padEnd(16))} ${printable(f.file)}${f.line ? `:${f.line}` : ''}  ${printable(f.message)}${saved}`);
   }
@@ -33,15 +33,15 @@ export function printSummary(io: Io, document: Summary): void {
   const rules = Object.entries(document.summary.byRule);
   if (rules.length) {
     lines.push(c.bold('savings by rule:'));
-    for (const [rule, entry] of rules) lines.push(`  ${rule.padEnd(16)} ${String(entry.count).padStart(3)}  ${seconds(entry.savingsMs).padStart(9)}  ${entry.basis}`);
-    lines.push(`  total, each test counted once: ${seconds(document.summary.totalSavingsMs)}`);
+    for (const [rule, entry] of rules) lines.push(`  ${rule.padEnd(16)} ${String(entry.count).padStart(3)}  ${formatMs(entry.savingsMs).padStart(9)}  ${entry.basis}`);
+    lines.push(`  total, each test counted once: ${formatMs(document.summary.totalSavingsMs)}`);
   }
   if (document.parallel) {
     const p = document.parallel;
-    lines.push(c.bold(`parallel plan (${p.policy}), predicted wall time by workers:`) + ' ' + p.predictions.map((x) => `${x.workers}: ${seconds(x.predictedWallMs)}${x.lowMs !== undefined ? ` (${seconds(x.lowMs)}–${seconds(x.highMs!)})` : ''}`).join(', '));
+    lines.push(c.bold(`parallel plan (${p.policy}), predicted wall time by workers:`) + ' ' + p.predictions.map((x) => `${x.workers}: ${formatMs(x.predictedWallMs)}${x.lowMs !== undefined ? ` (${formatMs(x.lowMs)}–${formatMs(x.highMs!)})` : ''}`).join(', '));
     lines.push(`  basis: ${printable(p.basis)}`);
     lines.push(`  recommended: ${c.cyan(printable(p.recommended.command))} (${printable(p.recommended.reason)})`);
-    if (document.summary.parallelGainMs !== null) lines.push(`  predicted gain, apart from the findings: ${seconds(document.summary.parallelGainMs)}`);
+    if (document.summary.parallelGainMs !== null) lines.push(`  predicted gain, apart from the findings: ${formatMs(document.summary.parallelGainMs)}`);
     if (p.serialTests.length) lines.push(`  ${p.serialTests.length} tests must stay serial (parallel-unsafe findings)`);
   }
   io.stderr.write(lines.join('\n') + '\n');

@@ -2,7 +2,7 @@
 import type { Counts, FileTiming, TestResult, WorkerUse } from '../../lib/profile-document.ts';
 import type { FileEvent, TestEndEvent, TestEvent } from '../../lib/runners/events.ts';
 import type { Execution } from './execute.ts';
-import type { RunRecord } from './model.ts';
+import type { RunRecord } from './built-document.ts';
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 // Loops rather than Math.min(...values): a suite of 100k tests would overflow the argument list.

@@ -2,21 +2,7 @@
 import { type CommandSpec, commandAfterDashes, killAfterOption, main, parseDuration, parseKillAfter } from '../../lib/cli.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
-
-export interface ProfileOptions {
-  command: string[];
-  runner: string | undefined;
-  junit: string | undefined;
-  runs: number;
-  warmup: number;
-  out: string | undefined;
-  quiet: boolean;
-  allowFailures: boolean;
-  timeoutMs: number | undefined;
-  killAfterMs: number;
-  cpuProfile: boolean;
-  debug: boolean;
-}
+import type { ProfileOptions } from './options.ts';
 
 function positiveDuration(text: string, option: string): number {
   const ms = parseDuration(text, option);

@@ -4,11 +4,11 @@
 // workers are profiled too), read here. Node 20 refuses --cpu-prof in NODE_OPTIONS, so a preloaded
 // script (cpu-profile-preload.cjs; --require is allowed there) starts the same V8 CPU profiler
 // through node:inspector and writes the .cpuprofile when the process exits. Both are summarised as the top functions by cumulative time.
-import { execFile } from 'node:child_process';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CpuHotspot, CpuProfileSection } from '../../lib/profile-document.ts';
-import type { ProfileRunner } from './model.ts';
+import { runJsonHelper } from '../../lib/subprocess.ts';
+import type { ProfileRunner } from './built-document.ts';
 import V8_PRELOAD from './cpu-profile-preload.cjs?raw';
 import PSTATS_SCRIPT from './pstats_summary.py?raw';
 
@@ -40,21 +40,18 @@ export function pickHotspots(functions: CpuHotspot[]): CpuHotspot[] {
 }
 
 
-function summariseCProfile(dir: string, cwd: string): Promise<CpuProfileSection | undefined> {
-  return new Promise((resolve, reject) => {
-    execFile('python3', ['-c', PSTATS_SCRIPT, dir], { maxBuffer: 256 * 1024 * 1024 }, (error, stdout) => {
-      if (error) return reject(new Error(`cannot read the cProfile data: ${error.message.split('\n')[0]}`));
-      const rows = JSON.parse(stdout) as CpuHotspot[];
-      if (rows.length === 0) return resolve(undefined);
-      const functions = rows.map((row) => ({
-        ...row,
-        file: displayFile(row.file, cwd),
-        selfMs: round(row.selfMs),
-        cumulativeMs: round(row.cumulativeMs),
-      }));
-      resolve({ profiler: 'cProfile', functions: pickHotspots(functions) });
-    });
+async function summariseCProfile(dir: string, cwd: string): Promise<CpuProfileSection | undefined> {
+  const rows = await runJsonHelper<CpuHotspot[]>('python3', ['-c', PSTATS_SCRIPT, dir], { maxBuffer: 256 * 1024 * 1024 }).catch((error: Error) => {
+    throw new Error(`cannot read the cProfile data: ${error.message}`, { cause: error });
   });
+  if (rows.length === 0) return undefined;
+  const functions = rows.map((row) => ({
+    ...row,
+    file: displayFile(row.file, cwd),
+    selfMs: round(row.selfMs),
+    cumulativeMs: round(row.cumulativeMs),
+  }));
+  return { profiler: 'cProfile', functions: pickHotspots(functions) };
 }
 
 interface V8Node {

@@ -11,7 +11,7 @@ import type { OutputTail } from '../../lib/runners/output-tail.ts';
 import { RUNTIME_FILE_ENV } from '../../lib/runners/pytest-plugin.ts';
 import type { Interrupts } from '../../lib/command.ts';
 import { type Execution, execute } from './execute.ts';
-import type { ProfileRunner } from './model.ts';
+import type { ProfileRunner } from './built-document.ts';
 
 /** What every run of one invocation shares. */
 export interface RunSetup {

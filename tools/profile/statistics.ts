@@ -3,7 +3,7 @@ import type { TestResult } from '../../lib/profile-document.ts';
 import type { TestOutcome } from '../../lib/runners/events.ts';
 import { type TimingStats, median, outliers, summarize } from '../../lib/stats.ts';
 import { testKey } from '../../lib/test-id.ts';
-import type { ProfileSummary, RunRecord, TestSummary } from './model.ts';
+import type { ProfileSummary, RunRecord, TestSummary } from './built-document.ts';
 
 /** Outliers must also lie this far from the median. */
 const OUTLIER_FLOOR_MS = 1;

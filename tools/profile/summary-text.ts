@@ -1,15 +1,15 @@
 // The human summary on stderr: totals, collection share, slowest tests, worker balance, flaky tests.
 import type { Palette } from '../../lib/colour.ts';
+import { formatMs } from '../../lib/format.ts';
 import { printable } from '../../lib/printable.ts';
-import type { ProfileDocument } from './model.ts';
+import type { ProfileDocument } from './built-document.ts';
 
-const seconds = (ms: number) => (ms >= 100_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms >= 10 ? 0 : 1)} ms`);
 const percent = (fraction: number) => `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)}%`;
 
 export function formatSummary(document: ProfileDocument, colour: Palette, options: { slowest?: number; cores: number }): string {
   const { summary, runs } = document;
   const measured = summary.runs;
-  const basis = measured > 1 ? `median of ${measured} runs, MAD ${seconds(summary.wallMs.mad)}` : measured === 1 ? '1 run' : 'warm-up only';
+  const basis = measured > 1 ? `median of ${measured} runs, MAD ${formatMs(summary.wallMs.mad)}` : measured === 1 ? '1 run' : 'warm-up only';
   const counts = summary.counts;
   const parts = [`${counts.passed} passed`];
   if (counts.failed) parts.push(colour.red(`${counts.failed} failed`));
@@ -19,28 +19,28 @@ export function formatSummary(document: ProfileDocument, colour: Palette, option
   const status = document.status === 'passed' ? colour.green('passed') : document.status === 'interrupted' ? colour.yellow('interrupted') : colour.red(document.status);
   lines.push(
     `${colour.bold('testpace-profile')}: ${document.runner}, ${counts.total} tests (${parts.join(', ')}), ${status}, ` +
-      `wall ${seconds(summary.wallMs.median)} (${basis})`,
+      `wall ${formatMs(summary.wallMs.median)} (${basis})`,
   );
   if (summary.cpuMs) {
     const efficiency = summary.parallelEfficiency === null ? '' : `, parallel efficiency ${percent(summary.parallelEfficiency)} of ${options.cores} cores`;
-    lines.push(`  CPU ${seconds(summary.cpuMs.median)} (user+system, whole process tree)${efficiency}`);
+    lines.push(`  CPU ${formatMs(summary.cpuMs.median)} (user+system, whole process tree)${efficiency}`);
   }
   if (summary.collectionMs) {
     const last = runs.filter((r) => !r.warmup).at(-1) ?? runs.at(-1);
-    const tail = last?.tailMs === null || last?.tailMs === undefined ? '' : `; tail after the last test ${seconds(last.tailMs)}`;
+    const tail = last?.tailMs === null || last?.tailMs === undefined ? '' : `; tail after the last test ${formatMs(last.tailMs)}`;
     const split =
       last?.sessionStartMs !== undefined && last.collectionMs !== null
-        ? ` [last run: start-up ${seconds(last.sessionStartMs)}, collection ${seconds(Math.max(0, last.collectionMs - last.sessionStartMs))}]`
+        ? ` [last run: start-up ${formatMs(last.sessionStartMs)}, collection ${formatMs(Math.max(0, last.collectionMs - last.sessionStartMs))}]`
         : '';
-    lines.push(`  start-up and collection ${seconds(summary.collectionMs.median)} (${percent(summary.collectionMs.median / summary.wallMs.median)} of wall)${split}${tail}`);
+    lines.push(`  start-up and collection ${formatMs(summary.collectionMs.median)} (${percent(summary.collectionMs.median / summary.wallMs.median)} of wall)${split}${tail}`);
   }
   const total = summary.testsMs?.median ?? 0;
   const slowest = document.tests.slice(0, options.slowest ?? 5).filter((t) => t.durationMs.median > 0);
   if (slowest.length && total > 0) {
-    lines.push(`  slowest tests (${measured > 1 ? 'median' : 'duration'}, share of the sum of test time ${seconds(total)}):`);
+    lines.push(`  slowest tests (${measured > 1 ? 'median' : 'duration'}, share of the sum of test time ${formatMs(total)}):`);
     for (const test of slowest) {
-      const phases = test.setupMs && test.callMs ? colour.dim(` setup ${seconds(test.setupMs.median)} call ${seconds(test.callMs.median)}`) : '';
-      lines.push(`    ${seconds(test.durationMs.median).padStart(8)} ${percent(test.durationMs.median / total).padStart(5)}  ${printable(test.file)} › ${printable(test.name)}${phases}`);
+      const phases = test.setupMs && test.callMs ? colour.dim(` setup ${formatMs(test.setupMs.median)} call ${formatMs(test.callMs.median)}`) : '';
+      lines.push(`    ${formatMs(test.durationMs.median).padStart(8)} ${percent(test.durationMs.median / total).padStart(5)}  ${printable(test.file)} › ${printable(test.name)}${phases}`);
     }
   }
   const last = runs.filter((r) => !r.warmup).at(-1) ?? runs.at(-1);
@@ -48,7 +48,7 @@ export function formatSummary(document: ProfileDocument, colour: Palette, option
     const busy = last.workers.map((w) => w.busyMs);
     const balance = Math.min(...busy) / Math.max(...busy);
     lines.push(
-      `  workers: ${last.workers.map((w) => `${w.id} ${w.tests} tests ${seconds(w.busyMs)} busy (${percent(w.utilisation)})`).join(', ')}; ` +
+      `  workers: ${last.workers.map((w) => `${w.id} ${w.tests} tests ${formatMs(w.busyMs)} busy (${percent(w.utilisation)})`).join(', ')}; ` +
         `balance ${percent(balance)} (least/most busy)`,
     );
   }

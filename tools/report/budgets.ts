@@ -14,7 +14,7 @@ import { parseSize } from '../../lib/cli.ts';
 import { InputError, UsageError } from '../../lib/errors.ts';
 import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { type BenchmarkDocument, benchmarkLabel } from './benchmark-document.ts';
-import { formatBytes, formatMs } from './format.ts';
+import { formatBytes, formatMs } from '../../lib/format.ts';
 import type { BudgetResult, Loaded, MemoryDocument } from './types.ts';
 
 export interface Budget {

@@ -2,8 +2,8 @@
 // font and no network, and every string in them is escaped.
 import type { ProfileDocument, TestResult } from '../../lib/profile-document.ts';
 import { type BenchmarkDocument, benchmarkLabel } from './benchmark-document.ts';
-import { formatBytes, formatDeltaMs, formatMs, formatRatio } from './format.ts';
-import { fileTotals, medianRun } from './model.ts';
+import { formatBytes, formatDeltaMs, formatMs, formatRatio } from '../../lib/format.ts';
+import { fileTotals, medianRun } from './sections.ts';
 import type { TrendSeries } from './trend.ts';
 import type { ComparisonDocument, MemoryDocument, OptimizationDocument } from './types.ts';
 

@@ -3,39 +3,8 @@ import { type CommandSpec, main, parseDuration } from '../../lib/cli.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 import type { RollingStat } from './history.ts';
-import type { Thresholds } from './types.ts';
+import type { ReportFormat, ReportOptions } from './options.ts';
 import { DEFAULT_MIN_EFFECT } from './verdict.ts';
-
-export type ReportFormat = 'terminal' | 'markdown' | 'html' | 'json';
-
-export interface ReportOptions {
-  /** `report` renders (and compares); `merge` merges shard profiles into one profile; `import` reads benchmark harnesses' JSON into a benchmark document. */
-  mode: 'report' | 'merge' | 'import';
-  /** Documents named on the command line; empty means stdin when it is not a terminal. */
-  documents: string[];
-  format: ReportFormat;
-  out: string | undefined;
-  github: boolean;
-  /** Baselines, each compared with the current document of its kind (a profile, a benchmark document). */
-  baselines: string[];
-  thresholds: Thresholds;
-  /** Limits that fail the run whatever the history: from --budget (the config's are read by run). */
-  budgets: string[];
-  /** Whether to read budgets from the project's config (testpace.config.json, package.json, pyproject.toml). */
-  useConfig: boolean;
-  /** Compare documents even when they look unrelated (different projects). */
-  allowUnrelated: boolean;
-  failOnRegression: boolean;
-  history: string | undefined;
-  historyWindow: number;
-  historyStat: RollingStat;
-  historyBranch: string | undefined;
-  record: boolean;
-  top: number;
-  debug: boolean;
-  /** The clock, for the createdAt of written documents (tests pin it). */
-  now?: Date;
-}
 
 /** Parses 10%, 0.1 (a fraction) into a fraction. */
 export function parseShare(text: string, option: string): number {

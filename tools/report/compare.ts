@@ -1,11 +1,11 @@
 // Comparing measurements with a baseline: a profile's tests and total, or a benchmark document's
 // benchmarks. Both reduce to sides of items with values, judged by verdict.ts in one family.
-import { documentHeader } from '../../lib/document.ts';
+import { documentHeader } from '../../lib/document-header.ts';
 import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { type BenchmarkDocument, benchmarkKey } from './benchmark-document.ts';
 import { median } from '../../lib/stats.ts';
 import { testKey } from '../../lib/test-id.ts';
-import { formatRatio } from './format.ts';
+import { formatRatio } from '../../lib/format.ts';
 import { smallestPValue } from './mann-whitney.ts';
 import type { Summary } from './statistics.ts';
 import type { ComparisonDocument, Delta, Phase, PhaseDelta, TestDelta, Thresholds, TotalDelta } from './types.ts';

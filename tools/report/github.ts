@@ -3,10 +3,10 @@
 // They go to stderr, which the runner reads for commands as it does stdout: stdout stays the product.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { formatDeltaMs, formatMs, formatP, formatRatio } from '../../lib/format.ts';
 import { printable } from '../../lib/printable.ts';
-import { formatDeltaMs, formatMs, formatP, formatRatio } from './format.ts';
 import { projectRoot } from './harness/index.ts';
-import { itemLabel } from './model-comparison.ts';
+import { itemLabel } from './comparison-sections.ts';
 import type { BudgetResult, ComparisonDocument, Delta, Loaded, OptimizationDocument } from './types.ts';
 
 /** GitHub shows at most 10 annotations of each level per step; more would only be dropped. */

@@ -1,6 +1,6 @@
 // Merging the profiles of CI shards into one profile: tests de-duplicated by identity, run totals
 // summed, each shard's wall time kept in `shards`.
-import { documentHeader } from '../../lib/document.ts';
+import { documentHeader } from '../../lib/document-header.ts';
 import { UsageError } from '../../lib/errors.ts';
 import type { Counts, Outcome, ProfileDocument, Run, TestSummary } from '../../lib/profile-document.ts';
 import { median, summarize } from '../../lib/stats.ts';

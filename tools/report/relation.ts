@@ -5,14 +5,15 @@ import { InputError } from '../../lib/errors.ts';
 import type { ProfileDocument } from '../../lib/profile-document.ts';
 import { testKey } from '../../lib/test-id.ts';
 import { type BenchmarkDocument, benchmarkKey } from './benchmark-document.ts';
-import type { Header, Loaded } from './types.ts';
+import type { Environment as DocumentEnvironment } from '../../lib/generated/documents.ts';
+import type { Loaded } from './types.ts';
 
 /** Below this share of the tests (or benchmarks) in common, two documents are unrelated. */
 export const UNRELATED_BELOW = 0.2;
 /** Below this share, the comparison warns that most of it is new or removed. */
 const PARTIAL_BELOW = 0.8;
 
-type Environment = Pick<NonNullable<Header['environment']>, 'os' | 'cpus'> & { runtimes?: unknown };
+type Environment = Pick<DocumentEnvironment, 'os' | 'cpus'> & { runtimes?: unknown };
 
 /** What differs between the machines of two documents, for a warning; empty when nothing does. */
 export function machineDifferences(before: Environment | undefined, after: Environment | undefined): string[] {

@@ -18,9 +18,9 @@ import {
   timelineFiles,
   trendChart,
 } from './charts.ts';
-import { formatBytes, formatMs, formatRatio, formatShare } from './format.ts';
-import { type Line, headline } from './model-comparison.ts';
-import type { Block, Cell, Column, Section, Table } from './model.ts';
+import { formatBytes, formatMs, formatRatio, formatShare } from '../../lib/format.ts';
+import { type Line, headline } from './comparison-sections.ts';
+import type { Block, Cell, Column, Section, Table } from './sections.ts';
 import type { TrendSeries } from './trend.ts';
 import type { BudgetResult, ComparisonDocument, Loaded, ReportDocument } from './types.ts';
 

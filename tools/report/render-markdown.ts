@@ -2,8 +2,8 @@
 // one headline line, then only what changed, and the whole report folded in <details>.
 // Every string from a document is escaped: test names are user-controlled and GitHub renders HTML.
 import { printable } from '../../lib/printable.ts';
-import { type Overview, changesTable, headline } from './model-comparison.ts';
-import { type Cell, type Section, type Table, type Tone, folded } from './model.ts';
+import { type Overview, changesTable, headline } from './comparison-sections.ts';
+import { type Cell, type Section, type Table, type Tone, folded } from './sections.ts';
 
 /** Escapes text so that Markdown shows it literally, also inside a table cell. */
 export function escapeMarkdown(value: string): string {

@@ -3,7 +3,7 @@
 import Table from 'cli-table3';
 import type { Palette } from '../../lib/colour.ts';
 import { printable } from '../../lib/printable.ts';
-import { type Cell, type Section, type Table as ModelTable, type Tone, folded } from './model.ts';
+import { type Cell, type Section, type Table as ModelTable, type Tone, folded } from './sections.ts';
 
 const MIN_FLEX = 10;
 const COMFORTABLE = 30;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { colourEnabled, palette, stderrPalette } from '../../lib/colour.ts';
-import { parseJson, readSource, validateDocument } from '../../lib/documents.ts';
+import { parseJson, readSource, validateDocument } from '../../lib/read-document.ts';
 import { ExitCode, InputError, UsageError } from '../../lib/errors.ts';
 import { type Io, terminalColumns } from '../../lib/io.ts';
 import { documentTarget, documentWritten, formatDocument, writeDocument, writeProduct } from '../../lib/output.ts';
@@ -12,7 +12,7 @@ import { printable } from '../../lib/printable.ts';
 import type { ProfileDocument } from '../../lib/profile-document.ts';
 import type { BenchmarkDocument } from './benchmark-document.ts';
 import { checkBudgets, configBudgets, flagBudgets, mergeBudgets } from './budgets.ts';
-import type { ReportOptions } from './cli.ts';
+import type { ReportOptions } from './options.ts';
 import { benchmarkSide, compare, profileSide } from './compare.ts';
 import { workflowCommands } from './github.ts';
 import { benchmarkDocument, harnessOf, projectRoot, readHarness } from './harness/index.ts';
@@ -31,8 +31,8 @@ import {
   rollingBenchmarkBaseline,
 } from './history.ts';
 import { mergeProfiles } from './merge.ts';
-import { budgetSection, comparisonSection, documentSection, nextSteps, trendSection, verdictLines } from './model-comparison.ts';
-import type { Section } from './model.ts';
+import { budgetSection, comparisonSection, documentSection, nextSteps, trendSection, verdictLines } from './comparison-sections.ts';
+import type { Section } from './sections.ts';
 import { checkRelated } from './relation.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';

@@ -8,8 +8,8 @@
 // files are neither read nor even stat()ed.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { SimpleGit } from 'simple-git';
 import { InputError, UsageError } from '../../lib/errors.ts';
+import { git, tryGit } from '../../lib/git.ts';
 import { STAGE_COMMAND, STATUS_COMMAND, TOP_COMMAND, diffCommand, gitOutput } from './git-process.ts';
 
 export { baseCandidates } from './git-process.ts';
@@ -58,17 +58,8 @@ export interface Listing {
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
-// simple-git is loaded on first use: initialising it costs more than the runs that never need it.
-async function git(root: string): Promise<SimpleGit> {
-  const { simpleGit } = await import('simple-git');
-  return simpleGit({ baseDir: root, trimmed: false, maxConcurrentProcesses: 8 });
-}
-
 // The commands every run needs (rev-parse, status, ls-files, the diffs since the candidate bases)
-// go straight to git with execFile, all at once: through simple-git the same six parallel commands
-// took more than twice as long. simple-git serves the rest (merge bases and base commits for the
-// document, the first-commit diff, explaining a missing base), where its error handling is worth
-// more than the milliseconds.
+// run all at once, each one git process (lib/git.ts).
 
 /**
  * What git says about one candidate base: the diff from its merge base with HEAD and, when asked
@@ -194,15 +185,8 @@ function parseStage(stage: string, working: Change[]): Listing {
   return { files: [...new Set(files)], blobs };
 }
 
-async function tryRaw(cwd: string, args: string[]): Promise<string | null> {
-  // `--quiet` failures print nothing, and simple-git then resolves with '' instead of rejecting.
-  try {
-    const output = await (await git(cwd)).raw(args);
-    return output.trim() === '' ? null : output;
-  } catch {
-    return null;
-  }
-}
+// null when git fails or prints nothing (`--quiet` failures print nothing).
+const tryRaw = (cwd: string, args: string[]): Promise<string | null> => tryGit(cwd, args);
 
 export interface GitChangeOptions {
   since: string | undefined;
@@ -244,7 +228,7 @@ export async function gitChanges(snapshot: Snapshot, options: GitChangeOptions):
     }
     if (!found && !commit && ref === 'HEAD~1' && options.since === undefined && !shallow) {
       // The first commit of a repository: everything in it is new.
-      committed = parseNameStatus(await (await git(root)).raw(['diff', '--name-status', '-M', '-z', '--no-color', '--no-ext-diff', EMPTY_TREE, 'HEAD']));
+      committed = parseNameStatus(await git(root, ['diff', '--name-status', '-M', '-z', '--no-color', '--no-ext-diff', EMPTY_TREE, 'HEAD']));
       mergeBase = EMPTY_TREE;
       found = true;
     }

@@ -1,12 +1,8 @@
 // The git commands every select run needs, run side by side (see changes.ts gitSnapshot).
-import { execFile } from 'node:child_process';
+import { git } from '../../lib/git.ts';
 
 /** The output of `git args` in `cwd`; rejects when git fails. */
-export function gitOutput(cwd: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8' }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
-  });
-}
+export const gitOutput = (cwd: string, args: readonly string[]): Promise<string> => git(cwd, args);
 
 // The commands of a snapshot (see changes.ts gitSnapshot), besides one diff per candidate base.
 export const TOP_COMMAND = ['rev-parse', '--show-toplevel', '--is-shallow-repository'];

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import type { EdgeKind } from '../../lib/generated/documents.ts';
 import { DEP_KINDS, type Dep, type Unresolved, unpackRefs } from './cache.ts';
 import { type FileRecord, languageOf } from './extract.ts';
 import type { Project, RunnerProject } from './project.ts';
@@ -13,26 +14,8 @@ import { type PythonResolver, createPythonResolver } from './resolve-python.ts';
 import { type ShellContext, expandShellPath } from './resolve-shell.ts';
 import type { Ref } from './scan-js.ts';
 
-export type EdgeKind =
-  | 'import'
-  | 'type-import'
-  | 'dynamic-import'
-  | 'require'
-  | 'require-resolve'
-  | 'mock'
-  | 'mocks-dir'
-  | 'url'
-  | 'python-import'
-  | 'conftest'
-  | 'bats-load'
-  | 'exec'
-  | 'data-file'
-  | 'snapshot'
-  | 'config'
-  | 'package-init'
-  | 'build-output'
-  | 'symbol'
-  | 'self';
+/** How one file reaches another (schemas/selection.schema.json: edgeKind). */
+export type { EdgeKind };
 
 /**
  * Nodes that stand for a set of files, for an edge whose target cannot be named: a module loaded by

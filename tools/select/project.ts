@@ -6,7 +6,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { UsageError } from '../../lib/errors.ts';
 import { batsProject } from './runners/bats.ts';
-import { type RunnerProject, argsAfter, dirOf, emptyProject, readJson, readText, shellCommands } from './runners/common.ts';
+import { type RunnerName, type RunnerProject, argsAfter, dirOf, emptyProject, readJson, readText, shellCommands } from './runners/common.ts';
 import { JEST_CONFIG, jestDefaultProject, jestProject } from './runners/jest.ts';
 import { MOCHA_CONFIG, mochaProject } from './runners/mocha.ts';
 import { nodeTestProject } from './runners/node-test.ts';
@@ -29,7 +29,7 @@ export interface Project {
 const MOCHA = /^_?mocha$/;
 
 /** The runner a command runs, with its arguments: `npx mocha a`, `python -m pytest x`, `node --test y`, `npm test` (through the script). */
-function commandRunner(words: string[]): { runner: 'pytest' | 'jest' | 'vitest' | 'mocha' | 'node-test' | 'bats'; args: string[] } | null {
+function commandRunner(words: string[]): { runner: Exclude<RunnerName, 'custom'>; args: string[] } | null {
   const pytest = argsAfter(words, /^(pytest|py\.test)$/);
   if (pytest) return { runner: 'pytest', args: pytest };
   const python = argsAfter(words, /^python[\d.]*$/);

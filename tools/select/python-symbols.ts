@@ -6,7 +6,7 @@
 // at module level, a file that does not parse, a module used as a whole object, a module-level
 // __getattr__, eval/getattr in the user, a test that starts subprocesses, conftest.py and the
 // fixture modules pytest loads all fall back to the file-level rule (every importer).
-import { execFile } from 'node:child_process';
+import { runJsonHelper } from '../../lib/subprocess.ts';
 import ANALYSER from './python-symbols.py?raw';
 import type { PythonResolver } from './resolve-python.ts';
 
@@ -29,17 +29,7 @@ export interface SymbolTable {
 /** Runs the analyser over [key, source] pairs; null when python3 cannot be run. */
 export function analyse(items: Array<[string, string]>, cwd: string): Promise<Record<string, SymbolTable> | null> {
   if (items.length === 0) return Promise.resolve({});
-  return new Promise((resolve) => {
-    const child = execFile('python3', ['-I', '-c', ANALYSER], { cwd, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout) => {
-      if (error) return resolve(null);
-      try {
-        resolve(JSON.parse(stdout) as Record<string, SymbolTable>);
-      } catch {
-        resolve(null);
-      }
-    });
-    child.stdin?.end(JSON.stringify(items));
-  });
+  return runJsonHelper<Record<string, SymbolTable>>('python3', ['-I', '-c', ANALYSER], { cwd, maxBuffer: 512 * 1024 * 1024, input: JSON.stringify(items) }).catch(() => null);
 }
 
 /** What changed between two versions of a file: its module-level code, or only the bodies of these top-level functions and classes. */

@@ -1,5 +1,5 @@
 // What select tells: the selection document (schemas/selection) and the summary on stderr.
-import { documentHeader } from '../../lib/document.ts';
+import { documentHeader } from '../../lib/document-header.ts';
 import type { Environment } from '../../lib/environment.ts';
 import type { Changes } from './changes.ts';
 import type { UnresolvedImport } from './graph.ts';

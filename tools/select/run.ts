@@ -29,7 +29,7 @@ import { selectionDocument, summary } from './report.ts';
 async function changedFromOption(files: string[], io: Io): Promise<string[]> {
   if (files.length === 1 && files[0] === '-') {
     // lib/documents (and ajv with it) loads only when needed: it costs every run that does not.
-    const { readSource } = await import('../../lib/documents.ts');
+    const { readSource } = await import('../../lib/read-document.ts');
     const { text } = await readSource('-', io);
     return text.split(/\r?\n|\0/).filter((line) => line.trim() !== '');
   }

@@ -2,7 +2,7 @@
 // comments, template literals and regular expressions are skipped correctly, and the few token
 // patterns that name another file (import/export … from, import(), require(), require.resolve(),
 // jest/vi mocks, new URL(…, import.meta.url), string paths for data files) are recognised on the
-// fly. A full parse costs about 7x more (issue 6: ~3 MB/s against ~20+ MB/s), and nothing here
+// fly. A full parse costs several times more (bench/RESULTS.md, select), and nothing here
 // needs a syntax tree: the lexer only has to know what is code and what is text.
 
 /** How a file refers to another. */

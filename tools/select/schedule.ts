@@ -18,7 +18,7 @@ export interface Timings {
 
 /** Reads per-file durations from a profile document; files become repo-relative through its `cwd`. */
 export async function readTimings(source: string, io: Io, repoPrefixOfCwd: string): Promise<Timings> {
-  const { readDocument } = await import('../../lib/documents.ts'); // ajv: only for --timings
+  const { readDocument } = await import('../../lib/read-document.ts'); // ajv: only for --timings
   const profile = await readDocument<Pick<ProfileDocument, 'cwd' | 'tests'>>(source, io, ['profile']);
   const base = profile.cwd && !path.isAbsolute(profile.cwd) ? profile.cwd : repoPrefixOfCwd;
   const files = new Map<string, FileTiming>();

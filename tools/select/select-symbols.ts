@@ -5,9 +5,9 @@
 // mocks) and the tests that start subprocesses keep the file-level rule, since no name shows what
 // they use. Symbol tables are cached by content (symbol-cache.ts): a warm run parses only the
 // versions it has not seen.
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { tryGit } from '../../lib/git.ts';
 import type { Changes } from './changes.ts';
 import { languageOf } from './extract.ts';
 import { type Edge, type EdgeKind, type Graph, directoriesOf, isHub } from './graph.ts';
@@ -55,10 +55,8 @@ interface Part {
   doubtful: (file: string) => boolean;
 }
 
-function gitLine(root: string, args: string[]): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile('git', args, { cwd: root, encoding: 'utf8' }, (error, stdout) => resolve(error ? null : stdout.trim() || null));
-  });
+async function gitLine(root: string, args: string[]): Promise<string | null> {
+  return (await tryGit(root, args))?.trim() || null;
 }
 
 type Parse<T> = (items: Array<[string, string]>) => Promise<Record<string, T> | null>;

@@ -3,8 +3,8 @@
 // times, vitest bench files with groups.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { documentHeader } from '../../../lib/document.ts';
-import { validateDocument } from '../../../lib/documents.ts';
+import { documentHeader } from '../../../lib/document-header.ts';
+import { validateDocument } from '../../../lib/read-document.ts';
 import { type Environment, collectEnvironment } from '../../../lib/environment.ts';
 import { InputError } from '../../../lib/errors.ts';
 import type { BenchmarkDocument } from '../benchmark-document.ts';

@@ -2,8 +2,10 @@
 // readers of config files. Paths are repo-relative POSIX throughout.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { RunnerName as KnownRunner } from '../../../lib/runners/detect.ts';
 
-export type RunnerName = 'pytest' | 'jest' | 'vitest' | 'mocha' | 'node-test' | 'bats' | 'custom';
+/** The runners select knows, and 'custom' for a command it does not. */
+export type RunnerName = KnownRunner | 'custom';
 
 /** One runner's view of a directory. */
 export interface RunnerProject {

@@ -1,4 +1,4 @@
-// Numbers for people: durations, sizes, percentages and ratios, the same in every output format.
+// Numbers for people: durations, sizes, percentages and ratios, the same in every tool and output format.
 
 // 3 significant digits without trailing zeros after the point: 412, 2.5, 40.1.
 const threeDigits = (value: number) => {
@@ -72,11 +72,35 @@ export function testLabel(test: { file: string; name: string }): string {
   return `${test.file}::${test.name}`;
 }
 
-/** A sparkline of values, for trends in a terminal. */
+/** A sparkline of a few values (a trend), scaled from their minimum to their maximum, in block characters. */
 export function sparkline(values: readonly number[]): string {
   if (values.length === 0) return '';
   const bars = '▁▂▃▄▅▆▇█';
   const low = Math.min(...values);
   const high = Math.max(...values);
   return values.map((v) => bars[high === low ? 3 : Math.round(((v - low) / (high - low)) * (bars.length - 1))]).join('');
+}
+
+/** ASCII, not block characters: CI logs are not always UTF-8. */
+const RAMP = ' .:-=+*#%@';
+
+/**
+ * A one-line ASCII picture of a long series (a memory timeline): `width` columns, each the highest
+ * value of its slice of time, scaled from 0 to the series' maximum (memory starts near zero; scaling
+ * from the minimum would exaggerate).
+ */
+export function asciiSparkline(values: readonly number[], width: number): string {
+  if (values.length === 0) return '';
+  const columns = Math.min(width, values.length);
+  const max = Math.max(...values);
+  let line = '';
+  for (let c = 0; c < columns; c++) {
+    const from = Math.floor((c * values.length) / columns);
+    const to = Math.max(from + 1, Math.floor(((c + 1) * values.length) / columns));
+    let high = 0;
+    for (let i = from; i < to; i++) high = Math.max(high, values[i]!);
+    const level = max === 0 ? 0 : Math.round((high / max) * (RAMP.length - 1));
+    line += RAMP[level];
+  }
+  return line;
 }

@@ -1,20 +1,13 @@
 // What the analysers of each language hand to the rules: tests, fixtures and raw hits, per file.
+import type { RunnerName } from '../../lib/runners/detect.ts';
 
 export type Language = 'python' | 'javascript' | 'bats';
 
 /** A test runner as documents name it. */
-export type Runner = 'pytest' | 'vitest' | 'jest' | 'node-test' | 'mocha' | 'bats';
+export type Runner = RunnerName;
 
-export type Rule =
-  | 'sleep'
-  | 'real-network'
-  | 'real-database'
-  | 'subprocess'
-  | 'costly-fixture'
-  | 'parallel-unsafe'
-  | 'duplicate-test'
-  | 'slow-collection'
-  | 'slow-test';
+/** The rules a finding names (schemas/optimization.schema.json: rule). */
+export type { Rule } from '../../lib/generated/documents.ts';
 
 /** Who a hit belongs to: the test or fixture (hook) whose body holds it; null at module level. */
 export interface Owner {

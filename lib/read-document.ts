@@ -4,10 +4,10 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { InputError } from './errors.ts';
 import type { Io } from './io.ts';
-import { type DocumentKind, SCHEMA_VERSION, commonSchema, documentKinds, kindSchemas } from './schemas.ts';
+import * as generatedValidators from './generated/validators.js';
+import { type DocumentKind, SCHEMA_VERSION, documentKinds } from './schemas.ts';
 import { MAX_DOCUMENT_BYTES, decodeDocument, tooBig } from './text-input.ts';
 
 export type { DocumentKind } from './schemas.ts';
@@ -19,22 +19,8 @@ export interface AnyDocument {
   [key: string]: unknown;
 }
 
-let ajv: Ajv2020 | undefined;
-const validators = new Map<DocumentKind, ValidateFunction>();
-
-// Compiled lazily and once per kind: tools that never read or check a document pay nothing.
-function validatorFor(kind: DocumentKind): ValidateFunction {
-  const known = validators.get(kind);
-  if (known) return known;
-  if (!ajv) {
-    ajv = new Ajv2020({ allErrors: false, strict: true });
-    ajv.addFormat('date-time', (value: string) => !Number.isNaN(Date.parse(value)));
-    ajv.addSchema(commonSchema);
-  }
-  const validate = ajv.compile(kindSchemas[kind]);
-  validators.set(kind, validate);
-  return validate;
-}
+// Precompiled from schemas/ (scripts/generate.mjs): no schema is compiled at run time.
+const validators: Record<DocumentKind, ValidateFunction> = generatedValidators;
 
 function describe(error: ErrorObject): { jsonPath: string; what: string } {
   const jsonPath = '$' + error.instancePath.replace(/\/([^/]+)/g, (_, key: string) => (/^\d+$/.test(key) ? `[${key}]` : `.${key}`));
@@ -79,7 +65,7 @@ export function validateDocument<T = AnyDocument>(value: unknown, source: string
   if (expected && !expected.includes(kind as DocumentKind)) {
     throw new InputError(source, `expected a ${expected.join(' or ')} document, received a ${kind} document`, { jsonPath: '$.kind' });
   }
-  const validate = validatorFor(kind as DocumentKind);
+  const validate = validators[kind as DocumentKind];
   if (!validate(value)) {
     const first = validate.errors?.[0];
     const { jsonPath, what } = first ? describe(first) : { jsonPath: '$', what: 'invalid document' };

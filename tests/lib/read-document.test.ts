@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readDocument, validateDocument } from '../../lib/documents.ts';
+import { readDocument, validateDocument } from '../../lib/read-document.ts';
 import { InputError } from '../../lib/errors.ts';
 import { documentKinds } from '../../lib/schemas.ts';
 import { memoryIo, repoRoot, runBinary, tempDir, writeTree } from '../helpers.ts';

@@ -2,7 +2,7 @@
 // documents. The terminal, Markdown and HTML renderers all draw this same model.
 import type { ProfileDocument, Run, TestSummary } from '../../lib/profile-document.ts';
 import { type BenchmarkDocument, benchmarkLabel } from './benchmark-document.ts';
-import { formatBytes, formatMs, formatShare, formatSpread, testLabel } from './format.ts';
+import { formatBytes, formatMs, formatShare, formatSpread, testLabel } from '../../lib/format.ts';
 import type { Loaded, MemoryDocument, OptimizationDocument, ReportDocument, SelectionDocument } from './types.ts';
 
 export type Tone = 'bad' | 'good' | 'warn' | 'dim';

@@ -1,7 +1,7 @@
 // What a report says about verdicts: comparisons, budgets, trends, the headline and the next steps.
-// Built on the same model (model.ts) every renderer draws.
+// Built on the same sections (sections.ts) every renderer draws.
 import { median } from '../../lib/stats.ts';
-import { formatDeltaMs, formatMs, formatP, formatRatio, sparkline, testLabel } from './format.ts';
+import { formatDeltaMs, formatMs, formatP, formatRatio, sparkline, testLabel } from '../../lib/format.ts';
 import { type HistoryRecord, isBenchmarkRecord, isProfileRecord } from './history.ts';
 import {
   type Block,
@@ -19,7 +19,7 @@ import {
   selectionSection,
   table,
   text,
-} from './model.ts';
+} from './sections.ts';
 import type { TrendSeries } from './trend.ts';
 import type { BudgetResult, ComparisonDocument, Delta, Loaded, PhaseDelta, TestDelta, TotalDelta } from './types.ts';
 
