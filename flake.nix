@@ -29,8 +29,8 @@
       # the hash is the same on every system), and the sha256 of the lockfile it was computed for.
       # Both are written by `make nix-hash` (docs/nix.md); `make nix-check` fails when the lockfile
       # has changed since.
-      pnpmDepsHash = "sha256-OrkvePNXXe5wqEcxSs1I/gjvyR7ro8X0rqWfQNbdIZg=";
-      pnpmDepsLockSha256 = "e27e9736d5404b353a2fc317113063e1195066b790d666ed03c520dc1e0151be";
+      pnpmDepsHash = "sha256-9wbLh59Lw2GdRuH6jN9SX2Ywm0sxjzfA0eAU+QfDtyo=";
+      pnpmDepsLockSha256 = "d0352366fc5abbf887603c5c92de19137317f428b802ca47159e162151e90285";
 
       # What the build sees: the tracked files, less what a local build or install leaves behind
       # (matters only for a `path:` flake reference; a git checkout never holds them).

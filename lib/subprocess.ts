@@ -1,6 +1,6 @@
 // The tools' own helper processes (git, python3, ps), run to completion with their output collected.
 // Every SubprocessError for them is built here. The user's test command runs through lib/command.ts.
-import { execFile } from 'node:child_process';
+import { execa } from 'execa';
 import { SubprocessError } from './errors.ts';
 
 export interface HelperOptions {
@@ -51,21 +51,30 @@ export function helperError(command: string, failure: Failure, options: { hint?:
 }
 
 /** Runs `command args` to completion; rejects with a SubprocessError unless it exits 0. */
-export function runHelper(command: string, args: readonly string[], options: HelperOptions = {}): Promise<HelperOutput> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      command,
-      args,
-      { cwd: options.cwd, env: options.env, timeout: options.timeoutMs ?? 0, maxBuffer: options.maxBuffer ?? 1024 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (!error || (options.anyExit && typeof error.code !== 'string')) return resolve({ stdout, stderr });
-        reject(helperError(command, { code: error.code, signal: error.signal, killed: error.killed, stderr }, { hint: options.hint, timeoutMs: options.timeoutMs, cause: error }));
-      },
-    );
-    // A helper that exits without reading its input closes the pipe: that is its exit status to report, not an EPIPE.
-    child.stdin?.on('error', () => {});
-    child.stdin?.end(options.input);
+export async function runHelper(command: string, args: readonly string[], options: HelperOptions = {}): Promise<HelperOutput> {
+  // execa: the exit status, signal, timeout and output limit of a finished process in one result, and
+  // the input written without an EPIPE of our own when a helper exits without reading it.
+  const result = await execa(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    extendEnv: false,
+    input: options.input ?? '',
+    timeout: options.timeoutMs,
+    maxBuffer: options.maxBuffer ?? 1024 * 1024 * 1024,
+    encoding: 'utf8',
+    stripFinalNewline: false,
+    reject: false,
   });
+  const stdout = String(result.stdout ?? '');
+  const stderr = String(result.stderr ?? '');
+  const code = typeof result.code === 'string' ? result.code : undefined;
+  if (!result.failed || (options.anyExit && !code && !result.isMaxBuffer && !result.timedOut)) return { stdout, stderr };
+  const failure: Failure = result.isMaxBuffer
+    ? { code: 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' }
+    : code && result.exitCode === undefined && !result.signal
+      ? { code }
+      : { code: result.exitCode ?? null, signal: (result.signal as NodeJS.Signals | undefined) ?? null, killed: result.timedOut, stderr };
+  throw helperError(command, failure, { hint: options.hint, timeoutMs: options.timeoutMs, cause: result });
 }
 
 /** Runs a helper that answers in JSON on stdout; rejects with a SubprocessError when it fails or writes no JSON. */
