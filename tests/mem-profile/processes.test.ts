@@ -165,6 +165,23 @@ describe('testpace-mem-profile on real processes', () => {
     expect(document.processes.filter((p) => p.command === 'true').length).toBeGreaterThan(10);
   });
 
+  it("leaves testpace's own git processes out of the process table, and keeps the command's", async () => {
+    const repo = await tempDir('testpace-mem-git-');
+    const run = (...args: string[]) => execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.invalid', ...args], { cwd: repo, encoding: 'utf8' });
+    run('init', '-q', '-b', 'main');
+    await writeFile(path.join(repo, 'a.txt'), 'a\n');
+    run('add', '-A');
+    run('commit', '-q', '-m', 'base');
+    const head = run('rev-parse', 'HEAD').trim();
+    // The command's own git process (alive for a second) is listed: the table does show git when the run starts one.
+    const own = await memProfile([], ['sh', '-c', 'sleep 1 | git cat-file --batch'], { cwd: repo });
+    expect(own.document.processes.filter((p) => /^git( |$)/.test(p.command)).map((p) => p.command)).toEqual(['git cat-file --batch']);
+    // testpace reads the repository's state with git while the command runs; none of its processes is the run's.
+    const { document } = await memProfile([], ['sleep', '1.5'], { cwd: repo });
+    expect(document.environment.git).toMatchObject({ commit: head, branch: 'main' });
+    expect(document.processes.map((p) => p.command)).toEqual(['sleep 1.5']);
+  });
+
   it('says in one line when the command does not exist', async () => {
     await writeFile(path.join(dir, 'marker'), '');
     const { code, stderr, stdout } = await (await import('../helpers.ts')).runBinary('mem-profile', ['--', 'no-such-command-xyz'], { cwd: dir });
